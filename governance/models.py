@@ -1,0 +1,274 @@
+"""The kommun's organisation, roles and decision bodies: who owns and who decides."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.search import index
+
+from .constants import BodyKind, DocumentType, OrganisationKind
+from .fields import DocumentTypesField
+
+DEFAULT_DIARIENUMMER_PATTERN = r"^[A-ZÅÄÖ]{1,10}[ -]\d{4}[-/]\d{1,6}(-\d{1,4})?$"
+
+
+class LisArea(models.Model):
+    """One of the ten areas of the national information-security follow-up."""
+
+    number = models.PositiveSmallIntegerField(
+        _("nummer"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    name = models.CharField(_("namn"), max_length=120)
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("LIS-område")
+        verbose_name_plural = _("LIS-områden")
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class Organisation(index.Indexed, models.Model):
+    """A unit of the kommun: the kommun itself, a förvaltning or kontor, or an enhet."""
+
+    name = models.CharField(_("namn"), max_length=150)
+    short_name = models.CharField(_("förkortning"), max_length=30, blank=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("överordnad enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chef"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_organisations",
+    )
+    email = models.EmailField(_("funktionsbrevlåda"), blank=True)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == OrganisationKind.KOMMUN and self.parent_id:
+            raise ValidationError({"parent": _("Kommunen kan inte ha en överordnad enhet.")})
+        if self.kind != OrganisationKind.KOMMUN and not self.parent_id:
+            raise ValidationError(
+                {"parent": _("Ange vilken enhet som %(name)s hör till.") % {"name": self.name}}
+            )
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("En enhet kan inte ligga under sig själv eller sina underenheter.")}
+                )
+            ancestor = ancestor.parent
+
+
+class Role(index.Indexed, models.Model):
+    """A responsibility in the information-security work, e.g. informationssäkerhetssamordnare."""
+
+    name = models.CharField(_("namn"), max_length=120, unique=True)
+    code = models.SlugField(
+        _("kod"),
+        max_length=60,
+        unique=True,
+        help_text=_("Stabil identifierare som systemet använder, t.ex. informationssakerhetssamordnare."),
+    )
+    description = models.TextField(_("ansvar och uppgifter"), blank=True)
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("behörighetsgrupp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Gruppen i Styrdok som personer med rollen tillhör."),
+    )
+    show_publicly = models.BooleanField(
+        _("visas på den externa webbplatsen"),
+        default=True,
+        help_text=_("Rollen beskrivs på sidan om hur kommunen arbetar med informationssäkerhet."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(models.Model):
+    """A person holding a role in an organisational unit (who is samordnare, whose chef is who)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("roll"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    title = models.CharField(_("befattning"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["role__sort_order", "organisation__name"]
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"], name="unique_assignment"
+            )
+        ]
+
+    def __str__(self):
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} – {self.role} ({self.organisation})"
+
+
+class DecisionBody(index.Indexed, models.Model):
+    """Who may adopt a styrdokument: an assembly (KF, KS, a nämnd) or an official by delegation."""
+
+    name = models.CharField(_("namn"), max_length=120, unique=True)
+    short_name = models.CharField(
+        _("förkortning"), max_length=20, blank=True, help_text=_("T.ex. KF eller KS.")
+    )
+    code = models.SlugField(_("kod"), max_length=60, unique=True)
+    kind = models.CharField(_("slag av beslutsfattare"), max_length=20, choices=BodyKind.choices)
+    document_types = DocumentTypesField(
+        _("får besluta om"),
+        help_text=_("De dokumenttyper som detta organ eller denna befattning får fastställa."),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_bodies",
+        help_text=_("Förvaltningen eller enheten som befattningen leder, om någon."),
+    )
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beslutsfattare (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decision_bodies",
+        help_text=_("För beslut på delegation: den person som innehar befattningen."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("beslutande organ")
+        verbose_name_plural = _("beslutande organ")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def decides_in_meeting(self):
+        return self.kind == BodyKind.ASSEMBLY
+
+    def may_adopt(self, document_type):
+        return document_type in (self.document_types or [])
+
+    def document_type_labels(self):
+        labels = dict(DocumentType.choices)
+        return [labels[value] for value in self.document_types or [] if value in labels]
+
+
+class TargetGroup(models.Model):
+    """Målgrupp: who a document is written for (all staff, managers, elected officials …)."""
+
+    name = models.CharField(_("namn"), max_length=120, unique=True)
+    description = models.CharField(_("beskrivning"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("målgrupp")
+        verbose_name_plural = _("målgrupper")
+
+    def __str__(self):
+        return self.name
+
+
+def validate_regex(value):
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(
+            _("Mönstret är inte ett giltigt reguljärt uttryck: %(error)s"), params={"error": exc}
+        ) from exc
+
+
+@register_setting(icon="cog")
+class StyrdokSettings(BaseGenericSetting):
+    """Kommun-wide rules an administrator can change without a deploy."""
+
+    kommun_name = models.CharField(_("kommunens namn"), max_length=100, default="Exempelkommun")
+    diarienummer_pattern = models.CharField(
+        _("mönster för diarienummer"),
+        max_length=255,
+        default=DEFAULT_DIARIENUMMER_PATTERN,
+        validators=[validate_regex],
+        help_text=_(
+            "Reguljärt uttryck som diarienummer måste följa. Standardmönstret godtar t.ex. "
+            "KS-2025-542, KS 2025/542 och KS-2025-542-1."
+        ),
+    )
+    diarienummer_example = models.CharField(
+        _("exempel på diarienummer"),
+        max_length=60,
+        default="KS-2025-542",
+        help_text=_("Visas i felmeddelanden så att redaktören ser hur ett korrekt nummer ser ut."),
+    )
+    review_warning_days = models.PositiveSmallIntegerField(
+        _("varning före revision (dagar)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Så många dagar före nästa revision räknas ett dokument som 'revision snart'."),
+    )
+    security_team_email = models.EmailField(
+        _("e-post till informationssäkerhetsfunktionen"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("Styrdok-inställningar")
+
+    def diarienummer_is_valid(self, value):
+        return re.fullmatch(self.diarienummer_pattern, value or "") is not None

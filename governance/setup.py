@@ -1,0 +1,181 @@
+"""Default vocabulary and permission groups every installation starts with (idempotent)."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from .constants import LIS_AREAS, BodyKind, DocumentType
+from .models import DecisionBody, LisArea, Role
+
+DEFAULT_ROLES = [
+    # code, name, description
+    (
+        "kommunstyrelsen",
+        "Kommunstyrelsen",
+        "Har det yttersta ansvaret för informationssäkerheten och följer upp arbetet årligen.",
+    ),
+    (
+        "kommundirektor",
+        "Kommundirektör",
+        "Har det övergripande ansvaret för att informationssäkerhetsarbetet bedrivs och "
+        "fastställer riktlinjer och rutiner på delegation.",
+    ),
+    (
+        "stabschef",
+        "Stabschef",
+        "Leder dataskyddsarbetet och fastställer rutiner inom sitt ansvarsområde.",
+    ),
+    (
+        "informationssakerhetssamordnare",
+        "Informationssäkerhetssamordnare",
+        "Samordnar arbetet, tar fram förslag till styrdokument, granskar dem och rapporterar "
+        "läget till ledningen.",
+    ),
+    (
+        "dataskyddsombud",
+        "Dataskyddsombud",
+        "Ger råd om dataskyddsförordningen och kontrollerar att den följs.",
+    ),
+    (
+        "informationsagare",
+        "Informationsägare",
+        "Chef som ansvarar för informationen i sin verksamhet, dess klassning och skydd.",
+    ),
+    (
+        "systemagare",
+        "Systemägare",
+        "Ansvarar för att ett informationssystem uppfyller verksamhetens krav på säkerhet.",
+    ),
+    (
+        "systemforvaltare",
+        "Systemförvaltare",
+        "Sköter den löpande förvaltningen av ett system på systemägarens uppdrag.",
+    ),
+    (
+        "sakerhetsskyddschef",
+        "Säkerhetsskyddschef",
+        "Leder och kontrollerar säkerhetsskyddet enligt säkerhetsskyddslagen.",
+    ),
+    (
+        "medarbetare",
+        "Medarbetare och förtroendevalda",
+        "Följer gällande rutiner, rapporterar incidenter och genomgår utbildning.",
+    ),
+]
+
+# code, name, short name, kind, document types
+DEFAULT_BODIES = [
+    ("kf", "Kommunfullmäktige", "KF", BodyKind.ASSEMBLY, [DocumentType.POLICY, DocumentType.PROGRAM]),
+    ("ks", "Kommunstyrelsen", "KS", BodyKind.ASSEMBLY, [DocumentType.RIKTLINJE]),
+    (
+        "kommundirektor",
+        "Kommundirektör",
+        "KD",
+        BodyKind.OFFICIAL,
+        [DocumentType.RIKTLINJE, DocumentType.RUTIN, DocumentType.STODANVISNING],
+    ),
+    ("stabschef", "Stabschef", "", BodyKind.OFFICIAL, [DocumentType.RUTIN, DocumentType.STODANVISNING]),
+    (
+        "forvaltningschef",
+        "Förvaltningschef",
+        "",
+        BodyKind.OFFICIAL,
+        [DocumentType.RUTIN, DocumentType.STODANVISNING],
+    ),
+    (
+        "verksamhetschef",
+        "Verksamhetschef",
+        "",
+        BodyKind.OFFICIAL,
+        [DocumentType.RUTIN, DocumentType.STODANVISNING],
+    ),
+]
+
+EDITORS = "Redaktörer"
+COORDINATORS = "Informationssäkerhetssamordnare"
+DECISION_MAKERS = "Beslutsfattare"
+SECRETARIES = "Nämndsekreterare"
+OWNERS = "Dokumentansvariga"
+
+GOVERNANCE_MODELS = ["organisation", "role", "assignment", "decisionbody", "targetgroup", "lisarea"]
+
+
+def _perms(app_label, codenames):
+    return list(
+        Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+
+
+# group -> (page permission codenames on the root, django permissions)
+def _group_plan():
+    admin = _perms("wagtailadmin", ["access_admin"])
+    view_governance = _perms("governance", [f"view_{m}" for m in GOVERNANCE_MODELS])
+    change_governance = _perms(
+        "governance",
+        [f"{a}_{m}" for m in GOVERNANCE_MODELS for a in ("add", "change", "view", "delete")]
+        + ["change_styrdoksettings"],
+    )
+    return {
+        EDITORS: (["add_page", "change_page", "lock_page"], admin + view_governance),
+        COORDINATORS: (["add_page", "change_page", "lock_page"], admin + change_governance),
+        DECISION_MAKERS: ([], admin + view_governance),
+        SECRETARIES: ([], admin + view_governance),
+        OWNERS: (["add_page"], admin + view_governance),
+    }
+
+
+MEDIA_PERMISSIONS = [
+    ("wagtaildocs", ["add_document", "change_document", "choose_document"]),
+    ("wagtailimages", ["add_image", "change_image", "choose_image"]),
+]
+
+
+@transaction.atomic
+def ensure_defaults():
+    for number, name in LIS_AREAS:
+        LisArea.objects.get_or_create(number=number, defaults={"name": name})
+    for order, (code, name, description) in enumerate(DEFAULT_ROLES):
+        Role.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": order}
+        )
+    for order, (code, name, short_name, kind, types) in enumerate(DEFAULT_BODIES):
+        DecisionBody.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "short_name": short_name,
+                "kind": kind,
+                "document_types": [str(t) for t in types],
+                "sort_order": order,
+            },
+        )
+    ensure_groups()
+
+
+def ensure_groups():
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    media = [p for app, codes in MEDIA_PERMISSIONS for p in _perms(app, codes)]
+    page_perms = {p.codename: p for p in _perms("wagtailcore", ["add_page", "change_page", "lock_page"])}
+    for name, (page_codenames, permissions) in _group_plan().items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(*permissions)
+        if root_page is not None:
+            for codename in page_codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=page_perms[codename]
+                )
+        if root_collection is not None and page_codenames:
+            for permission in media:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+    role_groups = {
+        "informationssakerhetssamordnare": COORDINATORS,
+        "kommundirektor": DECISION_MAKERS,
+        "stabschef": DECISION_MAKERS,
+    }
+    for code, group_name in role_groups.items():
+        Role.objects.filter(code=code, group__isnull=True).update(
+            group=Group.objects.get(name=group_name)
+        )

@@ -1,0 +1,97 @@
+"""Admin for the governance model, in Wagtail's own snippet views."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Assignment, DecisionBody, LisArea, Organisation, Role, TargetGroup
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisation")
+    list_display = ["name", "kind", "parent", "manager"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
+        FieldRowPanel([FieldPanel("manager"), FieldPanel("email")]),
+    ]
+
+
+class RoleViewSet(SnippetViewSet):
+    model = Role
+    icon = "user"
+    menu_label = _("Roller")
+    list_display = ["name", "code", "group", "show_publicly"]
+    search_fields = ["name"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("group"), FieldPanel("sort_order")]),
+        FieldPanel("show_publicly"),
+    ]
+
+
+class AssignmentViewSet(SnippetViewSet):
+    model = Assignment
+    icon = "user"
+    menu_label = _("Uppdrag")
+    list_display = ["user", "role", "organisation", "title"]
+    list_filter = ["role", "organisation"]
+    panels = [
+        FieldRowPanel([FieldPanel("user"), FieldPanel("title")]),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("organisation")]),
+    ]
+
+
+class DecisionBodyViewSet(SnippetViewSet):
+    model = DecisionBody
+    icon = "clipboard-list"
+    menu_label = _("Beslutande organ")
+    list_display = ["name", "short_name", "kind", "official"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name"), FieldPanel("code")]),
+        FieldPanel("kind"),
+        FieldPanel("document_types"),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("official")]),
+        FieldPanel("sort_order"),
+    ]
+
+
+class TargetGroupViewSet(SnippetViewSet):
+    model = TargetGroup
+    icon = "group"
+    menu_label = _("Målgrupper")
+    list_display = ["name", "description"]
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+
+class LisAreaViewSet(SnippetViewSet):
+    model = LisArea
+    icon = "list-ol"
+    menu_label = _("LIS-områden")
+    list_display = ["number", "name"]
+    panels = [FieldRowPanel([FieldPanel("number"), FieldPanel("name")]), FieldPanel("description")]
+
+
+class GovernanceViewSetGroup(SnippetViewSetGroup):
+    items = (
+        OrganisationViewSet,
+        RoleViewSet,
+        AssignmentViewSet,
+        DecisionBodyViewSet,
+        TargetGroupViewSet,
+        LisAreaViewSet,
+    )
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Styrning")
+    menu_name = "styrning"
+
+
+register_snippet(GovernanceViewSetGroup)

@@ -1,0 +1,123 @@
+"""StreamField blocks for the body of a styrdokument."""
+
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("Nivå"),
+        choices=[("h2", _("Rubrik 2")), ("h3", _("Rubrik 3")), ("h4", _("Rubrik 4"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Rubrik")
+        template = "blocks/heading_block.html"
+
+
+class RequirementBlock(blocks.StructBlock):
+    """A numbered "ska"-krav. Its anchor comes from the block's own id, so links survive edits."""
+
+    reference = blocks.CharBlock(
+        label=_("Egen kravbeteckning"),
+        required=False,
+        max_length=20,
+        help_text=_("Valfritt, t.ex. K4. Lämnas tomt numreras kravet automatiskt."),
+    )
+    text = blocks.RichTextBlock(
+        label=_("Krav"),
+        features=["bold", "italic", "link", "document-link", "ol", "ul"],
+        help_text=_("Formulera kravet med 'ska', t.ex. 'Varje system ska ha en utsedd systemägare.'"),
+    )
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Krav (ska-krav)")
+        template = "blocks/requirement_block.html"
+
+
+class ResponsibilityRowBlock(blocks.StructBlock):
+    role = SnippetChooserBlock("governance.Role", label=_("Roll"))
+    responsibility = blocks.TextBlock(label=_("Ansvar"))
+
+
+class ResponsibilityTableBlock(blocks.StructBlock):
+    caption = blocks.CharBlock(label=_("Tabellrubrik"), required=False, max_length=200)
+    rows = blocks.ListBlock(ResponsibilityRowBlock(), label=_("Roller och ansvar"), min_num=1)
+
+    class Meta:
+        icon = "table"
+        label = _("Roller och ansvar")
+        template = "blocks/responsibility_table_block.html"
+
+
+class DefinitionBlock(blocks.StructBlock):
+    term = blocks.CharBlock(label=_("Begrepp"), max_length=120)
+    definition = blocks.TextBlock(label=_("Förklaring"))
+
+
+class DefinitionListBlock(blocks.StructBlock):
+    items = blocks.ListBlock(DefinitionBlock(), label=_("Begrepp"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Definitioner")
+        template = "blocks/definition_list_block.html"
+
+
+class DocumentReferenceBlock(blocks.StructBlock):
+    """A link to another styrdokument; a page link keeps working when the page moves."""
+
+    page = blocks.PageChooserBlock(
+        label=_("Styrdokument"), page_type=["policies.Styrdokument"]
+    )
+    note = blocks.CharBlock(label=_("Kommentar"), required=False, max_length=255)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Hänvisning till styrdokument")
+        template = "blocks/document_reference_block.html"
+
+
+class LegalReferenceBlock(blocks.StructBlock):
+    title = blocks.CharBlock(
+        label=_("Titel"), max_length=255, help_text=_("T.ex. Offentlighets- och sekretesslagen")
+    )
+    designation = blocks.CharBlock(
+        label=_("Beteckning"), required=False, max_length=60, help_text=_("T.ex. SFS 2009:400")
+    )
+    url = blocks.URLBlock(label=_("Länk"), required=False)
+
+    class Meta:
+        icon = "link-external"
+        label = _("Hänvisning till lag eller standard")
+        template = "blocks/legal_reference_block.html"
+
+
+class DocumentBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Text"),
+        features=["bold", "italic", "link", "document-link", "ol", "ul"],
+        template="blocks/paragraph_block.html",
+    )
+    requirement = RequirementBlock()
+    responsibility_table = ResponsibilityTableBlock()
+    definitions = DefinitionListBlock()
+    document_reference = DocumentReferenceBlock()
+    legal_reference = LegalReferenceBlock()
+
+
+def heading_anchor(text):
+    return slugify(text) or "rubrik"
+
+
+def requirement_anchor(block_id, reference=""):
+    if reference:
+        return f"krav-{slugify(reference)}"
+    return f"krav-{str(block_id)[:8]}"

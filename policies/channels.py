@@ -1,0 +1,64 @@
+"""The two channels: the public website and the staff intranet, told apart by hostname."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+INTRANET = "intranet"
+PUBLIC = "public"
+
+# Paths on the intranet that an anonymous visitor must reach to be able to log in.
+ANONYMOUS_INTRANET_PREFIXES = ("/logga-in/", "/admin/", "/static/", "/favicon.ico")
+
+
+def channel_for_host(host):
+    hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return INTRANET if hostname == settings.STYRDOK_INTRANET_HOSTNAME else PUBLIC
+
+
+def get_channel(request):
+    channel = getattr(request, "channel", None)
+    if channel is None:
+        channel = channel_for_host(request.get_host())
+        request.channel = channel
+    return channel
+
+
+def is_intranet(request):
+    return request is not None and get_channel(request) == INTRANET
+
+
+class ChannelMiddleware:
+    """Sets request.channel; the intranet is for logged-in staff only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = get_channel(request)
+        if (
+            channel == INTRANET
+            and not request.user.is_authenticated
+            and not request.path.startswith(ANONYMOUS_INTRANET_PREFIXES)
+        ):
+            return redirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
+        response = self.get_response(request)
+        # The same path serves different content per channel: caches must key on the host,
+        # and nothing from the intranet may be stored by a shared cache.
+        patch_vary_headers(response, ["Host"])
+        if channel == INTRANET:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def channel_context(request):
+    from governance.models import StyrdokSettings
+
+    channel = get_channel(request)
+    return {
+        "channel": channel,
+        "is_intranet": channel == INTRANET,
+        "kommun_name": StyrdokSettings.load(request_or_site=request).kommun_name,
+    }

@@ -1,0 +1,647 @@
+"""The styrdokument page tree: register, policy/program, riktlinje, rutin and stödanvisning."""
+
+import datetime
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from governance.constants import DocumentType
+from governance.models import DecisionBody, StyrdokSettings
+
+from .blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
+from .channels import PUBLIC, get_channel
+from .dates import add_months
+
+
+class Publicity(models.TextChoices):
+    PUBLIC = "public", _("Offentlig")
+    INTERNAL = "internal", _("Intern")
+
+
+class ReviewStatus(models.TextChoices):
+    CURRENT = "aktuell", _("Aktuell")
+    DUE_SOON = "snart", _("Revision snart")
+    OVERDUE = "forsenad", _("Försenad")
+
+
+# The order documents are listed in: the hierarchy, top down.
+DOCUMENT_TYPE_RANK = {
+    DocumentType.POLICY: 1,
+    DocumentType.PROGRAM: 2,
+    DocumentType.RIKTLINJE: 3,
+    DocumentType.RUTIN: 4,
+    DocumentType.STODANVISNING: 5,
+}
+
+version_validator = RegexValidator(
+    r"^\d{1,3}(\.\d{1,3}){0,2}$",
+    _("Ange versionen som siffror, t.ex. 1, 2.0 eller 2.1."),
+)
+
+
+class HomePage(Page):
+    """Startsida: the root of both channels."""
+
+    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("startsida")
+        verbose_name_plural = _("startsidor")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["register"] = RegisterPage.objects.live().child_of(self).first()
+        context["latest_documents"] = (
+            Styrdokument.objects.for_request(request)
+            .exclude(decision_date__isnull=True)
+            .select_related("decision_body")
+            .order_by("-decision_date", "title")[:5]
+        )
+        return context
+
+
+class StyrdokumentQuerySet(PageQuerySet):
+    def for_channel(self, channel):
+        """Adopted documents a channel may show: the public site only gets public ones."""
+        qs = self.live()
+        if channel == PUBLIC:
+            qs = qs.filter(publicity=Publicity.PUBLIC)
+        return qs
+
+    def for_request(self, request):
+        return self.for_channel(get_channel(request))
+
+    def with_review_status(self, today=None, warning_days=None):
+        today = today or timezone.localdate()
+        if warning_days is None:
+            warning_days = StyrdokSettings.load().review_warning_days
+        soon = today + datetime.timedelta(days=warning_days)
+        return self.annotate(
+            review_status=models.Case(
+                models.When(next_review__lt=today, then=models.Value(ReviewStatus.OVERDUE)),
+                models.When(next_review__lte=soon, then=models.Value(ReviewStatus.DUE_SOON)),
+                default=models.Value(ReviewStatus.CURRENT),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_type_rank(self):
+        return self.annotate(
+            type_rank=models.Case(
+                *[
+                    models.When(document_type=value, then=models.Value(rank))
+                    for value, rank in DOCUMENT_TYPE_RANK.items()
+                ],
+                default=models.Value(99),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
+
+
+class StyrdokumentForm(WagtailAdminPageForm):
+    """Publishing an adopted document needs its decision; a draft may still lack it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "action-publish" in self.data:
+            missing = []
+            for field, label in [
+                ("decision_body", _("beslutande organ")),
+                ("decision_date", _("beslutsdatum")),
+                ("diarienummer", _("diarienummer")),
+            ]:
+                if field in self.fields and not cleaned_data.get(field):
+                    missing.append(field)
+                    self.add_error(
+                        field,
+                        _("Ange %(label)s innan dokumentet publiceras som fastställt.")
+                        % {"label": label},
+                    )
+        return cleaned_data
+
+
+class Styrdokument(Page):
+    """Everything a Swedish styrdokument carries; the concrete types add only their place in the tree.
+
+    A concrete (multi-table) base so the register can list, filter and sort every type in one query.
+    """
+
+    document_type = models.CharField(
+        _("dokumenttyp"), max_length=20, choices=DocumentType.choices, db_index=True
+    )
+    decision_body = models.ForeignKey(
+        DecisionBody,
+        verbose_name=_("beslutande organ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    diarienummer = models.CharField(
+        _("diarienummer"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("Ärendets nummer i diariet, t.ex. KS-2025-542 eller KS 2025/542."),
+    )
+    protocol_paragraph = models.PositiveIntegerField(
+        _("protokollsparagraf (§)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99999)],
+        help_text=_("Paragrafnumret i protokollet, utan §-tecken."),
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumentansvarig"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_documents",
+    )
+    responsible_role = models.ForeignKey(
+        "governance.Role",
+        verbose_name=_("dokumentansvarigs roll"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_documents",
+    )
+    contact_name = models.CharField(
+        _("kontakt"),
+        max_length=150,
+        blank=True,
+        help_text=_("Person eller funktion, t.ex. Informationssäkerhetsfunktionen."),
+    )
+    contact_email = models.EmailField(_("kontaktens e-post"), blank=True)
+    valid_from = models.DateField(_("giltig från"), null=True, blank=True)
+    valid_until = models.DateField(_("gäller till"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("granskningsintervall (månader)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    next_review = models.DateField(
+        _("nästa revision"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Räknas fram från beslutsdatum och granskningsintervall. Får sättas tidigare; "
+            "senare bara med ett angivet skäl."
+        ),
+    )
+    next_review_reason = models.TextField(
+        _("skäl till senare revision"),
+        blank=True,
+        help_text=_("Krävs om nästa revision sätts senare än intervallet medger."),
+    )
+    target_groups = ParentalManyToManyField(
+        "governance.TargetGroup", verbose_name=_("målgrupp"), blank=True, related_name="+"
+    )
+    publicity = models.CharField(
+        _("publicering"),
+        max_length=10,
+        choices=Publicity.choices,
+        default=Publicity.INTERNAL,
+        help_text=_(
+            "Offentliga dokument visas även på den externa webbplatsen. Interna visas bara "
+            "på intranätet."
+        ),
+    )
+    version = models.CharField(
+        _("version"), max_length=12, default="1.0", validators=[version_validator]
+    )
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("ersätter dokument"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+    )
+    supersedes_note = models.CharField(
+        _("ersätter (fritext)"),
+        max_length=255,
+        blank=True,
+        help_text=_("För dokument som inte finns i Styrdok, t.ex. 'IT-policy, KF 2016-05-23 § 61'."),
+    )
+    lis_areas = ParentalManyToManyField(
+        "governance.LisArea", verbose_name=_("LIS-område"), blank=True, related_name="documents"
+    )
+    organisation = models.ForeignKey(
+        "governance.Organisation",
+        verbose_name=_("förvaltning"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        help_text=_("Lämna tomt för kommungemensamma dokument."),
+    )
+    summary = models.TextField(
+        _("sammanfattning"),
+        blank=True,
+        max_length=600,
+        help_text=_("Några meningar om vad dokumentet reglerar. Visas i registret."),
+    )
+    body = StreamField(DocumentBodyBlock(), verbose_name=_("innehåll"), blank=True)
+
+    objects = StyrdokumentManager()
+
+    is_creatable = False
+    base_form_class = StyrdokumentForm
+    # The document types a page class may carry; the first is its default.
+    document_types = [DocumentType.RIKTLINJE]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("diarienummer"),
+        index.FilterField("document_type"),
+        index.FilterField("publicity"),
+        index.FilterField("decision_body"),
+        index.FilterField("organisation"),
+        index.FilterField("next_review"),
+        index.FilterField("decision_date"),
+    ]
+
+    decision_panels = [
+        FieldPanel("decision_body"),
+        FieldRowPanel([FieldPanel("decision_date"), FieldPanel("protocol_paragraph")]),
+        FieldPanel("diarienummer"),
+        FieldPanel("version"),
+        FieldRowPanel([FieldPanel("supersedes"), FieldPanel("supersedes_note")]),
+    ]
+    responsibility_panels = [
+        FieldRowPanel([FieldPanel("responsible"), FieldPanel("responsible_role")]),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_email")]),
+        FieldPanel("organisation"),
+    ]
+    validity_panels = [
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+        FieldRowPanel([FieldPanel("review_interval_months"), FieldPanel("next_review")]),
+        FieldPanel("next_review_reason"),
+    ]
+    classification_panels = [
+        FieldPanel("publicity"),
+        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("lis_areas", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta:
+        verbose_name = _("styrdokument")
+        verbose_name_plural = _("styrdokument")
+
+    def __str__(self):
+        return self.title
+
+    # -- derived values -------------------------------------------------------------------
+
+    def default_next_review(self):
+        if not self.decision_date:
+            return None
+        return add_months(self.decision_date, self.review_interval_months or 12)
+
+    @property
+    def document_type_label(self):
+        return DocumentType(self.document_type).label if self.document_type else ""
+
+    @property
+    def paragraph_display(self):
+        return f"§ {self.protocol_paragraph}" if self.protocol_paragraph else ""
+
+    def review_status_on(self, today=None, warning_days=None):
+        if not self.next_review:
+            return ReviewStatus.CURRENT
+        today = today or timezone.localdate()
+        if warning_days is None:
+            warning_days = StyrdokSettings.load().review_warning_days
+        if self.next_review < today:
+            return ReviewStatus.OVERDUE
+        if self.next_review <= today + datetime.timedelta(days=warning_days):
+            return ReviewStatus.DUE_SOON
+        return ReviewStatus.CURRENT
+
+    @cached_property
+    def current_review_status(self):
+        status = getattr(self, "review_status", None)
+        return ReviewStatus(status) if status else self.review_status_on()
+
+    @property
+    def responsible_display(self):
+        if not self.responsible:
+            return ""
+        name = self.responsible.get_full_name() or self.responsible.get_username()
+        return f"{name}, {self.responsible_role}" if self.responsible_role_id else name
+
+    def previous_adopted_version(self):
+        return self.adopted_versions.exclude(superseded_at__isnull=True).first()
+
+    def body_items(self):
+        """The body with requirement numbers and unique heading anchors, in document order."""
+        items = []
+        number = 0
+        used_anchors = set()
+        for block in self.body:
+            item = {"block": block, "value": block.value, "type": block.block_type}
+            if block.block_type == "requirement":
+                number += 1
+                item["number"] = block.value.get("reference") or str(number)
+                item["anchor"] = requirement_anchor(block.id, block.value.get("reference"))
+            elif block.block_type == "heading":
+                anchor = base = heading_anchor(block.value["text"])
+                suffix = 2
+                while anchor in used_anchors:
+                    anchor = f"{base}-{suffix}"
+                    suffix += 1
+                used_anchors.add(anchor)
+                item["anchor"] = anchor
+            items.append(item)
+        return items
+
+    def visible_children(self, request):
+        return (
+            Styrdokument.objects.for_request(request)
+            .child_of(self)
+            .select_related("decision_body", "organisation")
+            .with_type_rank()
+            .order_by("type_rank", "title")
+        )
+
+    # -- validation -----------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        if self.document_type not in self.document_types:
+            self.document_type = self.document_types[0]
+        errors = {}
+
+        if self.decision_body_id:
+            body = self.decision_body
+            if not body.may_adopt(self.document_type):
+                allowed = ", ".join(
+                    b.name
+                    for b in DecisionBody.objects.all()
+                    if b.may_adopt(self.document_type)
+                )
+                errors["decision_body"] = _(
+                    "%(body)s får inte fastställa en %(type)s. Tillåtna beslutande organ för "
+                    "dokumenttypen: %(allowed)s."
+                ) % {
+                    "body": body.name,
+                    "type": self.document_type_label.lower(),
+                    "allowed": allowed or _("inga – ändra under Beslutande organ"),
+                }
+
+        if self.diarienummer:
+            self.diarienummer = re.sub(r"\s+", " ", self.diarienummer.strip()).upper()
+            site_settings = StyrdokSettings.load()
+            if not site_settings.diarienummer_is_valid(self.diarienummer):
+                errors["diarienummer"] = _(
+                    "Diarienumret ”%(value)s” har inte kommunens format. Skriv det till "
+                    "exempel som %(example)s."
+                ) % {"value": self.diarienummer, "example": site_settings.diarienummer_example}
+
+        if self.decision_date and self.decision_date > timezone.localdate():
+            errors["decision_date"] = _("Beslutsdatum kan inte ligga i framtiden.")
+
+        if self.decision_date and self.valid_from and self.valid_from < self.decision_date:
+            errors["valid_from"] = _(
+                "Giltig från (%(valid_from)s) kan inte vara före beslutsdatum (%(decision)s)."
+            ) % {"valid_from": self.valid_from, "decision": self.decision_date}
+
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors["valid_until"] = _("Gäller till måste vara ett datum efter giltig från.")
+
+        if self.decision_date and self.review_interval_months:
+            derived = self.default_next_review()
+            if not self.next_review:
+                self.next_review = derived
+            elif self.next_review <= self.decision_date:
+                errors["next_review"] = _(
+                    "Nästa revision måste ligga efter beslutsdatum (%(decision)s)."
+                ) % {"decision": self.decision_date}
+            elif self.next_review > derived and not self.next_review_reason.strip():
+                errors["next_review_reason"] = _(
+                    "Nästa revision (%(chosen)s) är senare än beslutsdatum plus "
+                    "granskningsintervallet (%(derived)s). Ange skälet till den senare "
+                    "revisionen, eller välj ett tidigare datum."
+                ) % {"chosen": self.next_review, "derived": derived}
+
+        if self.supersedes_id and self.pk and self.supersedes_id == self.pk:
+            errors["supersedes"] = _("Ett dokument kan inte ersätta sig självt.")
+
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.document_type not in self.document_types:
+            self.document_type = self.document_types[0]
+        if not self.next_review and self.decision_date:
+            self.next_review = self.default_next_review()
+        super().save(*args, **kwargs)
+
+    # -- serving --------------------------------------------------------------------------
+
+    def serve(self, request, *args, **kwargs):
+        # An internal document does not exist on the public site: 404, never 403.
+        if get_channel(request) == PUBLIC and self.publicity != Publicity.PUBLIC:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["body_items"] = self.body_items()
+        context["child_documents"] = self.visible_children(request)
+        context["adopted_versions"] = list(self.adopted_versions.all())
+        if self.supersedes_id and (
+            get_channel(request) != PUBLIC or self.supersedes.publicity == Publicity.PUBLIC
+        ):
+            context["supersedes_page"] = self.supersedes if self.supersedes.live else None
+        return context
+
+
+def _edit_handler(content_extra=()):
+    return TabbedInterface(
+        [
+            ObjectList(
+                [
+                    TitleFieldPanel("title"),
+                    *content_extra,
+                    FieldPanel("summary"),
+                    FieldPanel("body"),
+                ],
+                heading=_("Innehåll"),
+            ),
+            ObjectList(
+                [
+                    MultiFieldPanel(Styrdokument.decision_panels, heading=_("Beslut")),
+                    MultiFieldPanel(Styrdokument.responsibility_panels, heading=_("Ansvar")),
+                    MultiFieldPanel(
+                        Styrdokument.validity_panels, heading=_("Giltighet och revision")
+                    ),
+                    MultiFieldPanel(
+                        Styrdokument.classification_panels, heading=_("Målgrupp och publicering")
+                    ),
+                ],
+                heading=_("Metadata"),
+            ),
+            ObjectList(Page.promote_panels, heading=_("Webbadress")),
+            ObjectList(Page.settings_panels, heading=_("Inställningar")),
+        ]
+    )
+
+
+class PolicyPage(Styrdokument):
+    """Policy or program: political intent, adopted by kommunfullmäktige."""
+
+    document_types = [DocumentType.POLICY, DocumentType.PROGRAM]
+    is_creatable = True
+    parent_page_types = ["policies.RegisterPage"]
+    subpage_types = ["policies.RiktlinjePage"]
+    edit_handler = _edit_handler([FieldPanel("document_type")])
+    template = "policies/policy_page.html"
+
+    class Meta:
+        verbose_name = _("policy eller program")
+        verbose_name_plural = _("policyer och program")
+
+
+class RiktlinjePage(Styrdokument):
+    """Riktlinje: how the work is done; adopted by kommunstyrelsen or the kommundirektör."""
+
+    document_types = [DocumentType.RIKTLINJE]
+    is_creatable = True
+    parent_page_types = ["policies.RegisterPage", "policies.PolicyPage"]
+    subpage_types = ["policies.RutinPage", "policies.StodanvisningPage"]
+    edit_handler = _edit_handler()
+    template = "policies/riktlinje_page.html"
+
+    class Meta:
+        verbose_name = _("riktlinje")
+        verbose_name_plural = _("riktlinjer")
+
+
+class RutinPage(Styrdokument):
+    """Rutin: concrete steps; a förvaltning may add its own local rutiner under a common riktlinje."""
+
+    document_types = [DocumentType.RUTIN]
+    is_creatable = True
+    parent_page_types = ["policies.RiktlinjePage"]
+    subpage_types = []
+    edit_handler = _edit_handler()
+    template = "policies/rutin_page.html"
+
+    class Meta:
+        verbose_name = _("rutin")
+        verbose_name_plural = _("rutiner")
+
+
+class StodanvisningPage(Styrdokument):
+    """Stödanvisning: guidance and templates that support a riktlinje."""
+
+    document_types = [DocumentType.STODANVISNING]
+    is_creatable = True
+    parent_page_types = ["policies.RiktlinjePage"]
+    subpage_types = []
+    edit_handler = _edit_handler()
+    template = "policies/stodanvisning_page.html"
+
+    class Meta:
+        verbose_name = _("stödanvisning")
+        verbose_name_plural = _("stödanvisningar")
+
+
+class RegisterPage(Page):
+    """Styrdokumentregister: every adopted document with its metadata, filterable and sortable."""
+
+    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["policies.HomePage"]
+    subpage_types = ["policies.PolicyPage", "policies.RiktlinjePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("styrdokumentregister")
+        verbose_name_plural = _("styrdokumentregister")
+
+    def get_context(self, request, *args, **kwargs):
+        from .register import build_register
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(build_register(request, self))
+        return context
+
+
+class AdoptedVersion(models.Model):
+    """A snapshot of each adopted version, so earlier decisions stay on record when a new one comes."""
+
+    document = models.ForeignKey(
+        Styrdokument,
+        verbose_name=_("dokument"),
+        on_delete=models.CASCADE,
+        related_name="adopted_versions",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("sidversion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("titel"), max_length=255)
+    version = models.CharField(_("version"), max_length=12)
+    decision_body_name = models.CharField(_("beslutad av"), max_length=120, blank=True)
+    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    diarienummer = models.CharField(_("diarienummer"), max_length=40, blank=True)
+    protocol_paragraph = models.PositiveIntegerField(_("§"), null=True, blank=True)
+    publicity = models.CharField(_("publicering"), max_length=10, choices=Publicity.choices)
+    adopted_at = models.DateTimeField(_("registrerad"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decision_date", "-adopted_at"]
+        verbose_name = _("fastställd version")
+        verbose_name_plural = _("fastställda versioner")
+
+    def __str__(self):
+        return f"{self.title}, version {self.version}"
+
+    @property
+    def is_current(self):
+        return self.superseded_at is None
+
+    @property
+    def paragraph_display(self):
+        return f"§ {self.protocol_paragraph}" if self.protocol_paragraph else ""

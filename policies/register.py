@@ -1,0 +1,135 @@
+"""The register's filters, sorting and pagination, all in the query string so views can be bookmarked."""
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.constants import DocumentType
+from governance.models import DecisionBody, LisArea, Organisation
+
+from .models import ReviewStatus, Styrdokument
+
+PAGE_SIZE = 25
+
+SORTS = {
+    "typ": (gettext_lazy("Dokumenttyp"), ["type_rank", "title"]),
+    "titel": (gettext_lazy("Titel A–Ö"), ["title"]),
+    "-titel": (gettext_lazy("Titel Ö–A"), ["-title"]),
+    "-beslutsdatum": (gettext_lazy("Senast beslutade först"), ["-decision_date", "title"]),
+    "beslutsdatum": (gettext_lazy("Äldst beslutade först"), ["decision_date", "title"]),
+    "revision": (gettext_lazy("Närmast revision först"), ["next_review", "title"]),
+    "-revision": (gettext_lazy("Senast revision först"), ["-next_review", "title"]),
+}
+DEFAULT_SORT = "typ"
+
+FILTER_LABELS = {
+    "typ": gettext_lazy("dokumenttyp"),
+    "organ": gettext_lazy("beslutande organ"),
+    "forvaltning": gettext_lazy("förvaltning"),
+    "omrade": gettext_lazy("LIS-område"),
+    "status": gettext_lazy("revisionsstatus"),
+    "sortering": gettext_lazy("sortering"),
+}
+
+
+class RegisterFilterForm(forms.Form):
+    typ = forms.ChoiceField(label=gettext_lazy("Dokumenttyp"), required=False)
+    organ = forms.ChoiceField(label=gettext_lazy("Beslutande organ"), required=False)
+    forvaltning = forms.ChoiceField(label=gettext_lazy("Förvaltning"), required=False)
+    omrade = forms.ChoiceField(label=gettext_lazy("LIS-område"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Revisionsstatus"), required=False)
+    sortering = forms.ChoiceField(label=gettext_lazy("Sortera"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("Alla"))]
+        self.fields["typ"].choices = everything + list(DocumentType.choices)
+        self.fields["organ"].choices = everything + [
+            (body.code, body.name) for body in DecisionBody.objects.all()
+        ]
+        self.fields["forvaltning"].choices = everything + [
+            (str(org.pk), org.name) for org in Organisation.objects.exclude(kind="kommun")
+        ]
+        self.fields["omrade"].choices = everything + [
+            (str(area.number), str(area)) for area in LisArea.objects.all()
+        ]
+        self.fields["status"].choices = everything + list(ReviewStatus.choices)
+        self.fields["sortering"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
+
+
+def build_register(request, register_page):
+    """Return the template context for the register; invalid filters are dropped with a notice."""
+    form = RegisterFilterForm(request.GET or None)
+    notices = []
+    values = {}
+    if request.GET:
+        form.is_valid()
+        for name in form.fields:
+            if name in form.errors:
+                notices.append(
+                    _("Filtervärdet ”%(value)s” för %(label)s känns inte igen och har ignorerats.")
+                    % {"value": request.GET.get(name, "")[:80], "label": FILTER_LABELS[name]}
+                )
+            elif form.cleaned_data.get(name):
+                values[name] = form.cleaned_data[name]
+        # Show the form as the visitor sent it, minus the values that were ignored.
+        form = RegisterFilterForm(initial=values)
+
+    documents = (
+        Styrdokument.objects.for_request(request)
+        .descendant_of(register_page)
+        .with_review_status()
+        .with_type_rank()
+        .select_related("decision_body", "organisation", "responsible", "responsible_role")
+        .prefetch_related(Prefetch("lis_areas", queryset=LisArea.objects.order_by("number")))
+    )
+    if "typ" in values:
+        documents = documents.filter(document_type=values["typ"])
+    if "organ" in values:
+        documents = documents.filter(decision_body__code=values["organ"])
+    if "forvaltning" in values:
+        documents = documents.filter(organisation_id=values["forvaltning"])
+    if "omrade" in values:
+        documents = documents.filter(lis_areas__number=values["omrade"])
+    if "status" in values:
+        documents = documents.filter(review_status=values["status"])
+    sort = values.get("sortering", DEFAULT_SORT)
+    documents = documents.order_by(*SORTS[sort][1]).distinct()
+
+    paginator = Paginator(documents, PAGE_SIZE)
+    raw_page = request.GET.get("sida", "1")
+    try:
+        page = paginator.page(raw_page)
+    except PageNotAnInteger:
+        notices.append(_("Sidnumret ”%(value)s” är inte ett tal; visar första sidan.") % {
+            "value": raw_page[:20]
+        })
+        page = paginator.page(1)
+    except EmptyPage:
+        notices.append(
+            _("Sidan %(value)s finns inte; visar sista sidan (%(last)s).")
+            % {"value": raw_page[:20], "last": paginator.num_pages}
+        )
+        page = paginator.page(paginator.num_pages)
+
+    query = request.GET.copy()
+    query.pop("sida", None)
+    for name in FILTER_LABELS:
+        if name not in values:
+            query.pop(name, None)
+    active_filters = [
+        (FILTER_LABELS[name], dict(form.fields[name].choices).get(values[name], values[name]))
+        for name in FILTER_LABELS
+        if name in values and name != "sortering"
+    ]
+    return {
+        "filter_form": form,
+        "documents": page,
+        "paginator": paginator,
+        "notices": notices,
+        "base_query": query.urlencode(),
+        "active_filters": active_filters,
+        "current_sort": sort,
+    }

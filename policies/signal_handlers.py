@@ -1,0 +1,42 @@
+from django.db import transaction
+from django.utils import timezone
+from wagtail.signals import page_published
+
+from .models import AdoptedVersion, Styrdokument
+
+
+def record_adopted_version(sender, instance, revision=None, **kwargs):
+    """Keep a record of each adopted version; a new decision supersedes the previous one."""
+    if not isinstance(instance, Styrdokument) or not instance.decision_date:
+        return
+    with transaction.atomic():
+        current = instance.adopted_versions.filter(superseded_at__isnull=True).first()
+        key = (instance.version, instance.decision_date, instance.diarienummer)
+        if current and (current.version, current.decision_date, current.diarienummer) == key:
+            # Same decision republished (e.g. a typo fixed): keep the record up to date.
+            current.revision = revision
+            current.title = instance.title
+            current.publicity = instance.publicity
+            current.save(update_fields=["revision", "title", "publicity"])
+            return
+        now = timezone.now()
+        if current:
+            current.superseded_at = now
+            current.save(update_fields=["superseded_at"])
+        AdoptedVersion.objects.create(
+            document=instance,
+            revision=revision,
+            title=instance.title,
+            version=instance.version,
+            decision_body_name=instance.decision_body.name if instance.decision_body_id else "",
+            decision_date=instance.decision_date,
+            diarienummer=instance.diarienummer,
+            protocol_paragraph=instance.protocol_paragraph,
+            publicity=instance.publicity,
+            adopted_at=now,
+        )
+
+
+def connect():
+    for model in Styrdokument.__subclasses__():
+        page_published.connect(record_adopted_version, sender=model, dispatch_uid=f"adopt-{model}")
