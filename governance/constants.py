@@ -1,4 +1,4 @@
-"""Vocabulary shared by the governance model and the documents (kept here to avoid import cycles)."""
+"""Vocabulary shared by governance and the documents (kept here to avoid import cycles)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

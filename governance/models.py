@@ -80,7 +80,11 @@ class Organisation(index.Indexed, models.Model):
         while ancestor is not None:
             if self.pk and ancestor.pk == self.pk:
                 raise ValidationError(
-                    {"parent": _("En enhet kan inte ligga under sig själv eller sina underenheter.")}
+                    {
+                        "parent": _(
+                            "En enhet kan inte ligga under sig själv eller sina underenheter."
+                        )
+                    }
                 )
             ancestor = ancestor.parent
 
@@ -93,7 +97,9 @@ class Role(index.Indexed, models.Model):
         _("kod"),
         max_length=60,
         unique=True,
-        help_text=_("Stabil identifierare som systemet använder, t.ex. informationssakerhetssamordnare."),
+        help_text=_(
+            "Stabil identifierare som systemet använder, t.ex. informationssakerhetssamordnare."
+        ),
     )
     description = models.TextField(_("ansvar och uppgifter"), blank=True)
     group = models.ForeignKey(

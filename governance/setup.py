@@ -65,7 +65,13 @@ DEFAULT_ROLES = [
 
 # code, name, short name, kind, document types
 DEFAULT_BODIES = [
-    ("kf", "Kommunfullmäktige", "KF", BodyKind.ASSEMBLY, [DocumentType.POLICY, DocumentType.PROGRAM]),
+    (
+        "kf",
+        "Kommunfullmäktige",
+        "KF",
+        BodyKind.ASSEMBLY,
+        [DocumentType.POLICY, DocumentType.PROGRAM],
+    ),
     ("ks", "Kommunstyrelsen", "KS", BodyKind.ASSEMBLY, [DocumentType.RIKTLINJE]),
     (
         "kommundirektor",
@@ -74,7 +80,13 @@ DEFAULT_BODIES = [
         BodyKind.OFFICIAL,
         [DocumentType.RIKTLINJE, DocumentType.RUTIN, DocumentType.STODANVISNING],
     ),
-    ("stabschef", "Stabschef", "", BodyKind.OFFICIAL, [DocumentType.RUTIN, DocumentType.STODANVISNING]),
+    (
+        "stabschef",
+        "Stabschef",
+        "",
+        BodyKind.OFFICIAL,
+        [DocumentType.RUTIN, DocumentType.STODANVISNING],
+    ),
     (
         "forvaltningschef",
         "Förvaltningschef",
@@ -156,7 +168,9 @@ def ensure_groups():
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     media = [p for app, codes in MEDIA_PERMISSIONS for p in _perms(app, codes)]
-    page_perms = {p.codename: p for p in _perms("wagtailcore", ["add_page", "change_page", "lock_page"])}
+    page_perms = {
+        p.codename: p for p in _perms("wagtailcore", ["add_page", "change_page", "lock_page"])
+    }
     for name, (page_codenames, permissions) in _group_plan().items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.add(*permissions)

@@ -32,7 +32,9 @@ class RequirementBlock(blocks.StructBlock):
     text = blocks.RichTextBlock(
         label=_("Krav"),
         features=["bold", "italic", "link", "document-link", "ol", "ul"],
-        help_text=_("Formulera kravet med 'ska', t.ex. 'Varje system ska ha en utsedd systemägare.'"),
+        help_text=_(
+            "Formulera kravet med 'ska', t.ex. 'Varje system ska ha en utsedd systemägare.'"
+        ),
     )
 
     class Meta:
@@ -73,9 +75,7 @@ class DefinitionListBlock(blocks.StructBlock):
 class DocumentReferenceBlock(blocks.StructBlock):
     """A link to another styrdokument; a page link keeps working when the page moves."""
 
-    page = blocks.PageChooserBlock(
-        label=_("Styrdokument"), page_type=["policies.Styrdokument"]
-    )
+    page = blocks.PageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
     note = blocks.CharBlock(label=_("Kommentar"), required=False, max_length=255)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""The register's filters, sorting and pagination, all in the query string so views can be bookmarked."""
+"""The register's filters, sorting and pagination, kept in the query string for bookmarks."""
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -103,9 +103,10 @@ def build_register(request, register_page):
     try:
         page = paginator.page(raw_page)
     except PageNotAnInteger:
-        notices.append(_("Sidnumret ”%(value)s” är inte ett tal; visar första sidan.") % {
-            "value": raw_page[:20]
-        })
+        notices.append(
+            _("Sidnumret ”%(value)s” är inte ett tal; visar första sidan.")
+            % {"value": raw_page[:20]}
+        )
         page = paginator.page(1)
     except EmptyPage:
         notices.append(

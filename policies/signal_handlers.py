@@ -20,10 +20,7 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.save(update_fields=["revision", "title", "publicity"])
             return
         now = timezone.now()
-        if current:
-            current.superseded_at = now
-            current.save(update_fields=["superseded_at"])
-        AdoptedVersion.objects.create(
+        new_version = AdoptedVersion.objects.create(
             document=instance,
             revision=revision,
             title=instance.title,
@@ -35,6 +32,10 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             publicity=instance.publicity,
             adopted_at=now,
         )
+        if current:
+            current.superseded_at = now
+            current.superseded_by = new_version
+            current.save(update_fields=["superseded_at", "superseded_by"])
 
 
 def connect():

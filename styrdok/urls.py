@@ -12,7 +12,9 @@ urlpatterns = [
     path("dokument/", include(wagtaildocs_urls)),
     path(
         "logga-in/",
-        auth_views.LoginView.as_view(template_name="account/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="account/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),

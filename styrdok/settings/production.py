@@ -25,5 +25,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [  # noqa: F405
     f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
 ]
 WAGTAILADMIN_BASE_URL = os.environ.get(  # noqa: F405
-    "WAGTAILADMIN_BASE_URL", f"https://{STYRDOK_INTRANET_HOSTNAME}"  # noqa: F405
+    "WAGTAILADMIN_BASE_URL",
+    f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
 )

@@ -1,4 +1,4 @@
-"""The styrdokument page tree: register, policy/program, riktlinje, rutin and stödanvisning."""
+"""The styrdokument: one concrete base with the Swedish metadata, and the four document types."""
 
 import datetime
 import re
@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -22,67 +22,17 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from governance.constants import DocumentType
 from governance.models import DecisionBody, StyrdokSettings
 
-from .blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
-from .channels import PUBLIC, get_channel
-from .dates import add_months
-
-
-class Publicity(models.TextChoices):
-    PUBLIC = "public", _("Offentlig")
-    INTERNAL = "internal", _("Intern")
-
-
-class ReviewStatus(models.TextChoices):
-    CURRENT = "aktuell", _("Aktuell")
-    DUE_SOON = "snart", _("Revision snart")
-    OVERDUE = "forsenad", _("Försenad")
-
-
-# The order documents are listed in: the hierarchy, top down.
-DOCUMENT_TYPE_RANK = {
-    DocumentType.POLICY: 1,
-    DocumentType.PROGRAM: 2,
-    DocumentType.RIKTLINJE: 3,
-    DocumentType.RUTIN: 4,
-    DocumentType.STODANVISNING: 5,
-}
-
-version_validator = RegexValidator(
-    r"^\d{1,3}(\.\d{1,3}){0,2}$",
-    _("Ange versionen som siffror, t.ex. 1, 2.0 eller 2.1."),
-)
-
-
-class HomePage(Page):
-    """Startsida: the root of both channels."""
-
-    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("startsida")
-        verbose_name_plural = _("startsidor")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["register"] = RegisterPage.objects.live().child_of(self).first()
-        context["latest_documents"] = (
-            Styrdokument.objects.for_request(request)
-            .exclude(decision_date__isnull=True)
-            .select_related("decision_body")
-            .order_by("-decision_date", "title")[:5]
-        )
-        return context
+from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
+from ..channels import PUBLIC, get_channel
+from ..dates import add_months
+from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, version_validator
 
 
 class StyrdokumentQuerySet(PageQuerySet):
@@ -149,7 +99,7 @@ class StyrdokumentForm(WagtailAdminPageForm):
 
 
 class Styrdokument(Page):
-    """Everything a Swedish styrdokument carries; the concrete types add only their place in the tree.
+    """Everything a Swedish styrdokument carries; subclasses add only their place in the tree.
 
     A concrete (multi-table) base so the register can list, filter and sort every type in one query.
     """
@@ -253,7 +203,9 @@ class Styrdokument(Page):
         _("ersätter (fritext)"),
         max_length=255,
         blank=True,
-        help_text=_("För dokument som inte finns i Styrdok, t.ex. 'IT-policy, KF 2016-05-23 § 61'."),
+        help_text=_(
+            "För dokument som inte finns i Styrdok, t.ex. 'IT-policy, KF 2016-05-23 § 61'."
+        ),
     )
     lis_areas = ParentalManyToManyField(
         "governance.LisArea", verbose_name=_("LIS-område"), blank=True, related_name="documents"
@@ -409,9 +361,7 @@ class Styrdokument(Page):
             body = self.decision_body
             if not body.may_adopt(self.document_type):
                 allowed = ", ".join(
-                    b.name
-                    for b in DecisionBody.objects.all()
-                    if b.may_adopt(self.document_type)
+                    b.name for b in DecisionBody.objects.all() if b.may_adopt(self.document_type)
                 )
                 errors["decision_body"] = _(
                     "%(body)s får inte fastställa en %(type)s. Tillåtna beslutande organ för "
@@ -482,7 +432,7 @@ class Styrdokument(Page):
         context = super().get_context(request, *args, **kwargs)
         context["body_items"] = self.body_items()
         context["child_documents"] = self.visible_children(request)
-        context["adopted_versions"] = list(self.adopted_versions.all())
+        context["adopted_versions"] = list(self.adopted_versions.select_related("superseded_by"))
         if self.supersedes_id and (
             get_channel(request) != PUBLIC or self.supersedes.publicity == Publicity.PUBLIC
         ):
@@ -552,7 +502,7 @@ class RiktlinjePage(Styrdokument):
 
 
 class RutinPage(Styrdokument):
-    """Rutin: concrete steps; a förvaltning may add its own local rutiner under a common riktlinje."""
+    """Rutin: concrete steps; a förvaltning may add local rutiner under a common riktlinje."""
 
     document_types = [DocumentType.RUTIN]
     is_creatable = True
@@ -579,69 +529,3 @@ class StodanvisningPage(Styrdokument):
     class Meta:
         verbose_name = _("stödanvisning")
         verbose_name_plural = _("stödanvisningar")
-
-
-class RegisterPage(Page):
-    """Styrdokumentregister: every adopted document with its metadata, filterable and sortable."""
-
-    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["policies.HomePage"]
-    subpage_types = ["policies.PolicyPage", "policies.RiktlinjePage"]
-    max_count = 1
-
-    class Meta:
-        verbose_name = _("styrdokumentregister")
-        verbose_name_plural = _("styrdokumentregister")
-
-    def get_context(self, request, *args, **kwargs):
-        from .register import build_register
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(build_register(request, self))
-        return context
-
-
-class AdoptedVersion(models.Model):
-    """A snapshot of each adopted version, so earlier decisions stay on record when a new one comes."""
-
-    document = models.ForeignKey(
-        Styrdokument,
-        verbose_name=_("dokument"),
-        on_delete=models.CASCADE,
-        related_name="adopted_versions",
-    )
-    revision = models.ForeignKey(
-        "wagtailcore.Revision",
-        verbose_name=_("sidversion"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    title = models.CharField(_("titel"), max_length=255)
-    version = models.CharField(_("version"), max_length=12)
-    decision_body_name = models.CharField(_("beslutad av"), max_length=120, blank=True)
-    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
-    diarienummer = models.CharField(_("diarienummer"), max_length=40, blank=True)
-    protocol_paragraph = models.PositiveIntegerField(_("§"), null=True, blank=True)
-    publicity = models.CharField(_("publicering"), max_length=10, choices=Publicity.choices)
-    adopted_at = models.DateTimeField(_("registrerad"), default=timezone.now)
-    superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-decision_date", "-adopted_at"]
-        verbose_name = _("fastställd version")
-        verbose_name_plural = _("fastställda versioner")
-
-    def __str__(self):
-        return f"{self.title}, version {self.version}"
-
-    @property
-    def is_current(self):
-        return self.superseded_at is None
-
-    @property
-    def paragraph_display(self):
-        return f"§ {self.protocol_paragraph}" if self.protocol_paragraph else ""

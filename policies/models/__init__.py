@@ -1,0 +1,28 @@
+from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus
+from .documents import (
+    PolicyPage,
+    RiktlinjePage,
+    RutinPage,
+    StodanvisningPage,
+    Styrdokument,
+    StyrdokumentForm,
+    StyrdokumentQuerySet,
+)
+from .site import HomePage, RegisterPage
+from .versions import AdoptedVersion
+
+__all__ = [
+    "DOCUMENT_TYPE_RANK",
+    "AdoptedVersion",
+    "HomePage",
+    "PolicyPage",
+    "Publicity",
+    "RegisterPage",
+    "ReviewStatus",
+    "RiktlinjePage",
+    "RutinPage",
+    "StodanvisningPage",
+    "Styrdokument",
+    "StyrdokumentForm",
+    "StyrdokumentQuerySet",
+]
