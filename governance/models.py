@@ -194,6 +194,18 @@ class DecisionBody(index.Indexed, models.Model):
         related_name="decision_bodies",
         help_text=_("För beslut på delegation: den person som innehar befattningen."),
     )
+    workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        verbose_name=_("arbetsflöde"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Arbetsflödet som dokument med detta beslutande organ skickas in i för granskning "
+            "och beslut."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -278,3 +290,17 @@ class StyrdokSettings(BaseGenericSetting):
 
     def diarienummer_is_valid(self, value):
         return re.fullmatch(self.diarienummer_pattern, value or "") is not None
+
+    def validate_diarienummer(self, value):
+        if not self.diarienummer_is_valid(value):
+            raise ValidationError(
+                _(
+                    "Diarienumret ”%(value)s” har inte kommunens format. Skriv det till "
+                    "exempel som %(example)s."
+                ),
+                params={"value": value, "example": self.diarienummer_example},
+            )
+
+
+# Workflow task types live in their own module; importing them here registers the models.
+from .workflows import OfficialDecisionTask, RecordedDecisionTask, ReviewTask  # noqa: E402, F401

@@ -162,6 +162,7 @@ def ensure_defaults():
             },
         )
     ensure_groups()
+    ensure_workflows()
 
 
 def ensure_groups():
@@ -192,4 +193,90 @@ def ensure_groups():
     for code, group_name in role_groups.items():
         Role.objects.filter(code=code, group__isnull=True).update(
             group=Group.objects.get(name=group_name)
+        )
+
+
+# name, [(task kind, task name, options)], bodies that use the workflow
+REVIEW_TASK = "Granskning"
+DEFAULT_WORKFLOWS = [
+    (
+        "Rutin och stödanvisning – beslut på delegation",
+        [("review", REVIEW_TASK, {}), ("official", "Beslut av beslutsfattaren", {})],
+        ["stabschef", "forvaltningschef", "verksamhetschef"],
+    ),
+    (
+        "Kommundirektörens beslut",
+        [("review", REVIEW_TASK, {}), ("official", "Kommundirektörens beslut", {})],
+        ["kommundirektor"],
+    ),
+    (
+        "Riktlinje – beslut i kommunstyrelsen",
+        [
+            ("review", REVIEW_TASK, {}),
+            (
+                "official",
+                "Kommundirektören överlämnar förslag",
+                {"body": "kommundirektor", "sets_decision": False},
+            ),
+            ("recorded", "KS-beslut", {"body": "ks"}),
+        ],
+        ["ks"],
+    ),
+    (
+        "Policy och program – beslut i kommunfullmäktige",
+        [
+            ("review", REVIEW_TASK, {}),
+            ("recorded", "KS bereder och föreslår", {"body": "ks", "is_proposal": True}),
+            ("recorded", "KF-beslut", {"body": "kf"}),
+        ],
+        ["kf"],
+    ),
+]
+
+
+def _ensure_task(kind, name, options):
+    from .workflows import OfficialDecisionTask, RecordedDecisionTask, ReviewTask
+
+    if kind == "review":
+        task = ReviewTask.objects.filter(name=name).first()
+        if task is None:
+            task = ReviewTask.objects.create(name=name)
+            task.groups.set([Group.objects.get(name=COORDINATORS)])
+        return task
+    if kind == "official":
+        task = OfficialDecisionTask.objects.filter(name=name).first()
+        if task is None:
+            body = options.get("body")
+            task = OfficialDecisionTask.objects.create(
+                name=name,
+                decision_body=DecisionBody.objects.get(code=body) if body else None,
+                sets_decision=options.get("sets_decision", True),
+            )
+        return task
+    task = RecordedDecisionTask.objects.filter(name=name).first()
+    if task is None:
+        task = RecordedDecisionTask.objects.create(
+            name=name,
+            decision_body=DecisionBody.objects.get(code=options["body"]),
+            is_proposal=options.get("is_proposal", False),
+        )
+        task.groups.set([Group.objects.get(name=SECRETARIES)])
+    return task
+
+
+@transaction.atomic
+def ensure_workflows():
+    """Create the four approval workflows once; afterwards they are edited in the admin."""
+    from wagtail.models import Workflow, WorkflowTask
+
+    for name, steps, body_codes in DEFAULT_WORKFLOWS:
+        workflow = Workflow.objects.filter(name=name).first()
+        if workflow is None:
+            workflow = Workflow.objects.create(name=name, active=True)
+            for order, (kind, task_name, options) in enumerate(steps):
+                WorkflowTask.objects.create(
+                    workflow=workflow, task=_ensure_task(kind, task_name, options), sort_order=order
+                )
+        DecisionBody.objects.filter(code__in=body_codes, workflow__isnull=True).update(
+            workflow=workflow
         )

@@ -1,6 +1,7 @@
 """Admin for the governance model, in Wagtail's own snippet views."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -60,6 +61,7 @@ class DecisionBodyViewSet(SnippetViewSet):
         FieldPanel("kind"),
         FieldPanel("document_types"),
         FieldRowPanel([FieldPanel("organisation"), FieldPanel("official")]),
+        FieldPanel("workflow"),
         FieldPanel("sort_order"),
     ]
 
@@ -95,3 +97,11 @@ class GovernanceViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(GovernanceViewSetGroup)
+
+
+@hooks.register("register_log_actions")
+def register_governance_log_actions(actions):
+    from .history import ACTIONS
+
+    for action, (label, message) in ACTIONS.items():
+        actions.register_action(action, label, message)

@@ -23,7 +23,7 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet
 from wagtail.search import index
 
 from governance.constants import DocumentType
@@ -76,26 +76,50 @@ class StyrdokumentQuerySet(PageQuerySet):
 StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
 
 
-class StyrdokumentForm(WagtailAdminPageForm):
-    """Publishing an adopted document needs its decision; a draft may still lack it."""
+class StyrdokumentPermissionTester(PagePermissionTester):
+    """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly."""
 
-    def clean(self):
-        cleaned_data = super().clean()
-        if "action-publish" in self.data:
-            missing = []
-            for field, label in [
-                ("decision_body", _("beslutande organ")),
-                ("decision_date", _("beslutsdatum")),
-                ("diarienummer", _("diarienummer")),
-            ]:
-                if field in self.fields and not cleaned_data.get(field):
-                    missing.append(field)
-                    self.add_error(
-                        field,
-                        _("Ange %(label)s innan dokumentet publiceras som fastställt.")
-                        % {"label": label},
-                    )
-        return cleaned_data
+    def can_publish(self):
+        return False
+
+    def can_unschedule(self):
+        return False
+
+
+class StyrdokumentForm(WagtailAdminPageForm):
+    """Decision fields are written by the workflow's decision step, not typed by editors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        page = self.instance
+        for name in ("decision_date", "protocol_paragraph"):
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Fylls i av beslutssteget i arbetsflödet när beslutet fattas."
+                )
+        adopted = bool(page.pk and page.decision_date)
+        if adopted and "diarienummer" in self.fields:
+            self.fields["diarienummer"].disabled = True
+            self.fields["diarienummer"].help_text = _(
+                "Beslutat diarienummer. Ändras bara genom ett nytt beslut."
+            )
+        if "decision_body" in self.fields:
+            in_workflow = (
+                bool(page.pk)
+                and page.workflow_states.filter(
+                    status__in=["in_progress", "needs_changes"]
+                ).exists()
+            )
+            if in_workflow:
+                self.fields["decision_body"].disabled = True
+                self.fields["decision_body"].help_text = _(
+                    "Dokumentet är i ett arbetsflöde; beslutande organ kan inte ändras nu."
+                )
+            else:
+                self.fields["decision_body"].help_text = _(
+                    "Avgör vilket arbetsflöde dokumentet skickas till för granskning och beslut."
+                )
 
 
 class Styrdokument(Page):
@@ -374,12 +398,10 @@ class Styrdokument(Page):
 
         if self.diarienummer:
             self.diarienummer = re.sub(r"\s+", " ", self.diarienummer.strip()).upper()
-            site_settings = StyrdokSettings.load()
-            if not site_settings.diarienummer_is_valid(self.diarienummer):
-                errors["diarienummer"] = _(
-                    "Diarienumret ”%(value)s” har inte kommunens format. Skriv det till "
-                    "exempel som %(example)s."
-                ) % {"value": self.diarienummer, "example": site_settings.diarienummer_example}
+            try:
+                StyrdokSettings.load().validate_diarienummer(self.diarienummer)
+            except ValidationError as exc:
+                errors["diarienummer"] = exc.messages
 
         if self.decision_date and self.decision_date > timezone.localdate():
             errors["decision_date"] = _("Beslutsdatum kan inte ligga i framtiden.")
@@ -419,6 +441,22 @@ class Styrdokument(Page):
         if not self.next_review and self.decision_date:
             self.next_review = self.default_next_review()
         super().save(*args, **kwargs)
+
+    # -- approval ---------------------------------------------------------------------------
+
+    @property
+    def has_workflow(self):
+        return self.get_workflow() is not None
+
+    def get_workflow(self):
+        """The workflow follows the deciding body, not the place in the tree."""
+        body = self.decision_body if self.decision_body_id else None
+        if body is None or body.workflow_id is None or not body.workflow.active:
+            return None
+        return body.workflow
+
+    def permissions_for_user(self, user):
+        return StyrdokumentPermissionTester(user, self)
 
     # -- serving --------------------------------------------------------------------------
 

@@ -37,9 +37,6 @@ STYRDOK_SITE_PORT = int(os.environ.get("STYRDOK_SITE_PORT", "80"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [STYRDOK_PUBLIC_HOSTNAME, STYRDOK_INTRANET_HOSTNAME]
 
 INSTALLED_APPS = [
-    "policies",
-    "governance",
-    "search",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -60,6 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Project apps come after Wagtail's: governance switches off Wagtail's own workflow emails
+    # in its ready(), which must run after wagtail.admin has connected them.
+    "policies",
+    "governance",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -159,13 +161,14 @@ WAGTAIL_SITE_NAME = "Styrdok"
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"http://{STYRDOK_INTRANET_HOSTNAME}:8000"
 )
+# Styrdokument are published only by the final decision step of their workflow.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "governance.finish.publish_on_decision"
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
-# Page privacy for the intranet is decided by channel, not by Wagtail's per-page passwords.
-WAGTAIL_PRIVACY_OPTIONS = {"page": ["login", "groups"], "collection": ["login", "groups"]}
 
 LOGGING = {
     "version": 1,

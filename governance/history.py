@@ -1,0 +1,101 @@
+"""Beslutshistorik: each decision and step outcome, read back from Wagtail's audit log."""
+
+from dataclasses import dataclass
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageLogEntry
+
+# governance.* audit actions: (label, past-tense message)
+ACTIONS = {
+    "governance.submitted": (_("Inskickat"), _("Inskickat för granskning och beslut")),
+    "governance.step_approved": (_("Steg godkänt"), _("Godkänt")),
+    "governance.step_returned": (_("Ändringar begärda"), _("Återremitterat till redaktören")),
+    "governance.decided": (_("Beslut"), _("Beslutad")),
+    "governance.proposed": (_("Förslag till beslut"), _("Föreslaget")),
+    "governance.returned": (_("Återremiss"), _("Återremitterad")),
+    "governance.refused": (_("Avslag"), _("Avslagen")),
+    "governance.reviewed": (_("Aktualitetsprövning"), _("Granskad utan ändringar")),
+}
+
+
+@dataclass
+class HistoryRow:
+    timestamp: object
+    action: str
+    label: str
+    outcome: str
+    actor: str
+    step: str
+    decision_date: object
+    paragraph: object
+    diarienummer: str
+    comment: str
+    protocol_reference: str
+    protocol_url: str
+
+    @property
+    def is_decision(self):
+        return self.action in {
+            "governance.decided",
+            "governance.proposed",
+            "governance.returned",
+            "governance.refused",
+        }
+
+    @property
+    def paragraph_display(self):
+        return f"§ {self.paragraph}" if self.paragraph else ""
+
+
+def _user_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def decision_history(page):
+    """Newest first. Decisions name the body that decided; steps name the person who acted."""
+    entries = (
+        PageLogEntry.objects.filter(page_id=page.pk, action__in=ACTIONS)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")
+    )
+    rows = []
+    for entry in entries:
+        data = entry.data or {}
+        label, outcome = ACTIONS[entry.action]
+        person = _user_name(entry.user)
+        body = data.get("body", "")
+        if entry.action in {
+            "governance.decided",
+            "governance.proposed",
+            "governance.returned",
+            "governance.refused",
+        }:
+            actor = (
+                f"{body} (registrerat av {person})"
+                if body and data.get("paragraph")
+                else (body or person)
+            )
+        else:
+            actor = person
+        rows.append(
+            HistoryRow(
+                timestamp=entry.timestamp,
+                action=entry.action,
+                label=str(label),
+                outcome=str(outcome),
+                actor=actor,
+                step=data.get("task", ""),
+                decision_date=parse_date(data["decision_date"])
+                if data.get("decision_date")
+                else None,
+                paragraph=data.get("paragraph"),
+                diarienummer=data.get("diarienummer", ""),
+                comment=data.get("comment", ""),
+                protocol_reference=data.get("protocol_reference", ""),
+                protocol_url=data.get("protocol_url", ""),
+            )
+        )
+    return rows

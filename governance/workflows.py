@@ -1,0 +1,602 @@
+"""Approval of styrdokument on Wagtail's own Workflow and Task models.
+
+Three task types cover the decision levels: a review (granskning/beredning) by a group, an
+official's decision by delegation (kommundirektör, stabschef, förvaltningschef, verksamhetschef),
+and a decision taken in a meeting (KS, KF) that the nämndsekreterare records from the protocol.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import AbstractGroupApprovalTask, Task, TaskState, WorkflowState
+
+from . import signals
+from .constants import BodyKind
+
+
+class DecisionOutcome(models.TextChoices):
+    ADOPTED = "beslutad", _("Beslutad")
+    RETURNED = "aterremitterad", _("Återremitterad")
+    REJECTED = "avslagen", _("Avslagen")
+
+
+# -- forms shown in the approval modal and on the decision page ------------------------------
+
+
+class RequiredCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Skriv en kommentar som förklarar vad som behöver ändras.")},
+        help_text=_("Redaktören och dokumentansvarig får kommentaren via e-post."),
+    )
+
+
+class OptionalCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _validate_diarienummer(value):
+    from .models import StyrdokSettings
+
+    StyrdokSettings.load().validate_diarienummer(value)
+
+
+def normalise_diarienummer(value):
+    return " ".join((value or "").split()).upper()
+
+
+def _validate_not_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("Datumet kan inte ligga i framtiden."))
+
+
+class OfficialDecisionForm(forms.Form):
+    """An official's decision by delegation: the date and the ärende's diarienummer."""
+
+    decision_date = forms.DateField(
+        label=_("Beslutsdatum"),
+        initial=timezone.localdate,
+        validators=[_validate_not_future],
+        error_messages={
+            "required": _("Ange beslutsdatum."),
+            "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        },
+    )
+    diarienummer = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=40,
+        error_messages={"required": _("Ange ärendets diarienummer.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_diarienummer(self):
+        value = normalise_diarienummer(self.cleaned_data["diarienummer"])
+        _validate_diarienummer(value)
+        return value
+
+
+class RecordDecisionForm(forms.Form):
+    """What the nämndsekreterare copies from the signed protocol."""
+
+    outcome = forms.ChoiceField(
+        label=_("Beslut"),
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Välj vad organet beslutade.")},
+    )
+    meeting_date = forms.DateField(
+        label=_("Sammanträdesdatum"),
+        validators=[_validate_not_future],
+        error_messages={
+            "required": _("Ange sammanträdets datum."),
+            "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD."),
+        },
+    )
+    paragraph = forms.IntegerField(
+        label=_("Paragraf (§)"),
+        min_value=1,
+        max_value=99999,
+        error_messages={
+            "required": _("Ange paragrafnumret i protokollet."),
+            "invalid": _("Paragrafen ska vara ett heltal, t.ex. 123 (utan §-tecken)."),
+            "min_value": _("Paragrafen ska vara ett heltal från 1 och uppåt."),
+            "max_value": _("Paragrafnumret är orimligt stort."),
+        },
+    )
+    diarienummer = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=40,
+        error_messages={"required": _("Ange ärendets diarienummer.")},
+    )
+    protocol_reference = forms.CharField(
+        label=_("Protokollsreferens"),
+        max_length=255,
+        required=False,
+        help_text=_("T.ex. 'Kommunstyrelsens protokoll 2025-03-12'."),
+    )
+    protocol_url = forms.URLField(
+        label=_("Länk till protokollet"),
+        required=False,
+        error_messages={"invalid": _("Ange en fullständig webbadress, t.ex. https://…")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar eller motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Krävs vid återremiss och avslag."),
+    )
+
+    def clean_diarienummer(self):
+        value = normalise_diarienummer(self.cleaned_data["diarienummer"])
+        _validate_diarienummer(value)
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        needs_reason = cleaned.get("outcome") in (
+            DecisionOutcome.RETURNED,
+            DecisionOutcome.REJECTED,
+        )
+        if needs_reason and not (cleaned.get("comment") or "").strip():
+            self.add_error(
+                "comment",
+                _("Ange skälet till återremissen eller avslaget; redaktören behöver det."),
+            )
+        return cleaned
+
+
+# -- shared behaviour ----------------------------------------------------------------------
+
+
+def workflow_state_for(obj):
+    return getattr(obj, "_styrdok_workflow_state", None) or obj.current_workflow_state
+
+
+def is_submitter(obj, user):
+    """Nobody approves a run they submitted themselves, superusers included."""
+    state = workflow_state_for(obj)
+    return state is not None and user.pk is not None and state.requested_by_id == user.pk
+
+
+def draft_decision_body(obj):
+    """The deciding body of the draft in the workflow (it cannot change while the run lasts)."""
+    cached = getattr(obj, "_styrdok_draft_body", False)
+    if cached is False:
+        draft = obj.get_latest_revision_as_object() if obj.pk else obj
+        cached = getattr(draft, "decision_body", None)
+        obj._styrdok_draft_body = cached
+    return cached
+
+
+def latest_draft(task_state):
+    return task_state.workflow_state.content_object.get_latest_revision_as_object()
+
+
+def apply_decision(task_state, user, *, body, decision_date, diarienummer, paragraph=None):
+    """Write the decision onto a new revision, which the workflow then publishes."""
+    page = latest_draft(task_state)
+    page.decision_body = body
+    page.decision_date = decision_date
+    page.diarienummer = diarienummer
+    page.protocol_paragraph = paragraph
+    if not page.valid_from or page.valid_from < decision_date:
+        page.valid_from = decision_date
+    # A new decision restarts the review cycle from the decision date.
+    page.next_review = page.default_next_review()
+    page.next_review_reason = ""
+    # The form has validated what the decision step writes; the rest of the draft was validated
+    # when it was submitted.
+    revision = page.save_revision(user=user, log_action=False, clean=False)
+    task_state.revision = revision
+    task_state.save(update_fields=["revision"])
+    return page
+
+
+def log_step(task_state, user, action, data):
+    page = task_state.workflow_state.content_object.specific
+    entry_data = {
+        "action": action,
+        "task": task_state.task.name,
+        "workflow": task_state.workflow_state.workflow.name,
+        "task_state_id": task_state.pk,
+        **data,
+    }
+    log(instance=page, action=action, user=user, data=entry_data, revision=task_state.revision)
+    return entry_data
+
+
+def send_transition(task, task_state, user, data):
+    workflow_state = WorkflowState.objects.get(pk=task_state.workflow_state_id)
+    signals.workflow_transition.send(
+        sender=type(task),
+        task_state=task_state,
+        workflow_state=workflow_state,
+        user=user,
+        data=data,
+        final=workflow_state.status == WorkflowState.STATUS_APPROVED,
+    )
+
+
+class StyrdokTaskMixin:
+    """Shared by every Styrdok task: locking, no self-approval, comment rules, audit, signals."""
+
+    # Approvers see the draft and the comparison, but nobody edits a document while it is in a
+    # workflow; after återremiss the editor edits and resubmits.
+    def locked_for_user(self, obj, user):
+        return True
+
+    def user_can_lock(self, obj, user):
+        return False
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_is_approver(obj, user)
+
+    def user_is_approver(self, obj, user):
+        raise NotImplementedError
+
+    def get_actions(self, obj, user):
+        if not user.is_authenticated or is_submitter(obj, user):
+            return []
+        if not self.user_is_approver(obj, user):
+            return []
+        return self.approver_actions(obj)
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            return RequiredCommentForm
+        return OptionalCommentForm
+
+    def approvers_for(self, obj):
+        """Users who may act on this task for this document (for notifications and panels)."""
+        raise NotImplementedError
+
+    def check_actor(self, task_state, user, action_name):
+        obj = task_state.workflow_state.content_object
+        if task_state.status != TaskState.STATUS_IN_PROGRESS:
+            raise PermissionDenied(_("Dokumentet står inte längre på det här steget."))
+        if action_name not in {name for name, _label, _modal in self.get_actions(obj, user)}:
+            raise PermissionDenied(_("Du kan inte utföra den här åtgärden på det här steget."))
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        self.check_actor(task_state, user, action_name)
+        comment = (kwargs.pop("comment", "") or "").strip()
+        if action_name == "reject":
+            if not comment:
+                raise ValidationError(_("En kommentar krävs när ändringar begärs."))
+            data = log_step(task_state, user, "governance.step_returned", {"comment": comment})
+            task_state.reject(user=user, comment=comment)
+        elif action_name == "approve":
+            data = self.approve(task_state, user, comment=comment, **kwargs)
+        else:
+            raise PermissionDenied(_("Okänd åtgärd."))
+        send_transition(self, task_state, user, data)
+        return None
+
+    def approve(self, task_state, user, comment="", **kwargs):
+        data = log_step(task_state, user, "governance.step_approved", {"comment": comment})
+        task_state.approve(user=user, comment=comment)
+        return data
+
+
+# -- the task types ------------------------------------------------------------------------
+
+
+class ReviewTask(StyrdokTaskMixin, AbstractGroupApprovalTask):
+    """Granskning / beredning, e.g. by the informationssäkerhetssamordnare."""
+
+    def user_is_approver(self, obj, user):
+        return user.is_active and (user.is_superuser or self._user_in_groups(user))
+
+    def approver_actions(self, obj):
+        return [
+            ("reject", _("Begär ändringar"), True),
+            ("approve", _("Godkänn granskningen"), False),
+            ("approve", _("Godkänn med kommentar"), True),
+        ]
+
+    def approvers_for(self, obj):
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model().objects.filter(groups__in=self.groups.all(), is_active=True).distinct()
+        )
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        return (
+            super()
+            .get_task_states_user_can_moderate(user, **kwargs)
+            .exclude(workflow_state__requested_by=user)
+        )
+
+    @classmethod
+    def get_description(cls):
+        return _("Granskning av förslaget av medlemmar i de valda grupperna.")
+
+    class Meta:
+        verbose_name = _("granskning")
+        verbose_name_plural = _("granskningar")
+
+
+class OfficialDecisionTask(StyrdokTaskMixin, Task):
+    """An official decides (or forwards a proposal) by delegation, in the system."""
+
+    decision_body = models.ForeignKey(
+        "governance.DecisionBody",
+        verbose_name=_("beslutsfattare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": BodyKind.OFFICIAL},
+        help_text=_(
+            "Lämna tomt för att dokumentets eget beslutande organ ska besluta. Välj en befattning "
+            "för ett fast steg, t.ex. att kommundirektören överlämnar ett förslag."
+        ),
+    )
+    sets_decision = models.BooleanField(
+        _("fastställer dokumentet"),
+        default=True,
+        help_text=_(
+            "Markerat: steget är beslutet och sätter beslutsdatum och beslutande organ. "
+            "Omarkerat: steget överlämnar förslaget till nästa steg."
+        ),
+    )
+
+    admin_form_fields = Task.admin_form_fields + ["decision_body", "sets_decision"]
+
+    def body_for(self, obj):
+        if self.decision_body_id:
+            return self.decision_body
+        return draft_decision_body(obj)
+
+    def approvers_for(self, obj):
+        body = self.body_for(obj)
+        if body is None or body.official is None or not body.official.is_active:
+            from django.contrib.auth import get_user_model
+
+            return get_user_model().objects.none()
+        return type(body.official).objects.filter(pk=body.official_id)
+
+    def user_is_approver(self, obj, user):
+        body = self.body_for(obj)
+        return bool(user.is_active and body is not None and body.official_id == user.pk)
+
+    def approver_actions(self, obj):
+        if self.sets_decision:
+            return [
+                ("reject", _("Återremittera"), True),
+                ("approve", _("Fastställ"), True),
+            ]
+        return [
+            ("reject", _("Återremittera"), True),
+            ("approve", _("Överlämna förslaget"), False),
+            ("approve", _("Överlämna med kommentar"), True),
+        ]
+
+    def get_form_for_action(self, action):
+        if action == "approve" and self.sets_decision:
+            return OfficialDecisionForm
+        return super().get_form_for_action(action)
+
+    def get_template_for_action(self, action):
+        if action == "approve" and self.sets_decision:
+            return "governance/workflow_action_modal.html"
+        return ""
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if not user.is_authenticated:
+            return TaskState.objects.none()
+        states = (
+            self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+            .exclude(workflow_state__requested_by=user)
+            .select_related("workflow_state")
+        )
+        if self.decision_body_id:
+            return states if self.decision_body.official_id == user.pk else TaskState.objects.none()
+        # The deciding official follows each draft's own body; open runs are few.
+        mine = [
+            state.pk
+            for state in states
+            if getattr(self.body_for(state.workflow_state.content_object), "official_id", None)
+            == user.pk
+        ]
+        return self.task_states.filter(pk__in=mine)
+
+    def approve(self, task_state, user, comment="", decision_date=None, diarienummer="", **kwargs):
+        obj = task_state.workflow_state.content_object
+        body = self.body_for(obj)
+        if not self.sets_decision:
+            data = log_step(
+                task_state,
+                user,
+                "governance.step_approved",
+                {"comment": comment, "body": body.name},
+            )
+            task_state.approve(user=user, comment=comment)
+            return data
+        decision_date = decision_date or timezone.localdate()
+        apply_decision(
+            task_state, user, body=body, decision_date=decision_date, diarienummer=diarienummer
+        )
+        data = log_step(
+            task_state,
+            user,
+            "governance.decided",
+            {
+                "comment": comment,
+                "body": body.name,
+                "body_id": body.pk,
+                "outcome": DecisionOutcome.ADOPTED.value,
+                "decision_date": decision_date.isoformat(),
+                "diarienummer": diarienummer,
+                "paragraph": None,
+            },
+        )
+        task_state.approve(user=user, comment=comment)
+        return data
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "En tjänsteperson fastställer dokumentet eller överlämnar förslaget, på delegation."
+        )
+
+    class Meta:
+        verbose_name = _("beslut av tjänsteperson")
+        verbose_name_plural = _("beslut av tjänsteperson")
+
+
+class RecordedDecisionTask(StyrdokTaskMixin, Task):
+    """KS or KF decides in a meeting; the nämndsekreterare records it from the protocol."""
+
+    decision_body = models.ForeignKey(
+        "governance.DecisionBody",
+        verbose_name=_("beslutande organ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": BodyKind.ASSEMBLY},
+    )
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("registreras av"),
+        related_name="+",
+        help_text=_("Grupper vars medlemmar registrerar beslutet, normalt nämndsekreterarna."),
+    )
+    is_proposal = models.BooleanField(
+        _("beredning (förslag till beslut)"),
+        default=False,
+        help_text=_(
+            "Markerat: organet bereder ärendet och föreslår beslut; dokumentet går vidare till "
+            "nästa steg. Omarkerat: organets beslut fastställer och publicerar dokumentet."
+        ),
+    )
+
+    admin_form_fields = Task.admin_form_fields + ["decision_body", "groups", "is_proposal"]
+    admin_form_widgets = {"groups": forms.CheckboxSelectMultiple}
+
+    def _user_in_groups(self, user):
+        cache = user.__dict__.setdefault("_recorded_task_checks", {})
+        if self.pk not in cache:
+            cache[self.pk] = self.groups.filter(id__in=user.groups.all()).exists()
+        return cache[self.pk]
+
+    def user_is_approver(self, obj, user):
+        return user.is_active and (user.is_superuser or self._user_in_groups(user))
+
+    def approvers_for(self, obj):
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model().objects.filter(groups__in=self.groups.all(), is_active=True).distinct()
+        )
+
+    def approver_actions(self, obj):
+        return [("record", _("Registrera beslut"), True)]
+
+    def get_form_for_action(self, action):
+        return RecordDecisionForm
+
+    def get_template_for_action(self, action):
+        return "governance/workflow_action_modal.html"
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if user.is_authenticated and (user.is_superuser or self._user_in_groups(user)):
+            return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(
+                workflow_state__requested_by=user
+            )
+        return TaskState.objects.none()
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        self.check_actor(task_state, user, action_name)
+        if action_name != "record":
+            raise PermissionDenied(
+                _("Beslut i %(body)s registreras av nämndsekreteraren.")
+                % {"body": self.decision_body}
+            )
+        return self.record(task_state, user, **kwargs)
+
+    def record(
+        self,
+        task_state,
+        user,
+        *,
+        outcome,
+        meeting_date,
+        paragraph,
+        diarienummer,
+        protocol_reference="",
+        protocol_url="",
+        comment="",
+        **kwargs,
+    ):
+        """Record the meeting's decision; the outcome decides how the workflow continues."""
+        comment = (comment or "").strip()
+        if outcome in (DecisionOutcome.RETURNED, DecisionOutcome.REJECTED) and not comment:
+            raise ValidationError(_("Ange skälet till återremissen eller avslaget."))
+        if meeting_date > timezone.localdate():
+            raise ValidationError(_("Sammanträdesdatum kan inte ligga i framtiden."))
+        body = self.decision_body
+        data = {
+            "body": body.name,
+            "body_id": body.pk,
+            "outcome": outcome,
+            "decision_date": meeting_date.isoformat()
+            if isinstance(meeting_date, datetime.date)
+            else meeting_date,
+            "paragraph": paragraph,
+            "diarienummer": diarienummer,
+            "protocol_reference": protocol_reference,
+            "protocol_url": protocol_url,
+            "comment": comment,
+            "is_proposal": self.is_proposal,
+        }
+        if outcome == DecisionOutcome.ADOPTED:
+            if not self.is_proposal:
+                apply_decision(
+                    task_state,
+                    user,
+                    body=body,
+                    decision_date=meeting_date,
+                    diarienummer=diarienummer,
+                    paragraph=paragraph,
+                )
+            action = "governance.proposed" if self.is_proposal else "governance.decided"
+            data = log_step(task_state, user, action, data)
+            task_state.approve(user=user, comment=comment)
+        elif outcome == DecisionOutcome.RETURNED:
+            data = log_step(task_state, user, "governance.returned", data)
+            task_state.reject(user=user, comment=comment)
+        else:
+            data = log_step(task_state, user, "governance.refused", data)
+            task_state.reject(user=user, comment=comment)
+            # Avslag ends the matter: the run is closed; a new proposal needs a new submission.
+            workflow_state = WorkflowState.objects.get(pk=task_state.workflow_state_id)
+            workflow_state.cancel(user=user)
+        send_transition(self, task_state, user, data)
+        return None
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Ett politiskt organ beslutar på sammanträde; nämndsekreteraren registrerar beslutet."
+        )
+
+    class Meta:
+        verbose_name = _("protokollfört beslut")
+        verbose_name_plural = _("protokollförda beslut")
