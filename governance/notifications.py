@@ -1,13 +1,163 @@
-"""Placeholder replaced below."""
+"""Swedish email notifications at every workflow transition.
+
+Who hears what follows the decision process: the next step's approvers when a document reaches
+their step; the submitter and the dokumentansvarig when a step is approved (with the comment), when
+the document is returned or refused at any step, and when it is finally decided. Nobody is mailed
+about their own action.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from wagtail.log_actions import log
+
+from .workflows import StyrdokTaskMixin
+
+logger = logging.getLogger(__name__)
+
+TRANSITION_TEMPLATES = {
+    "governance.step_approved": "step_approved",
+    "governance.step_returned": "returned",
+    "governance.proposed": "proposed",
+    "governance.decided": "step_approved",
+    "governance.returned": "returned",
+    "governance.refused": "refused",
+}
+
+
+def display_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def admin_url(path):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def intranet_url(page):
+    """The document's address on the intranet (the admin base URL is the intranet host)."""
+    parts = page.get_url_parts()
+    if parts is None:
+        return ""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + parts[2]
+
+
+def unique_recipients(users, exclude=()):
+    excluded = {user.pk for user in exclude if user is not None}
+    seen = set()
+    recipients = []
+    for user in users:
+        if user is None or not user.is_active or not user.email:
+            continue
+        if user.pk in excluded or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        recipients.append(user)
+    return recipients
+
+
+def send_notification(template, recipients, context):
+    """One message per recipient; one failing address does not stop the others."""
+    sent = 0
+    for recipient in recipients:
+        message_context = {
+            **context,
+            "recipient": recipient,
+            "recipient_name": display_name(recipient),
+        }
+        subject = " ".join(
+            render_to_string(f"governance/emails/{template}_subject.txt", message_context).split()
+        )
+        body = render_to_string(f"governance/emails/{template}.txt", message_context)
+        try:
+            EmailMessage(subject, body, to=[recipient.email]).send()
+            sent += 1
+        except Exception:  # noqa: BLE001 - a mail server error must not undo a decision
+            logger.exception("Could not send %s notification to %s", template, recipient.email)
+    return sent
+
+
+def document_context(workflow_state, task_state=None):
+    page = workflow_state.content_object.specific
+    draft = page.get_latest_revision_as_object()
+    context = {
+        "page": page,
+        "draft": draft,
+        "document_title": draft.title,
+        "document_type": draft.document_type_label,
+        "workflow_name": workflow_state.workflow.name,
+        "submitter_name": display_name(workflow_state.requested_by),
+        "edit_url": admin_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+        "kommun_name": _kommun_name(),
+    }
+    if task_state is not None:
+        context["task_name"] = task_state.task.name
+        context["task_url"] = admin_url(reverse("styrdok_task", args=[task_state.pk]))
+    return context
+
+
+def _kommun_name():
+    from .models import StyrdokSettings
+
+    return StyrdokSettings.load().kommun_name
 
 
 def log_submission(sender, instance, user=None, **kwargs):
-    pass
+    """Every run starts the decision history with who submitted it and to which workflow."""
+    page = instance.content_object.specific
+    if not hasattr(page, "decision_body"):
+        return
+    draft = page.get_latest_revision_as_object()
+    log(
+        instance=page,
+        action="governance.submitted",
+        user=user,
+        data={
+            "action": "governance.submitted",
+            "workflow": instance.workflow.name,
+            "body": draft.decision_body.name if draft.decision_body_id else "",
+        },
+        revision=page.get_latest_revision(),
+    )
 
 
 def notify_task_approvers(sender, instance, user=None, **kwargs):
-    pass
+    """A document reached a step: tell the people who act on it."""
+    task = instance.task.specific
+    if not isinstance(task, StyrdokTaskMixin):
+        return
+    workflow_state = instance.workflow_state
+    page = workflow_state.content_object
+    approvers = unique_recipients(
+        task.approvers_for(page), exclude=[user, workflow_state.requested_by]
+    )
+    context = document_context(workflow_state, instance)
+    context["actor_name"] = display_name(user)
+    send_notification("task_waiting", approvers, context)
 
 
-def notify_transition(sender, **kwargs):
-    pass
+def notify_transition(sender, task_state, workflow_state, user, data, final, **kwargs):
+    """A step had an outcome: tell the submitter and the dokumentansvarig."""
+    template = "decided" if final else TRANSITION_TEMPLATES.get(data.get("action"))
+    if template is None:
+        return
+    context = document_context(workflow_state, task_state)
+    draft = context["draft"]
+    next_task = (
+        workflow_state.current_task_state if workflow_state.status == "in_progress" else None
+    )
+    context.update(
+        {
+            "actor_name": display_name(user),
+            "data": data,
+            "comment": data.get("comment", ""),
+            "next_task_name": next_task.task.name if next_task else "",
+            "document_url": intranet_url(context["page"]) if final else "",
+        }
+    )
+    recipients = unique_recipients([workflow_state.requested_by, draft.responsible], exclude=[user])
+    send_notification(template, recipients, context)

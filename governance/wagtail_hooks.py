@@ -1,7 +1,9 @@
 """Admin for the governance model, in Wagtail's own snippet views."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -105,3 +107,61 @@ def register_governance_log_actions(actions):
 
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def register_governance_urls():
+    from .reports import DecisionCasesReportView
+    from .views import DocumentCompareView, document_history, task_decision
+
+    return [
+        path("arenden/<int:task_state_id>/", task_decision, name="styrdok_task"),
+        path(
+            "arenden/dokument/<int:pk>/jamfor/<str:revision_id_a>...<str:revision_id_b>/",
+            DocumentCompareView.as_view(),
+            name="styrdok_compare",
+        ),
+        path("beslutshistorik/<int:page_id>/", document_history, name="styrdok_history"),
+        path(
+            "rapporter/beslutsarenden/",
+            DecisionCasesReportView.as_view(),
+            name="styrdok_decision_cases",
+        ),
+        path(
+            "rapporter/beslutsarenden/resultat/",
+            DecisionCasesReportView.as_view(results_only=True),
+            name="styrdok_decision_cases_results",
+        ),
+    ]
+
+
+class DecisionCasesMenuItem(MenuItem):
+    def is_shown(self, request):
+        from wagtail.models import Page
+        from wagtail.permissions import policy_registry
+
+        return policy_registry.get_by_type(Page).user_has_any_permission(
+            request.user, {"add", "change", "publish"}
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_decision_cases_report():
+    return DecisionCasesMenuItem(
+        _("Beslutsärenden"), reverse("styrdok_decision_cases"), icon_name="tasks", order=50
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_governance_panels(request, panels):
+    from .panels import MyCasesPanel, PendingDecisionsPanel
+
+    # Styrdok's panels replace Wagtail's generic moderation panels for these users.
+    panels[:] = [
+        panel
+        for panel in panels
+        if getattr(panel, "name", "")
+        not in {"workflow_objects_to_moderate", "user_objects_in_workflow_moderation"}
+    ]
+    panels.append(PendingDecisionsPanel(request.user))
+    panels.append(MyCasesPanel(request.user))

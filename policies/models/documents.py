@@ -469,6 +469,10 @@ class Styrdokument(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["body_items"] = self.body_items()
+        if get_channel(request) != PUBLIC:
+            from governance.history import decision_history
+
+            context["history"] = decision_history(self)
         context["child_documents"] = self.visible_children(request)
         context["adopted_versions"] = list(self.adopted_versions.select_related("superseded_by"))
         if self.supersedes_id and (

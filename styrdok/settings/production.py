@@ -10,6 +10,11 @@ if not SECRET_KEY:  # noqa: F405
 if not os.environ.get("ALLOWED_HOSTS"):  # noqa: F405
     ALLOWED_HOSTS = [STYRDOK_PUBLIC_HOSTNAME, STYRDOK_INTRANET_HOSTNAME]  # noqa: F405
 
+# Production is served over HTTPS, so the Wagtail sites that `setup_styrdok` creates get port 443
+# (and links such as https://host/) unless STYRDOK_SITE_PORT says otherwise.
+STYRDOK_SITE_PORT = int(os.environ.get("STYRDOK_SITE_PORT", "443"))  # noqa: F405
+
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (and strips it from clients).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))  # noqa: F405
@@ -28,3 +33,9 @@ WAGTAILADMIN_BASE_URL = os.environ.get(  # noqa: F405
     "WAGTAILADMIN_BASE_URL",
     f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
 )
+
+# HSTS preloading is a commitment for the whole registrable domain (usually the kommun's own,
+# shared with many other services), so it stays off unless the domain's owner opts in with
+# SECURE_HSTS_PRELOAD=true. While it is off, Django's reminder about it (security.W021) is not a
+# deployment problem and is silenced, so `check --deploy --fail-level WARNING` stays meaningful.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
