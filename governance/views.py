@@ -15,9 +15,9 @@ from .history import decision_history
 from .workflows import StyrdokTaskMixin
 
 
-def _can_follow(user, page, workflow_state, actions):
+def _can_follow(user, page, workflow_state, task, actions):
     """Approvers, the submitter and the document's editors may open the case page."""
-    if user.is_superuser or actions:
+    if user.is_superuser or actions or task.user_is_approver(page, user):
         return True
     if workflow_state.requested_by_id == user.pk:
         return True
@@ -55,7 +55,7 @@ def task_decision(request, task_state_id):
     page = workflow_state.content_object.specific
     in_progress = task_state.status == TaskState.STATUS_IN_PROGRESS
     actions = task.get_actions(page, request.user) if in_progress else []
-    if not _can_follow(request.user, page, workflow_state, actions):
+    if not _can_follow(request.user, page, workflow_state, task, actions):
         raise PermissionDenied
 
     submitted = request.POST.get("action") if request.method == "POST" else None

@@ -188,6 +188,9 @@ class DemoLoader:
         for field in DATE_FIELDS:
             if field in item:
                 setattr(page, field, resolve_date(item[field], self.today))
+        if page.diarienummer and page.decision_date:
+            # "{år}" keeps a diarienummer's year in step with its relative decision date.
+            page.diarienummer = page.diarienummer.replace("{år}", str(page.decision_date.year))
         if "next_review" not in item:
             page.next_review = None
         page.title = item.get("title", page.title)
@@ -234,6 +237,13 @@ class DemoLoader:
             for earlier in item.get("earlier_versions", []):
                 self.apply_fields(page, {**item, **earlier})
                 self.publish(page, publisher)
+                # Fields only the earlier version had must not carry over to the current one.
+                for name in set(earlier) - set(item):
+                    field = type(page)._meta.get_field(name)
+                    if not field.many_to_many and not field.is_relation:
+                        setattr(page, name, field.get_default())
+                    elif field.is_relation and not field.many_to_many:
+                        setattr(page, name, None)
             self.apply_fields(page, item)
             self.publish(page, publisher)
 

@@ -121,6 +121,39 @@ class StyrdokumentForm(WagtailAdminPageForm):
                     "Avgör vilket arbetsflöde dokumentet skickas till för granskning och beslut."
                 )
 
+    def clean(self):
+        cleaned_data = super().clean()
+        publicity = cleaned_data.get("publicity")
+        page = self.instance
+        parent = self.parent_page if self.parent_page is not None else page.get_parent()
+        parent = parent.specific if parent is not None else None
+        if (
+            publicity == Publicity.PUBLIC
+            and getattr(parent, "publicity", None) == Publicity.INTERNAL
+        ):
+            self.add_error(
+                "publicity",
+                _(
+                    "Dokumentet kan inte vara offentligt när det ligger under det interna "
+                    "dokumentet ”%(parent)s”: adressen och sökvägen skulle avslöja det. Gör "
+                    "dokumentet internt eller flytta det."
+                )
+                % {"parent": parent.title},
+            )
+        if publicity == Publicity.INTERNAL and page.pk:
+            public_children = Styrdokument.objects.child_of(page).filter(publicity=Publicity.PUBLIC)
+            titles = ", ".join(child.title for child in public_children[:5])
+            if titles:
+                self.add_error(
+                    "publicity",
+                    _(
+                        "Dokumentet har offentliga underliggande dokument (%(titles)s). Gör dem "
+                        "interna först."
+                    )
+                    % {"titles": titles},
+                )
+        return cleaned_data
+
 
 class Styrdokument(Page):
     """Everything a Swedish styrdokument carries; subclasses add only their place in the tree.
