@@ -165,3 +165,39 @@ def add_governance_panels(request, panels):
     ]
     panels.append(PendingDecisionsPanel(request.user))
     panels.append(MyCasesPanel(request.user))
+
+
+@hooks.register("before_edit_page")
+def point_to_case_page(request, page):
+    """In the page editor, say where the document stands and link approvers to their case page."""
+    from django.utils.html import format_html
+    from wagtail.admin import messages
+
+    if request.method != "GET" or not hasattr(page, "decision_body"):
+        return None
+    task_state = page.current_workflow_task_state
+    if task_state is None:
+        return None
+    task = task_state.task.specific
+    url = reverse("styrdok_task", args=[task_state.pk])
+    if task.get_actions(page, request.user):
+        messages.warning(
+            request,
+            format_html(
+                "Dokumentet väntar på ditt beslut i steget ”{}”. "
+                '<a href="{}">Öppna ärendet</a> för att jämföra, kommentera och besluta.',
+                task.name,
+                url,
+            ),
+        )
+    else:
+        messages.info(
+            request,
+            format_html(
+                "Dokumentet är låst medan det granskas och beslutas (steget ”{}”). "
+                '<a href="{}">Se ärendet</a>.',
+                task.name,
+                url,
+            ),
+        )
+    return None

@@ -21,7 +21,12 @@ def channel_for_host(host):
 def get_channel(request):
     channel = getattr(request, "channel", None)
     if channel is None:
-        channel = channel_for_host(request.get_host())
+        # Wagtail's preview renders through a dummy request; previews are an admin (staff)
+        # feature, so they show the intranet view whatever host the dummy request names.
+        if getattr(request, "is_dummy", False):
+            channel = INTRANET
+        else:
+            channel = channel_for_host(request.get_host())
         request.channel = channel
     return channel
 
