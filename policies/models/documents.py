@@ -76,6 +76,10 @@ class StyrdokumentQuerySet(PageQuerySet):
 StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
 
 
+# Members of this group may send the next version of an adopted document to another body.
+COORDINATORS_GROUP = "Informationssäkerhetssamordnare"
+
+
 class StyrdokumentPermissionTester(PagePermissionTester):
     """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly."""
 
@@ -111,10 +115,20 @@ class StyrdokumentForm(WagtailAdminPageForm):
                     status__in=["in_progress", "needs_changes"]
                 ).exists()
             )
+            user = self.for_user
+            may_redirect = user is not None and (
+                user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
+            )
             if in_workflow:
                 self.fields["decision_body"].disabled = True
                 self.fields["decision_body"].help_text = _(
                     "Dokumentet är i ett arbetsflöde; beslutande organ kan inte ändras nu."
+                )
+            elif adopted and not may_redirect:
+                self.fields["decision_body"].disabled = True
+                self.fields["decision_body"].help_text = _(
+                    "Beslutat av detta organ. Informationssäkerhetssamordnaren kan välja ett "
+                    "annat organ för nästa version."
                 )
             else:
                 self.fields["decision_body"].help_text = _(
