@@ -126,6 +126,7 @@ class RecordDecisionForm(forms.Form):
         help_text=_("T.ex. 'Kommunstyrelsens protokoll 2025-03-12'."),
     )
     protocol_url = forms.URLField(
+        assume_scheme="https",
         label=_("Länk till protokollet"),
         required=False,
         error_messages={"invalid": _("Ange en fullständig webbadress, t.ex. https://…")},
