@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -35,16 +36,30 @@ from ..dates import add_months
 from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, version_validator
 
 
+def restriction_rows():
+    """Rows of the restricted-to-groups relation for the document in the outer query."""
+    return Styrdokument.restricted_to.through.objects.filter(styrdokument_id=OuterRef("pk"))
+
+
 class StyrdokumentQuerySet(PageQuerySet):
-    def for_channel(self, channel):
-        """Adopted documents a channel may show: the public site only gets public ones."""
+    def for_channel(self, channel, user=None):
+        """Adopted documents a reader may see: public ones on the website; on the intranet
+        everything except documents restricted to groups the reader is not in."""
         qs = self.live()
         if channel == PUBLIC:
-            qs = qs.filter(publicity=Publicity.PUBLIC)
-        return qs
+            return qs.filter(publicity=Publicity.PUBLIC).exclude(Exists(restriction_rows()))
+        return qs.visible_to(user)
+
+    def visible_to(self, user):
+        if user is not None and user.is_active and user.is_superuser:
+            return self
+        member = restriction_rows().filter(group__user=user) if user and user.pk else None
+        if member is None:
+            return self.exclude(Exists(restriction_rows()))
+        return self.filter(~Exists(restriction_rows()) | Exists(member))
 
     def for_request(self, request):
-        return self.for_channel(get_channel(request))
+        return self.for_channel(get_channel(request), getattr(request, "user", None))
 
     def with_review_status(self, today=None, warning_days=None):
         today = today or timezone.localdate()
@@ -84,6 +99,10 @@ class StyrdokumentPermissionTester(PagePermissionTester):
     """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly."""
 
     def can_publish(self):
+        return False
+
+    def can_publish_subpage(self):
+        # Wagtail's create view asks the parent, not the new page, whether it may publish.
         return False
 
     def can_unschedule(self):
@@ -151,6 +170,28 @@ class StyrdokumentForm(WagtailAdminPageForm):
                     "Dokumentet kan inte vara offentligt när det ligger under det interna "
                     "dokumentet ”%(parent)s”: adressen och sökvägen skulle avslöja det. Gör "
                     "dokumentet internt eller flytta det."
+                )
+                % {"parent": parent.title},
+            )
+        restricted = cleaned_data.get("restricted_to")
+        if restricted and publicity == Publicity.PUBLIC:
+            self.add_error(
+                "publicity",
+                _("Ett dokument som är begränsat till vissa grupper kan inte vara offentligt."),
+            )
+        parent_groups = (
+            set(parent.restricted_to.values_list("pk", flat=True))
+            if isinstance(parent, Styrdokument)
+            else set()
+        )
+        if parent_groups and not (
+            restricted and {group.pk for group in restricted} <= parent_groups
+        ):
+            self.add_error(
+                "restricted_to",
+                _(
+                    "Dokumentet ligger under ”%(parent)s”, som bara vissa grupper får läsa. "
+                    "Begränsa dokumentet till samma grupper (eller färre)."
                 )
                 % {"parent": parent.title},
             )
@@ -278,6 +319,17 @@ class Styrdokument(Page):
             "För dokument som inte finns i Styrdok, t.ex. 'IT-policy, KF 2016-05-23 § 61'."
         ),
     )
+    restricted_to = ParentalManyToManyField(
+        "auth.Group",
+        verbose_name=_("begränsad till grupper"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Lämna tomt för att alla medarbetare ska kunna läsa dokumentet. Väljer du grupper "
+            "visas dokumentet bara för dem, överallt: på intranätet, i listor, i sökningar och "
+            "i API:t. Ett begränsat dokument är alltid internt."
+        ),
+    )
     lis_areas = ParentalManyToManyField(
         "governance.LisArea", verbose_name=_("LIS-område"), blank=True, related_name="documents"
     )
@@ -336,6 +388,7 @@ class Styrdokument(Page):
     ]
     classification_panels = [
         FieldPanel("publicity"),
+        FieldPanel("restricted_to", widget=forms.CheckboxSelectMultiple),
         FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
         FieldPanel("lis_areas", widget=forms.CheckboxSelectMultiple),
     ]
@@ -507,9 +560,13 @@ class Styrdokument(Page):
 
     # -- serving --------------------------------------------------------------------------
 
+    def is_visible_to(self, request):
+        return Styrdokument.objects.for_request(request).filter(pk=self.pk).exists()
+
     def serve(self, request, *args, **kwargs):
-        # An internal document does not exist on the public site: 404, never 403.
-        if get_channel(request) == PUBLIC and self.publicity != Publicity.PUBLIC:
+        # A document the reader may not see does not exist for them: 404, never 403.
+        # (Previews are rendered inside the admin for editors, before the page is live.)
+        if not getattr(request, "is_preview", False) and not self.is_visible_to(request):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
