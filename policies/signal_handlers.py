@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.utils import timezone
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished
 
 from .models import AdoptedVersion, Styrdokument
 
@@ -17,7 +17,9 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.revision = revision
             current.title = instance.title
             current.publicity = instance.publicity
-            current.save(update_fields=["revision", "title", "publicity"])
+            current.content = revision.content if revision else current.content
+            current.repealed_at = None
+            current.save(update_fields=["revision", "title", "publicity", "content", "repealed_at"])
             return
         now = timezone.now()
         new_version = AdoptedVersion.objects.create(
@@ -31,6 +33,7 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             protocol_paragraph=instance.protocol_paragraph,
             publicity=instance.publicity,
             adopted_at=now,
+            content=revision.content if revision else {},
         )
         if current:
             current.superseded_at = now
@@ -38,6 +41,15 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.save(update_fields=["superseded_at", "superseded_by"])
 
 
+def record_repeal(sender, instance, **kwargs):
+    """Unpublishing an adopted document repeals it; its versions stay readable, marked Upphävd."""
+    if isinstance(instance, Styrdokument):
+        instance.adopted_versions.filter(
+            superseded_at__isnull=True, repealed_at__isnull=True
+        ).update(repealed_at=timezone.now())
+
+
 def connect():
     for model in Styrdokument.__subclasses__():
         page_published.connect(record_adopted_version, sender=model, dispatch_uid=f"adopt-{model}")
+        page_unpublished.connect(record_repeal, sender=model, dispatch_uid=f"repeal-{model}")

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from policies import views as policy_views
 from search import views as search_views
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sok/", search_views.search, name="search"),
+    path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
 ]
 
 if settings.DEBUG:

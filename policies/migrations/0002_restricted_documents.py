@@ -5,16 +5,21 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('policies', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("policies", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='styrdokument',
-            name='restricted_to',
-            field=modelcluster.fields.ParentalManyToManyField(blank=True, help_text='Lämna tomt för att alla medarbetare ska kunna läsa dokumentet. Väljer du grupper visas dokumentet bara för dem, överallt: på intranätet, i listor, i sökningar och i API:t. Ett begränsat dokument är alltid internt.', related_name='+', to='auth.group', verbose_name='begränsad till grupper'),
+            model_name="styrdokument",
+            name="restricted_to",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True,
+                help_text="Lämna tomt för att alla medarbetare ska kunna läsa dokumentet. Väljer du grupper visas dokumentet bara för dem, överallt: på intranätet, i listor, i sökningar och i API:t. Ett begränsat dokument är alltid internt.",
+                related_name="+",
+                to="auth.group",
+                verbose_name="begränsad till grupper",
+            ),
         ),
     ]

@@ -578,7 +578,10 @@ class Styrdokument(Page):
 
             context["history"] = decision_history(self)
         context["child_documents"] = self.visible_children(request)
-        context["adopted_versions"] = list(self.adopted_versions.select_related("superseded_by"))
+        versions = self.adopted_versions.select_related("superseded_by")
+        if get_channel(request) == PUBLIC:
+            versions = versions.filter(publicity=Publicity.PUBLIC)
+        context["adopted_versions"] = list(versions)
         if self.supersedes_id and (
             get_channel(request) != PUBLIC or self.supersedes.publicity == Publicity.PUBLIC
         ):

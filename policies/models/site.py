@@ -3,9 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 
 from .documents import Styrdokument
+
+
+class RegisterPermissionTester(PagePermissionTester):
+    """The register holds only styrdokument, which only a workflow's decision step publishes."""
+
+    def can_publish_subpage(self):
+        return False
 
 
 class HomePage(Page):
@@ -46,6 +53,9 @@ class RegisterPage(Page):
     class Meta:
         verbose_name = _("styrdokumentregister")
         verbose_name_plural = _("styrdokumentregister")
+
+    def permissions_for_user(self, user):
+        return RegisterPermissionTester(user, self)
 
     def get_context(self, request, *args, **kwargs):
         from ..register import build_register

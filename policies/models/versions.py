@@ -1,6 +1,8 @@
 """Adopted versions: the decisions a document has had, kept when a new one replaces them."""
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +45,15 @@ class AdoptedVersion(models.Model):
         related_name="supersedes",
     )
 
+    repealed_at = models.DateTimeField(_("upphävd"), null=True, blank=True)
+    content = models.JSONField(
+        _("innehåll vid beslutet"),
+        encoder=DjangoJSONEncoder,
+        default=dict,
+        blank=True,
+        help_text=_("Dokumentet som det såg ut när versionen fastställdes."),
+    )
+
     class Meta:
         ordering = ["-decision_date", "-adopted_at"]
         verbose_name = _("fastställd version")
@@ -51,9 +62,29 @@ class AdoptedVersion(models.Model):
     def __str__(self):
         return f"{self.title}, version {self.version}"
 
+    def get_absolute_url(self):
+        return reverse("adopted_version", args=[self.pk])
+
     @property
     def is_current(self):
-        return self.superseded_at is None
+        return self.superseded_at is None and self.repealed_at is None
+
+    @property
+    def status_label(self):
+        if self.repealed_at:
+            return _("Upphävd")
+        if self.superseded_at:
+            return _("Ersatt av version %(version)s") % {
+                "version": self.superseded_by.version if self.superseded_by_id else "?"
+            }
+        return _("Gällande")
+
+    def as_page(self):
+        """The document as it read when this version was adopted."""
+        document = self.document.specific
+        if not self.content:
+            return document
+        return document.with_content_json(self.content)
 
     @property
     def paragraph_display(self):
