@@ -186,7 +186,21 @@ def latest_draft(task_state):
 
 def apply_decision(task_state, user, *, body, decision_date, diarienummer, paragraph=None):
     """Write the decision onto a new revision, which the workflow then publishes."""
+    from policies.models import Publicity
+    from policies.personnummer import document_text, find_identity_numbers
+
     page = latest_draft(task_state)
+    if page.publicity == Publicity.PUBLIC and (
+        findings := find_identity_numbers(document_text(page))
+    ):
+        raise ValidationError(
+            _(
+                "Dokumentet är markerat som offentligt men innehåller ett %(kind)s (%(number)s). "
+                "Det kan inte fastställas och publiceras på den externa webbplatsen förrän "
+                "numret är borttaget eller dokumentet är internt."
+            )
+            % {"kind": findings[0].kind, "number": findings[0].number}
+        )
     page.decision_body = body
     page.decision_date = decision_date
     page.diarienummer = diarienummer

@@ -65,13 +65,22 @@ def find_identity_numbers(text: str, context: int = 40) -> list[Finding]:
     return findings
 
 
+def block_texts(body) -> str:
+    """All text in a StreamField value: rich text sources, plain strings, nested blocks."""
+    if body is None:
+        return ""
+    return "\n".join(_block_text(block) for block in body)
+
+
 def document_text(page) -> str:
     """Every piece of text a document publishes: title, summary and the whole body."""
-    parts = [page.title or "", getattr(page, "summary", "") or ""]
-    body = getattr(page, "body", None)
-    if body is not None:
-        parts.extend(_block_text(block) for block in body)
-    return "\n".join(parts)
+    return "\n".join(
+        [
+            page.title or "",
+            getattr(page, "summary", "") or "",
+            block_texts(getattr(page, "body", None)),
+        ]
+    )
 
 
 def _block_text(block):

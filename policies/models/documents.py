@@ -33,6 +33,7 @@ from governance.models import DecisionBody, StyrdokSettings
 from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
+from ..personnummer import block_texts, find_identity_numbers
 from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, version_validator
 
 
@@ -173,6 +174,31 @@ class StyrdokumentForm(WagtailAdminPageForm):
                 )
                 % {"parent": parent.title},
             )
+        if publicity == Publicity.PUBLIC:
+            findings = find_identity_numbers(
+                "\n".join(
+                    [
+                        cleaned_data.get("title") or "",
+                        cleaned_data.get("summary") or "",
+                        block_texts(cleaned_data.get("body")),
+                    ]
+                )
+            )
+            for finding in findings:
+                self.add_error(
+                    "publicity",
+                    _(
+                        "Texten innehåller ett %(kind)s (%(number)s) i avsnittet ”…%(passage)s…”. "
+                        "Ett offentligt dokument publiceras på den externa webbplatsen och får "
+                        "inte innehålla personnummer eller samordningsnummer. Ta bort numret, "
+                        "eller välj publicering Intern."
+                    )
+                    % {
+                        "kind": finding.kind,
+                        "number": finding.number,
+                        "passage": finding.passage,
+                    },
+                )
         restricted = cleaned_data.get("restricted_to")
         if restricted and publicity == Publicity.PUBLIC:
             self.add_error(
