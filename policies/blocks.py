@@ -1,5 +1,6 @@
 """StreamField blocks for the body of a styrdokument."""
 
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -121,3 +122,108 @@ def requirement_anchor(block_id, reference=""):
     if reference:
         return f"krav-{slugify(reference)}"
     return f"krav-{str(block_id)[:8]}"
+
+
+# -- the public information page ------------------------------------------------------------
+
+
+def document_type_choices():
+    from governance.constants import DocumentType
+
+    return DocumentType.choices
+
+
+class LivePartBlock(blocks.StructBlock):
+    """A part of a page filled from the register or the governance model, never typed by hand."""
+
+    heading = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    intro = blocks.TextBlock(label=_("Inledande text"), required=False)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context.update(self.live_data(value))
+        return context
+
+    def live_data(self, value):
+        return {}
+
+
+class AdoptedDocumentsBlock(LivePartBlock):
+    document_type = blocks.ChoiceBlock(
+        label=_("Dokumenttyp"),
+        required=False,
+        choices=document_type_choices,
+        help_text=_("Lämna tomt för att visa alla typer."),
+    )
+
+    def live_data(self, value):
+        from .models import Styrdokument
+
+        documents = (
+            Styrdokument.objects.for_channel("public")
+            .select_related("decision_body")
+            .with_type_rank()
+            .order_by("type_rank", "title")
+        )
+        if value.get("document_type"):
+            documents = documents.filter(document_type=value["document_type"])
+        return {"documents": documents}
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Fastställda offentliga styrdokument")
+        template = "blocks/adopted_documents_block.html"
+
+
+class RolesBlock(LivePartBlock):
+    def live_data(self, value):
+        from governance.models import Role
+
+        return {"roles": Role.objects.filter(show_publicly=True)}
+
+    class Meta:
+        icon = "group"
+        label = _("Roller och ansvar")
+        template = "blocks/roles_block.html"
+
+
+class SecurityContactBlock(LivePartBlock):
+    def live_data(self, value):
+        from governance.models import StyrdokSettings
+
+        return {"security_email": StyrdokSettings.load().security_team_email}
+
+    class Meta:
+        icon = "mail"
+        label = _("Kontakt med informationssäkerhetsfunktionen")
+        template = "blocks/security_contact_block.html"
+
+
+class LastUpdatedBlock(LivePartBlock):
+    def live_data(self, value):
+        from django.db.models import Max
+
+        from .models import Styrdokument
+
+        latest = Styrdokument.objects.for_channel("public").aggregate(
+            adopted=Max("decision_date"), count=models.Count("pk")
+        )
+        return {"last_adopted": latest["adopted"], "document_count": latest["count"]}
+
+    class Meta:
+        icon = "date"
+        label = _("Senast beslutat")
+        template = "blocks/last_updated_block.html"
+
+
+class InformationBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        label=_("Text"),
+        features=["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul"],
+        template="blocks/paragraph_block.html",
+    )
+    adopted_documents = AdoptedDocumentsBlock()
+    roles = RolesBlock()
+    security_contact = SecurityContactBlock()
+    last_updated = LastUpdatedBlock()

@@ -59,11 +59,38 @@ class ChannelMiddleware:
 
 
 def channel_context(request):
+    from django.utils.functional import SimpleLazyObject
+    from wagtail.models import Page
+
     from governance.models import StyrdokSettings
 
     channel = get_channel(request)
+
+    def menu_pages():
+        # Information and content pages directly under the start page, marked "show in menus":
+        # information pages go in the main menu, content pages (e.g. the accessibility
+        # statement) in the footer.
+        from .models import ContentPage, HomePage, InformationPage
+
+        home = HomePage.objects.first()
+        if home is None:
+            return {"nav": [], "footer": []}
+        pages = (
+            Page.objects.live()
+            .public()
+            .child_of(home)
+            .in_menu()
+            .type(InformationPage, ContentPage)
+            .specific()
+        )
+        return {
+            "nav": [page for page in pages if isinstance(page, InformationPage)],
+            "footer": list(pages),
+        }
+
     return {
         "channel": channel,
         "is_intranet": channel == INTRANET,
         "kommun_name": StyrdokSettings.load(request_or_site=request).kommun_name,
+        "menu_pages": SimpleLazyObject(menu_pages),
     }

@@ -40,3 +40,30 @@ def adopted_version(request, pk):
             "adopted_versions": list(versions),
         },
     )
+
+
+def serve_document(request, document_id, document_filename):
+    """Files follow the documents they belong to: a file used only by documents the reader may
+    not see is a 404, on the public site and for intranet readers outside a restriction."""
+    from wagtail.documents import get_document_model
+    from wagtail.documents.views.serve import serve
+    from wagtail.models import ReferenceIndex
+
+    document = get_object_or_404(get_document_model(), id=document_id)
+    channel = get_channel(request)
+    if channel == PUBLIC and document.collection.get_view_restrictions().exists():
+        raise Http404
+    referencing = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    }
+    using_documents = set(
+        Styrdokument.objects.filter(pk__in=referencing).values_list("pk", flat=True)
+    )
+    if using_documents:
+        visible = Styrdokument.objects.for_request(request).filter(pk__in=using_documents)
+        if not visible.exists():
+            raise Http404
+    return serve(request, document_id, document_filename)

@@ -1,16 +1,33 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from policies import views as policy_views
+from policies.api import api_router
+from policies.feeds import AdoptedDocumentsFeed
+from policies.sitemaps import ChannelSitemap
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Files are served through Styrdok's own check before Wagtail's view (see serve_document).
+    path(
+        "dokument/<int:document_id>/<str:document_filename>",
+        policy_views.serve_document,
+        name="styrdok_document_serve",
+    ),
     path("dokument/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("feed/", AdoptedDocumentsFeed(), name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"wagtail": ChannelSitemap}},
+        name="sitemap",
+    ),
     path(
         "logga-in/",
         auth_views.LoginView.as_view(
@@ -22,10 +39,5 @@ urlpatterns = [
     path("sok/", search_views.search, name="search"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

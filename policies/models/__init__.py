@@ -8,12 +8,14 @@ from .documents import (
     StyrdokumentForm,
     StyrdokumentQuerySet,
 )
-from .site import HomePage, RegisterPage
+from .site import ContentPage, HomePage, InformationPage, RegisterPage
 from .versions import AdoptedVersion
 
 __all__ = [
     "DOCUMENT_TYPE_RANK",
     "AdoptedVersion",
+    "ContentPage",
+    "InformationPage",
     "HomePage",
     "PolicyPage",
     "Publicity",

@@ -23,6 +23,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet
 from wagtail.search import index
@@ -395,6 +396,21 @@ class Styrdokument(Page):
         index.FilterField("decision_date"),
     ]
 
+    api_fields = [
+        APIField("document_type"),
+        APIField("decision_body_name"),
+        APIField("decision_date"),
+        APIField("diarienummer"),
+        APIField("protocol_paragraph"),
+        APIField("valid_from"),
+        APIField("valid_until"),
+        APIField("next_review"),
+        APIField("version"),
+        APIField("publicity"),
+        APIField("summary"),
+        APIField("body"),
+    ]
+
     decision_panels = [
         FieldPanel("decision_body"),
         FieldRowPanel([FieldPanel("decision_date"), FieldPanel("protocol_paragraph")]),
@@ -436,6 +452,10 @@ class Styrdokument(Page):
     @property
     def document_type_label(self):
         return DocumentType(self.document_type).label if self.document_type else ""
+
+    @property
+    def decision_body_name(self):
+        return self.decision_body.name if self.decision_body_id else ""
 
     @property
     def paragraph_display(self):

@@ -1,10 +1,13 @@
 """The pages around the documents: the start page and the register."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
+from wagtail.search import index
 
+from ..blocks import HeadingBlock, InformationBodyBlock
 from .documents import Styrdokument
 
 
@@ -22,6 +25,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["policies.RegisterPage", "policies.InformationPage", "policies.ContentPage"]
     max_count = 1
 
     class Meta:
@@ -36,6 +40,9 @@ class HomePage(Page):
             .exclude(decision_date__isnull=True)
             .select_related("decision_body")
             .order_by("-decision_date", "title")[:5]
+        )
+        context["information_pages"] = (
+            Page.objects.live().child_of(self).type(InformationPage, ContentPage).public()
         )
         return context
 
@@ -63,3 +70,55 @@ class RegisterPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(build_register(request, self))
         return context
+
+
+class InformationPage(Page):
+    """Så arbetar kommunen med informationssäkerhet: editable text around live parts.
+
+    The live parts (adopted public documents, roles, contact, latest decision) are blocks the
+    editor places; their content always comes from the register and the governance model.
+    """
+
+    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(InformationBodyBlock(), verbose_name=_("innehåll"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["policies.HomePage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("informationssida")
+        verbose_name_plural = _("informationssidor")
+
+
+class ContentPage(Page):
+    """A plain page, e.g. the tillgänglighetsredogörelse (accessibility statement)."""
+
+    intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(
+        [
+            ("heading", HeadingBlock()),
+            (
+                "paragraph",
+                blocks.RichTextBlock(
+                    label=_("Text"),
+                    features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+                    template="blocks/paragraph_block.html",
+                ),
+            ),
+        ],
+        verbose_name=_("innehåll"),
+        blank=True,
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["policies.HomePage"]
+    subpage_types = []
+
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("innehållssida")
+        verbose_name_plural = _("innehållssidor")

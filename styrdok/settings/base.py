@@ -38,6 +38,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [STYRDOK_PUBLIC_HOSTNAME, STYRDOK_I
 
 INSTALLED_APPS = [
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Project apps come after Wagtail's: governance switches off Wagtail's own workflow emails
     # in its ready(), which must run after wagtail.admin has connected them.
     "policies",
@@ -165,6 +169,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 WAGTAIL_FINISH_WORKFLOW_ACTION = "governance.finish.publish_on_decision"
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Files are streamed through Django so Styrdok can check who may read them; MEDIA_ROOT/documents
+# must never be served directly by the web server.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", "")
+WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False

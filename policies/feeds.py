@@ -1,0 +1,69 @@
+"""Atom feed of newly adopted and revised public styrdokument."""
+
+from django.contrib.syndication.views import Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from governance.models import StyrdokSettings
+
+from .models import AdoptedVersion, Publicity, Styrdokument
+
+FEED_SIZE = 30
+
+
+class AdoptedDocumentsFeed(Feed):
+    """Public content only, on both channels: feed readers never log in to the intranet."""
+
+    feed_type = Atom1Feed
+    link = "/styrdokument/"
+
+    def title(self):
+        return f"Nya och reviderade styrdokument – {StyrdokSettings.load().kommun_name}"
+
+    def subtitle(self):
+        return "Styrdokument som kommunen har fastställt eller reviderat och som är offentliga."
+
+    def items(self):
+        restricted = Styrdokument.restricted_to.through.objects.values("styrdokument_id")
+        return (
+            AdoptedVersion.objects.filter(publicity=Publicity.PUBLIC)
+            .exclude(document_id__in=restricted)
+            .select_related("document", "superseded_by")
+            .order_by("-adopted_at")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.title} (version {item.version})"
+
+    def item_description(self, item):
+        parts = [item.document.summary] if item.document.summary else []
+        decided = (
+            f"Beslutad av {item.decision_body_name}" if item.decision_body_name else "Beslutad"
+        )
+        if item.decision_date:
+            decided += f" {item.decision_date:%Y-%m-%d}"
+        if item.diarienummer:
+            decided += f", dnr {item.diarienummer}"
+        if item.protocol_paragraph:
+            decided += f", § {item.protocol_paragraph}"
+        parts.append(decided + ".")
+        if not item.is_current:
+            parts.append(f"Versionen gäller inte längre: {item.status_label}.")
+        return " ".join(parts)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"styrdok-version-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.adopted_at
+
+    def item_updateddate(self, item):
+        return item.repealed_at or item.superseded_at or item.adopted_at or timezone.now()
+
+    def item_author_name(self, item):
+        return item.decision_body_name or StyrdokSettings.load().kommun_name
