@@ -28,7 +28,14 @@ from governance.models import (
 from governance.setup import ensure_defaults
 
 from .dates import add_months
-from .models import PolicyPage, RiktlinjePage, RutinPage, StodanvisningPage
+from .models import (
+    ContentPage,
+    InformationPage,
+    PolicyPage,
+    RiktlinjePage,
+    RutinPage,
+    StodanvisningPage,
+)
 from .setup import ensure_site_structure
 
 DEMO_PASSWORD = "styrdok-demo"
@@ -108,6 +115,7 @@ class DemoLoader:
         for name in self.data.get("target_groups", []):
             TargetGroup.objects.get_or_create(name=name)
         self.load_documents(register)
+        self.load_pages(home)
 
     def load_users(self):
         User = get_user_model()
@@ -246,6 +254,20 @@ class DemoLoader:
                         setattr(page, name, None)
             self.apply_fields(page, item)
             self.publish(page, publisher)
+
+    def load_pages(self, home):
+        """The public information page and plain pages such as the accessibility statement."""
+        classes = {"information": InformationPage, "content": ContentPage}
+        for item in self.data.get("pages", []):
+            page = classes[item["type"]](
+                title=item["title"],
+                slug=item["slug"],
+                intro=item.get("intro", ""),
+                body=item.get("body", []),
+                show_in_menus=item.get("show_in_menus", True),
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
 
 
 def load_demo(path=DEFAULT_FIXTURE, today=None):
