@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -43,6 +44,9 @@ class ChannelMiddleware:
 
     def __call__(self, request):
         channel = get_channel(request)
+        if channel == PUBLIC and request.path.startswith("/admin/"):
+            # Editing happens on the intranet host only; the public site has no admin at all.
+            raise Http404
         if (
             channel == INTRANET
             and not request.user.is_authenticated

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -38,9 +37,16 @@ from ..personnummer import block_texts, find_identity_numbers
 from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, version_validator
 
 
-def restriction_rows():
-    """Rows of the restricted-to-groups relation for the document in the outer query."""
-    return Styrdokument.restricted_to.through.objects.filter(styrdokument_id=OuterRef("pk"))
+def restricted_ids(user=None):
+    """Ids of the documents restricted to groups (to one of `user`'s groups, if given).
+
+    Expressed as `pk__in` subqueries rather than Exists(), so that search can filter on them too:
+    Wagtail's search backends only understand lookups on filter fields such as the id.
+    """
+    rows = Styrdokument.restricted_to.through.objects.all()
+    if user is not None:
+        rows = rows.filter(group__user=user)
+    return rows.values("styrdokument_id")
 
 
 class StyrdokumentQuerySet(PageQuerySet):
@@ -49,16 +55,17 @@ class StyrdokumentQuerySet(PageQuerySet):
         everything except documents restricted to groups the reader is not in."""
         qs = self.live()
         if channel == PUBLIC:
-            return qs.filter(publicity=Publicity.PUBLIC).exclude(Exists(restriction_rows()))
+            return qs.filter(publicity=Publicity.PUBLIC).exclude(pk__in=restricted_ids())
         return qs.visible_to(user)
 
     def visible_to(self, user):
         if user is not None and user.is_active and user.is_superuser:
             return self
-        member = restriction_rows().filter(group__user=user) if user and user.pk else None
-        if member is None:
-            return self.exclude(Exists(restriction_rows()))
-        return self.filter(~Exists(restriction_rows()) | Exists(member))
+        if not (user and user.pk):
+            return self.exclude(pk__in=restricted_ids())
+        return self.filter(
+            ~models.Q(pk__in=restricted_ids()) | models.Q(pk__in=restricted_ids(user))
+        )
 
     def for_request(self, request):
         return self.for_channel(get_channel(request), getattr(request, "user", None))

@@ -1,0 +1,117 @@
+# Styrdok developer tasks. Start with `make run` or `make test`; `make help` lists the rest.
+#
+# Every target that runs Python first makes sure .venv exists and holds the versions pinned in
+# pyproject.toml: the virtualenv is created with the machine's python3 when it is missing, and
+# the pinned dependencies are (re)installed whenever pyproject.toml is newer than the stamp file.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.styrdok-installed
+
+PORT ?= 8000
+# Optional: another demo file for `make run`, e.g. `make run DEMO_FIXTURE=/tmp/mini.json`.
+DEMO_FIXTURE ?=
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x -k register"`.
+PYTEST_ARGS ?=
+# Extra arguments for the benchmark, e.g. `make bench BENCH_ARGS="--sizes 200,2000 --repeat 30"`.
+BENCH_ARGS ?=
+# The database `make test-postgres` runs the suite against; pytest-django creates and drops
+# test_<name> itself, the database named here need not exist.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/styrdok
+
+DEV_SETTINGS := styrdok.settings.dev
+TEST_SETTINGS := styrdok.settings.test
+
+.DEFAULT_GOAL := help
+.PHONY: help venv chromium run test test-postgres postgres lint format check bench clean-db
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+CHROMIUM ?= /usr/bin/chromium
+
+help:
+	@echo "Styrdok – vanliga kommandon"
+	@echo "  make run            skapa .venv, migrera, läs in demodata och starta på port $(PORT)"
+	@echo "  make test           kör hela testsviten (SQLite, eller DATABASE_URL om den är satt)"
+	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
+	@echo "  make lint           ruff check + ruff format --check"
+	@echo "  make format         ruff check --fix + ruff format"
+	@echo "  make check          Djangos systemkontroller, migrationskontroll och check --deploy"
+	@echo "  make bench          mät registret och en dokumentsida vid 200 och 2000 dokument"
+	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
+
+# -- the virtualenv ---------------------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	@rm -rf build styrdok.egg-info  # pip's in-tree build leftovers
+	@touch $@
+
+venv: $(STAMP)
+
+# Installs Chromium from Debian's packages when it is missing and we are root (as in CI);
+# otherwise the browser tests are skipped with a message saying why.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installerar Chromium för webbläsartesterna"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "Chromium saknas ($(CHROMIUM)): webbläsartesterna hoppas över. Installera paketet chromium."; \
+		fi; \
+	fi
+
+# -- running ----------------------------------------------------------------------------------
+
+run: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py setup_styrdok
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py load_demo $(if $(DEMO_FIXTURE),--fixture "$(DEMO_FIXTURE)")
+	@echo
+	@echo "Extern webbplats: http://localhost:$(PORT)/"
+	@echo "Intranät:         http://intranet.localhost:$(PORT)/   (curl -H 'Host: intranet.localhost' http://127.0.0.1:$(PORT)/)"
+	@echo "Administration:   http://intranet.localhost:$(PORT)/admin/"
+	@echo
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+# -- testing ----------------------------------------------------------------------------------
+
+test: $(STAMP) chromium
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Starts the local cluster if it is down (as on the project's machines), then runs the suite.
+postgres:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+		echo "PostgreSQL svarar inte på 127.0.0.1:5432; startar klustret"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \
+		for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+		pg_isready -h 127.0.0.1 -p 5432; \
+	fi
+
+test-postgres: $(STAMP) chromium postgres
+	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
+		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=styrdok.settings.production \
+		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+clean-db:
+	rm -f db.sqlite3
