@@ -10,8 +10,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 INTRANET = "intranet"
 PUBLIC = "public"
 
-# Paths on the intranet that an anonymous visitor must reach to be able to log in.
-ANONYMOUS_INTRANET_PREFIXES = ("/logga-in/", "/admin/", "/static/", "/favicon.ico")
 
 
 def channel_for_host(host):
@@ -50,7 +48,7 @@ class ChannelMiddleware:
         if (
             channel == INTRANET
             and not request.user.is_authenticated
-            and not request.path.startswith(ANONYMOUS_INTRANET_PREFIXES)
+            and not request.path.startswith(tuple(settings.STYRDOK_ANONYMOUS_INTRANET_PATHS))
         ):
             return redirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
         response = self.get_response(request)

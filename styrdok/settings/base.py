@@ -119,7 +119,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/logga-in/"
+# Authentication is pluggable: a single sign-on backend (OIDC, SAML) is added by listing it here
+# (comma-separated dotted paths) and pointing STYRDOK_LOGIN_URL at its login view. Django's own
+# login stays the default.
+AUTHENTICATION_BACKENDS = env_list(
+    "STYRDOK_AUTHENTICATION_BACKENDS", "django.contrib.auth.backends.ModelBackend"
+)
+LOGIN_URL = os.environ.get("STYRDOK_LOGIN_URL", "/logga-in/")
+# Intranet paths reachable before logging in (the login views, static files); a single sign-on
+# backend adds its callback path through STYRDOK_ANONYMOUS_PATHS, e.g. "/oidc/".
+STYRDOK_ANONYMOUS_INTRANET_PATHS = [
+    "/logga-in/",
+    "/admin/",
+    "/static/",
+    "/favicon.ico",
+    *env_list("STYRDOK_ANONYMOUS_PATHS"),
+]
 LOGIN_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
