@@ -11,7 +11,6 @@ INTRANET = "intranet"
 PUBLIC = "public"
 
 
-
 def channel_for_host(host):
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     return INTRANET if hostname == settings.STYRDOK_INTRANET_HOSTNAME else PUBLIC

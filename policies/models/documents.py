@@ -207,6 +207,19 @@ class StyrdokumentForm(WagtailAdminPageForm):
                         "passage": finding.passage,
                     },
                 )
+        if "action-submit" in self.data:
+            body = cleaned_data.get("decision_body") or (
+                self.instance.decision_body if self.instance.decision_body_id else None
+            )
+            workflow = body.workflow if body is not None else None
+            if workflow is None or not workflow.active:
+                self.add_error(
+                    "decision_body",
+                    _(
+                        "Välj ett beslutande organ med ett arbetsflöde innan dokumentet skickas "
+                        "in. Organet avgör vem som granskar och beslutar."
+                    ),
+                )
         restricted = cleaned_data.get("restricted_to")
         if restricted and publicity == Publicity.PUBLIC:
             self.add_error(
