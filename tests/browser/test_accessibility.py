@@ -1,0 +1,343 @@
+"""WCAG 2.1 AA in a real browser, on both channels (lagen om tillgänglighet till digital
+offentlig service).
+
+Every kind of page a reader meets - start page, register, document, information page, plain
+content page, search, login and 404 - is loaded in headless Chromium on the public website
+(anonymous) and on the intranet (a member of staff; the login page while logged out), and:
+
+* axe-core reports no violations (all the rules it runs by default, best practices included);
+* the page is in Swedish (lang="sv");
+* the first Tab lands on a skip link that moves focus to the main content;
+* Tab reaches every link, button and form field in document order, each with a visible focus
+  indicator (a non-zero outline or a box-shadow);
+* the headings make an outline: one h1, first, and no level skipped going down;
+* at 320 CSS pixels (WCAG 1.4.10 reflow) nothing scrolls sideways and the register table is
+  stacked into rows.
+
+The data is built per test (live_server's database is flushed after each one); a browser context
+per channel is shared by the whole module.
+"""
+
+import pytest
+from playwright.sync_api import expect
+from wagtail.models import Page
+
+from policies.models import (
+    ContentPage,
+    HomePage,
+    InformationPage,
+    PolicyPage,
+    Publicity,
+    RiktlinjePage,
+)
+from tests.factories import (
+    PASSWORD,
+    adopt_new_version,
+    days_ago,
+    definitions,
+    document_reference,
+    get_lis_area,
+    heading,
+    make_document,
+    make_live_documents,
+    make_organisation,
+    make_user,
+    paragraph,
+    path_of,
+    requirement,
+    responsibility_table,
+    update_settings,
+)
+
+from . import a11y
+from .conftest import DEFAULT_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS, _only_local
+from .ui import screenshot
+
+pytestmark = pytest.mark.browser
+
+STAFF = "medarbetare"
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 640}
+# More than one register page (25 a page) on both channels.
+FILLER_DOCUMENTS = 25
+
+
+# -- test data -------------------------------------------------------------------------------
+
+
+def build_site():
+    """The pages a reader meets, with every kind of block; returns {name: path}."""
+    update_settings(security_team_email="informationssakerhet@exempelkommun.se")
+    make_user(STAFF, first_name="Maja", last_name="Medarbetare")
+    organisation = make_organisation("Kommunledningsförvaltningen")
+
+    policy = make_document(
+        PolicyPage,
+        title="Informationssäkerhetspolicy",
+        slug="informationssakerhetspolicy",
+        summary="Kommunens övergripande mål och ansvar för informationssäkerheten.",
+        lis_areas=[get_lis_area(1), get_lis_area(2)],
+        body=[
+            heading("Syfte"),
+            paragraph("<p>Policyn anger <b>varför</b> kommunen arbetar med informationssäkerhet.</p>"),
+            heading("Mål"),
+            paragraph("<ul><li>Rätt information</li><li>Till rätt person</li></ul>"),
+        ],
+    )
+    riktlinje = make_document(
+        RiktlinjePage,
+        parent=policy,
+        title="Riktlinje för informationsklassning",
+        slug="riktlinje-for-informationsklassning",
+        summary="Hur information klassas efter konfidentialitet, riktighet och tillgänglighet.",
+        organisation=organisation,
+        contact_name="Informationssäkerhetsfunktionen",
+        contact_email="informationssakerhet@exempelkommun.se",
+        lis_areas=[get_lis_area(5)],
+        body=[
+            heading("Bakgrund"),
+            paragraph("<p>All information som kommunen hanterar ska klassas.</p>"),
+            heading("Omfattning", level="h3"),
+            paragraph("<p>Riktlinjen gäller alla förvaltningar och bolag.</p>"),
+            heading("Krav"),
+            requirement("<p>Varje informationsmängd <b>ska</b> ha en utsedd informationsägare.</p>"),
+            requirement("<p>Klassningen ska ses över varje år.</p>", reference="K2"),
+            heading("Ansvar"),
+            responsibility_table(
+                [
+                    ("informationsagare", "Klassar informationen i sin verksamhet."),
+                    ("systemagare", "Ser till att systemet uppfyller kraven."),
+                ],
+                caption="Ansvar för klassning",
+            ),
+            heading("Begrepp", level="h3"),
+            definitions(
+                [
+                    ("Konfidentialitet", "Att informationen inte görs tillgänglig för obehöriga."),
+                    ("Riktighet", "Att informationen är korrekt och fullständig."),
+                ]
+            ),
+            document_reference(policy, note="den övergripande policyn"),
+        ],
+    )
+    # A second decision: the page then lists its adopted versions.
+    riktlinje = adopt_new_version(
+        riktlinje, decision_date=days_ago(5), diarienummer="KS-2026-17", version="2.0"
+    )
+    internal = make_document(
+        RiktlinjePage,
+        title="Intern riktlinje för loggning",
+        slug="intern-riktlinje-for-loggning",
+        publicity=Publicity.INTERNAL,
+        summary="Vilka händelser som loggas och hur länge loggarna sparas.",
+        body=[heading("Loggning"), paragraph("<p>Loggar sparas i två år.</p>")],
+    )
+    make_live_documents(
+        RiktlinjePage, FILLER_DOCUMENTS, title="Riktlinje {n:02d} om dokumenthantering"
+    )
+
+    home = HomePage.objects.get()
+    home.intro = "<p>Här finns kommunens gällande styrdokument.</p>"
+    home.save_revision().publish()
+    information = InformationPage(
+        title="Så arbetar kommunen med informationssäkerhet",
+        slug="informationssakerhet",
+        show_in_menus=True,
+        intro="<p>Så skyddar kommunen information om invånare och verksamhet.</p>",
+        body=[
+            heading("Varför informationssäkerhet är viktigt"),
+            paragraph("<p>Verksamheten bygger på att rätt information finns tillgänglig.</p>"),
+            {"type": "roles", "value": {"heading": "Roller och ansvar", "intro": "Så fördelas det:"}},
+            {
+                "type": "adopted_documents",
+                "value": {"heading": "Våra styrdokument", "intro": "", "document_type": ""},
+            },
+            {"type": "last_updated", "value": {"heading": "Senast beslutat", "intro": ""}},
+            {
+                "type": "security_contact",
+                "value": {"heading": "Kontakta oss", "intro": "Skriv till oss om säkerhetsbrister."},
+            },
+        ],
+    )
+    home.add_child(instance=information)
+    information.save_revision().publish()
+    content = ContentPage(
+        title="Tillgänglighetsredogörelse",
+        slug="tillganglighetsredogorelse",
+        show_in_menus=True,
+        intro="<p>Hur webbplatsen uppfyller lagen om tillgänglighet till digital offentlig service.</p>",
+        body=[
+            heading("Hur tillgänglig är webbplatsen?"),
+            paragraph("<p>Webbplatsen uppfyller nivå AA i WCAG 2.1.</p><h3>Kända brister</h3>"
+                      "<p>Inga kända brister.</p>"),
+        ],
+    )
+    home.add_child(instance=content)
+    content.save_revision().publish()
+
+    return {
+        "home": "/",
+        "register": path_of(Page.objects.get(slug="styrdokument")),
+        "document": path_of(riktlinje),
+        "policy": path_of(policy),
+        "internal document": path_of(internal),
+        "information": path_of(information),
+        "content": path_of(content),
+        # More than one page of hits (20 a page): the search form, results and pagination.
+        "search": "/sok/?q=riktlinje",
+        "login": "/logga-in/",
+        "404": "/den-har-sidan-finns-inte/",
+    }
+
+
+# -- browser fixtures ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context per channel for the whole module (cookies are cleared per test)."""
+    made = {}
+    for channel in ("public", "intranet"):
+        context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm", viewport=DESKTOP)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        context.route("**/*", _only_local)
+        made[channel] = context
+    yield made
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture
+def site(styrdok):
+    return build_site()
+
+
+def open_tab(contexts, request, channel):
+    context = contexts[channel]
+    context.clear_cookies()
+    tab = context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    tab.js_errors = []
+    tab.on("pageerror", lambda error: tab.js_errors.append(f"{tab.url}: {error}"))
+    request.addfinalizer(lambda: _close_tab(tab, request))
+    return tab
+
+
+def _close_tab(tab, request):
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        path = screenshot(tab, f"{request.node.name}-failed")
+        print(f"Screenshot of the failed test: {path} (at {tab.url})")
+    tab.close()
+
+
+def log_in_on_intranet(tab, base):
+    """Through the intranet's own login form, as a member of staff without admin rights."""
+    tab.goto(f"{base}/logga-in/")
+    tab.get_by_label("Användarnamn").fill(STAFF)
+    tab.get_by_label("Lösenord").fill(PASSWORD)
+    tab.get_by_role("button", name="Logga in").click()
+    expect(tab.get_by_role("button", name="Logga ut Maja Medarbetare")).to_be_visible()
+
+
+def visit(tab, styrdok, channel, path, logged_in=True):
+    base = styrdok.public if channel == "public" else styrdok.intranet
+    if channel == "intranet" and logged_in:
+        log_in_on_intranet(tab, base)
+    response = tab.goto(f"{base}{path}")
+    return response
+
+
+# -- every page --------------------------------------------------------------------------------
+
+PAGES = ["home", "register", "document", "policy", "information", "content", "search", "login", "404"]
+CASES = [("public", name) for name in PAGES] + [
+    ("intranet", name) for name in [*PAGES[:3], "internal document", *PAGES[3:]]
+]
+
+
+@pytest.mark.parametrize(("channel", "name"), CASES, ids=[f"{c}-{n}" for c, n in CASES])
+def test_page_is_accessible(styrdok, site, contexts, request, channel, name):
+    tab = open_tab(contexts, request, channel)
+    response = visit(tab, styrdok, channel, site[name], logged_in=name != "login")
+    assert response.status == (404 if name == "404" else 200), tab.url
+    assert tab.locator("main h1").count() == 1
+
+    # axe-core in the browser: no violations at all.
+    results = a11y.axe_violations(tab)
+    assert results.violations_count == 0, (
+        f"axe-core found {results.violations_count} violation(s) on {tab.url}:\n"
+        + a11y.describe_violations(results)
+    )
+
+    assert tab.locator("html").get_attribute("lang") == "sv"
+
+    # Headings: one h1 first, no skipped levels.
+    levels = a11y.headings(tab)
+    assert a11y.heading_problems(levels) == [], levels
+
+    # Keyboard: everything focusable is reached in document order, with a visible indicator.
+    expected = a11y.mark_focusables(tab)
+    reached = a11y.tab_through(tab)
+    assert reached, "Tab reaches nothing"
+    first = reached[0]
+    assert first["text"] == "Hoppa till huvudinnehållet", f"first Tab stop is {first}"
+    assert first["inViewport"], "the skip link stays off screen when focused"
+    order = [info["id"] for info in reached]
+    assert order == [item["id"] for item in expected], _missing(expected, reached)
+    invisible = [info for info in reached if not a11y.has_focus_indicator(info)]
+    assert invisible == [], f"focus is not visible on: {invisible}"
+    regions = {item["region"] for item in expected}
+    assert {"skip", "header"} <= regions
+    if name == "register":
+        assert {"filters", "pagination"} <= regions
+    if name in ("home", "search"):
+        assert "search" in regions
+    if name == "search":
+        assert "pagination" in regions
+
+    # The skip link moves focus to the main content.
+    tab.reload()
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Enter")
+    expect(tab.locator("main#huvudinnehall")).to_be_focused()
+    tab.keyboard.press("Tab")
+    after_skip = a11y.focused(tab)
+    assert after_skip is None or after_skip["id"] is None or next(
+        item for item in expected if item["id"] == after_skip["id"]
+    )["region"] not in ("skip", "header"), f"Tab after the skip link goes to {after_skip}"
+
+    # Reflow at 320 CSS pixels: no horizontal scrolling, nothing sticks out of the main content.
+    tab.set_viewport_size(NARROW)
+    tab.reload()
+    width = tab.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= NARROW["width"], f"the page scrolls sideways at 320 px ({width} px wide)"
+    assert a11y.overflowing_content(tab) == []
+    if name == "register":
+        table = tab.evaluate(
+            """() => {
+              const wrap = document.querySelector('.table-wrap');
+              const cell = document.querySelector('.register-table tbody td[data-label]');
+              return {
+                scrolls: wrap.scrollWidth > wrap.clientWidth,
+                rowDisplay: getComputedStyle(document.querySelector('.register-table tbody tr')).display,
+                cellDisplay: getComputedStyle(cell).display,
+                label: getComputedStyle(cell, '::before').content,
+              };
+            }"""
+        )
+        # Stacked rows, each value named by its column, and nothing to scroll sideways.
+        assert table["rowDisplay"] == table["cellDisplay"] == "block", table
+        assert "Dokumenttyp" in table["label"], table
+        assert not table["scrolls"], table
+    assert tab.js_errors == []
+
+
+def _missing(expected, reached):
+    ids = {info["id"] for info in reached}
+    missing = [item for item in expected if item["id"] not in ids]
+    return (
+        f"not reached with Tab: {missing}; reached in order: "
+        f"{[(info['id'], info['text']) for info in reached]}"
+    )

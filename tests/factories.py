@@ -1,0 +1,254 @@
+"""Small builders for test data. Tests build exactly what they need; the demo is not used here."""
+
+import datetime
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from governance.constants import OrganisationKind
+from governance.models import DecisionBody, LisArea, Organisation, Role, StyrdokSettings
+from policies.models import (
+    PolicyPage,
+    Publicity,
+    RegisterPage,
+    RiktlinjePage,
+    RutinPage,
+    StodanvisningPage,
+)
+
+PUBLIC_HOST = "localhost"
+INTRANET_HOST = "intranet.localhost"
+PASSWORD = "hemligt-testlosen-42"
+
+# The body that adopts each page type unless a test says otherwise (the setup_styrdok defaults).
+DEFAULT_BODY = {
+    PolicyPage: "kf",
+    RiktlinjePage: "ks",
+    RutinPage: "kommundirektor",
+    StodanvisningPage: "kommundirektor",
+}
+
+# Many-to-many fields of a document, set on the page before it is saved.
+M2M_FIELDS = ("lis_areas", "target_groups", "restricted_to")
+
+_counter = {"n": 0}
+
+
+def _next():
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+# -- people and organisation -------------------------------------------------------------------
+
+
+def make_user(username, groups=(), superuser=False, password=PASSWORD, **fields):
+    user = get_user_model()(
+        username=username,
+        is_superuser=superuser,
+        is_staff=superuser,
+        email=fields.pop("email", f"{username}@exempelkommun.se"),
+        **fields,
+    )
+    user.set_password(password)
+    user.save()
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def get_body(code):
+    return DecisionBody.objects.get(code=code)
+
+
+def make_body(code, name=None, document_types=("riktlinje",), kind="official", **fields):
+    return DecisionBody.objects.create(
+        code=code,
+        name=name or code.capitalize(),
+        kind=kind,
+        document_types=list(document_types),
+        **fields,
+    )
+
+
+def get_role(code):
+    return Role.objects.get(code=code)
+
+
+def get_lis_area(number):
+    return LisArea.objects.get(number=number)
+
+
+def make_kommun(name="Exempelkommun"):
+    kommun, _created = Organisation.objects.get_or_create(
+        kind=OrganisationKind.KOMMUN, defaults={"name": name}
+    )
+    return kommun
+
+
+def make_organisation(name, kind=OrganisationKind.FORVALTNING, parent=None, **fields):
+    if parent is None and kind != OrganisationKind.KOMMUN:
+        parent = make_kommun()
+    org = Organisation(name=name, kind=kind, parent=parent, **fields)
+    org.full_clean()
+    org.save()
+    return org
+
+
+def update_settings(**values):
+    site_settings = StyrdokSettings.load()
+    for name, value in values.items():
+        setattr(site_settings, name, value)
+    site_settings.full_clean()
+    site_settings.save()
+    return site_settings
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def get_register():
+    return RegisterPage.objects.get()
+
+
+def path_of(page):
+    """The page's path on either channel (both sites share the page tree), e.g. /styrdokument/x/."""
+    return page.get_url_parts()[2]
+
+
+def days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def block_id():
+    return str(uuid.uuid4())
+
+
+def heading(text, level="h2", id=None):
+    return {"type": "heading", "value": {"text": text, "level": level}, "id": id or block_id()}
+
+
+def paragraph(html, id=None):
+    return {"type": "paragraph", "value": html, "id": id or block_id()}
+
+
+def requirement(html, reference="", id=None):
+    return {
+        "type": "requirement",
+        "value": {"reference": reference, "text": html},
+        "id": id or block_id(),
+    }
+
+
+def responsibility_table(rows, caption=""):
+    """rows: [(role code, responsibility text)]"""
+    return {
+        "type": "responsibility_table",
+        "value": {
+            "caption": caption,
+            "rows": [
+                {
+                    "type": "item",
+                    "id": block_id(),
+                    "value": {"role": get_role(code).pk, "responsibility": text},
+                }
+                for code, text in rows
+            ],
+        },
+        "id": block_id(),
+    }
+
+
+def definitions(items):
+    """items: [(term, definition)]"""
+    return {
+        "type": "definitions",
+        "value": {
+            "items": [
+                {"type": "item", "id": block_id(), "value": {"term": term, "definition": text}}
+                for term, text in items
+            ]
+        },
+        "id": block_id(),
+    }
+
+
+def document_reference(page, note=""):
+    return {
+        "type": "document_reference",
+        "value": {"page": page.pk, "note": note},
+        "id": block_id(),
+    }
+
+
+def make_document(page_class, parent=None, publish=True, user=None, **fields):
+    """Add a document under the register (or `parent`); by default adopted and published.
+
+    A published document gets a decision (body, date, diarienummer) unless the test gives its
+    own; `publish=False` leaves a draft without one. Saving runs the model's full validation.
+    """
+    n = _next()
+    parent = parent or get_register()
+    title = fields.pop("title", f"{page_class._meta.verbose_name.capitalize()} {n}")
+    fields.setdefault("slug", f"dokument-{n}")
+    fields.setdefault("publicity", Publicity.PUBLIC)
+    if publish:
+        if "decision_body" not in fields and "decision_body_id" not in fields:
+            fields["decision_body"] = get_body(DEFAULT_BODY[page_class])
+        fields.setdefault("decision_date", days_ago(30))
+        fields.setdefault("diarienummer", f"KS-2025-{n}")
+    m2m = {name: fields.pop(name) for name in M2M_FIELDS if name in fields}
+    page = page_class(title=title, live=False, **fields)
+    for name, values in m2m.items():
+        setattr(page, name, list(values))
+    parent.add_child(instance=page)
+    revision = page.save_revision(user=user)
+    if publish:
+        revision.publish(user=user, skip_permission_checks=True)
+    return page_class.objects.get(pk=page.pk)
+
+
+def adopt_new_version(page, user=None, **changes):
+    """Record a new decision on an existing document and publish it (as the workflow would)."""
+    if "decision_date" in changes and "next_review" not in changes:
+        page.next_review = None  # derived again from the new decision
+    for name, value in changes.items():
+        setattr(page, name, value)
+    page.full_clean()
+    revision = page.save_revision(user=user)
+    revision.publish(user=user, skip_permission_checks=True)
+    return type(page).objects.get(pk=page.pk)
+
+
+def make_live_document(page_class, parent=None, **fields):
+    """An adopted, live document without revisions: quick, for tests that list or link to it.
+
+    Saving a live page runs the full validation, like publishing does, but no revision or adopted
+    version is recorded; use make_document for anything read through its history.
+    """
+    m = _next()
+    values = {
+        "title": f"{page_class._meta.verbose_name.capitalize()} {m}",
+        "slug": f"dokument-{m}",
+        "publicity": Publicity.PUBLIC,
+        "decision_date": days_ago(30),
+        "diarienummer": f"KS-2025-{m}",
+        **fields,
+    }
+    if "decision_body" not in values and "decision_body_id" not in values:
+        values["decision_body"] = get_body(DEFAULT_BODY[page_class])
+    m2m = {name: values.pop(name) for name in M2M_FIELDS if name in values}
+    page = page_class(live=True, **values)
+    for name, related in m2m.items():
+        setattr(page, name, list(related))
+    return (parent or get_register()).add_child(instance=page)
+
+
+def make_live_documents(page_class, count, parent=None, title="Dokument {n:02d}", **fields):
+    """`count` quick live documents (see make_live_document), titled from `title`."""
+    return [
+        make_live_document(page_class, parent=parent, title=title.format(n=n), **fields)
+        for n in range(count)
+    ]
