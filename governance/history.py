@@ -19,6 +19,13 @@ ACTIONS = {
 }
 
 
+# Wagtail's own entry for a resubmission after återremiss belongs in the history too.
+WAGTAIL_ACTIONS = {
+    "wagtail.workflow.resume": (_("Inskickat igen"), _("Inskickat igen efter ändringar")),
+}
+HISTORY_ACTIONS = {**ACTIONS, **WAGTAIL_ACTIONS}
+
+
 @dataclass
 class HistoryRow:
     timestamp: object
@@ -54,17 +61,24 @@ def _user_name(user):
     return user.get_full_name() or user.get_username()
 
 
+def _wagtail_task_title(data):
+    workflow = data.get("workflow")
+    if isinstance(workflow, dict) and isinstance(workflow.get("task"), dict):
+        return workflow["task"].get("title", "")
+    return ""
+
+
 def decision_history(page):
     """Newest first. Decisions name the body that decided; steps name the person who acted."""
     entries = (
-        PageLogEntry.objects.filter(page_id=page.pk, action__in=ACTIONS)
+        PageLogEntry.objects.filter(page_id=page.pk, action__in=HISTORY_ACTIONS)
         .select_related("user")
         .order_by("-timestamp", "-pk")
     )
     rows = []
     for entry in entries:
         data = entry.data or {}
-        label, outcome = ACTIONS[entry.action]
+        label, outcome = HISTORY_ACTIONS[entry.action]
         person = _user_name(entry.user)
         body = data.get("body", "")
         if entry.action in {
@@ -87,7 +101,7 @@ def decision_history(page):
                 label=str(label),
                 outcome=str(outcome),
                 actor=actor,
-                step=data.get("task", ""),
+                step=data.get("task") or _wagtail_task_title(data),
                 decision_date=parse_date(data["decision_date"])
                 if data.get("decision_date")
                 else None,

@@ -32,11 +32,15 @@ class PendingDecisionsPanel(Component):
             task = state.task.specific
             if not isinstance(task, StyrdokTaskMixin):
                 continue
+            page = state.workflow_state.content_object
+            # E.g. whoever resubmitted a returned document cannot act on it (see is_submitter).
+            if not task.get_actions(page, self.user):
+                continue
             rows.append(
                 {
                     "state": state,
                     "task": task,
-                    "page": state.workflow_state.content_object,
+                    "page": page,
                     "submitter": state.workflow_state.requested_by,
                 }
             )
@@ -73,11 +77,16 @@ class MyCasesPanel(Component):
             .order_by("-created_at")
         )
         in_workflow = {state.object_id: state for state in open_states}
+        # A draft in anyone's open run (e.g. one this user resubmitted) is not "inte inskickat".
+        in_any_workflow = WorkflowState.objects.filter(
+            base_content_type=page_type,
+            status__in=[WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES],
+        ).values("object_id")
         drafts = (
             Styrdokument.objects.filter(has_unpublished_changes=True)
             .filter(latest_revision__user=self.user)
             .annotate(pk_str=Cast("pk", CharField()))
-            .exclude(pk_str__in=list(in_workflow))
+            .exclude(pk_str__in=in_any_workflow)
             .order_by("-latest_revision_created_at")[:MAX_ROWS]
         )
         pages = Styrdokument.objects.in_bulk([int(pk) for pk in in_workflow])

@@ -3,8 +3,9 @@
 import datetime
 
 import django_filters
-from django.db.models import CharField, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -103,13 +104,25 @@ class DecisionCasesReportView(ReportView):
             .annotate(pk_str=Cast("pk", CharField()))
             .filter(pk_str=OuterRef("object_id"))
         )
+        # The body deciding a run is the one in the draft it is deciding on, which may differ
+        # from the adopted version's (a next version sent to another body).
+        run_body = Cast(
+            KeyTextTransform("decision_body", "current_task_state__revision__content"),
+            IntegerField(),
+        )
         return (
             WorkflowState.objects.filter(object_id__in=Subquery(docs.values("pk_str")))
             .annotate(
                 doc_title=Subquery(docs.values("title")[:1]),
                 doc_type=Subquery(docs.values("document_type")[:1]),
-                doc_body_id=Subquery(docs.values("decision_body_id")[:1]),
-                doc_body_name=Subquery(docs.values("decision_body__name")[:1]),
+                doc_body_id=Coalesce(
+                    run_body,
+                    Subquery(docs.values("decision_body_id")[:1]),
+                    output_field=IntegerField(),
+                ),
+                doc_body_name=Subquery(
+                    DecisionBody.objects.filter(pk=OuterRef("doc_body_id")).values("name")[:1]
+                ),
             )
             .select_related("workflow", "requested_by", "current_task_state__task")
             .order_by("-created_at")

@@ -12,7 +12,7 @@ from wagtail.admin.views.pages.revisions import RevisionsCompareView
 from wagtail.models import Page, TaskState
 
 from .history import decision_history
-from .workflows import StyrdokTaskMixin
+from .workflows import StyrdokTaskMixin, is_submitter
 
 
 def _can_follow(user, page, workflow_state, task, actions):
@@ -109,7 +109,7 @@ def task_decision(request, task_state_id):
         "task_state": task_state,
         "workflow_state": workflow_state,
         "in_progress": in_progress,
-        "is_submitter": workflow_state.requested_by_id == request.user.pk,
+        "is_submitter": is_submitter(page, request.user),
         "action_forms": _action_forms(
             task, actions, request.POST if submitted else None, submitted
         ),

@@ -14,7 +14,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import AbstractGroupApprovalTask, Task, TaskState, WorkflowState
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    PageLogEntry,
+    Task,
+    TaskState,
+    WorkflowState,
+)
 
 from . import signals
 from .constants import BodyKind
@@ -165,9 +171,22 @@ def workflow_state_for(obj):
 
 
 def is_submitter(obj, user):
-    """Nobody approves a run they submitted themselves, superusers included."""
+    """Nobody approves a run they submitted or resubmitted themselves, superusers included.
+
+    Wagtail keeps the first submitter as requested_by when a returned document is resubmitted;
+    the resubmission is logged as wagtail.workflow.resume by the user who made it.
+    """
     state = workflow_state_for(obj)
-    return state is not None and user.pk is not None and state.requested_by_id == user.pk
+    if state is None or user.pk is None:
+        return False
+    if state.requested_by_id == user.pk:
+        return True
+    return PageLogEntry.objects.filter(
+        page_id=state.object_id,
+        action="wagtail.workflow.resume",
+        user_id=user.pk,
+        timestamp__gte=state.created_at,
+    ).exists()
 
 
 def draft_decision_body(obj):

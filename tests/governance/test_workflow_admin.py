@@ -268,32 +268,38 @@ def test_the_report_lists_running_and_finished_runs(people, cases):
     ]
 
 
-@pytest.mark.parametrize(
-    ("query", "titles"),
-    [
-        ({"decision_body": "ks"}, ["Pågående riktlinje"]),
-        ({"decision_body": "kommundirektor"}, ["Beslutad riktlinje"]),
-        ({"document_type": "riktlinje"}, ["Beslutad riktlinje", "Pågående riktlinje"]),
-        ({"document_type": "rutin"}, ["Återremitterad rutin"]),
-        ({"document_type": "program"}, []),
-        ({"status": "approved"}, ["Beslutad riktlinje"]),
-        ({"status": "in_progress"}, ["Pågående riktlinje"]),
-        ({"status": "needs_changes"}, ["Återremitterad rutin"]),
-        ({"decision_body": "kf", "status": "cancelled"}, ["Avslagen policy"]),
-        ({"document_type": "riktlinje", "status": "needs_changes"}, []),
-    ],
-)
-def test_the_report_filters(people, cases, query, titles):
-    params = dict(query)
-    if "decision_body" in params:
-        params["decision_body"] = get_body(params["decision_body"]).pk
+# Filter -> the documents whose runs are listed, newest first.
+FILTERS = [
+    ({"decision_body": "ks"}, ["Pågående riktlinje"]),
+    ({"decision_body": "kommundirektor"}, ["Beslutad riktlinje"]),
+    ({"decision_body": "stabschef"}, ["Återremitterad rutin"]),
+    ({"document_type": "riktlinje"}, ["Beslutad riktlinje", "Pågående riktlinje"]),
+    ({"document_type": "rutin"}, ["Återremitterad rutin"]),
+    ({"document_type": "policy"}, ["Avslagen policy"]),
+    ({"document_type": "program"}, []),
+    ({"status": "approved"}, ["Beslutad riktlinje"]),
+    ({"status": "in_progress"}, ["Pågående riktlinje"]),
+    ({"status": "needs_changes"}, ["Återremitterad rutin"]),
+    ({"status": "cancelled"}, ["Avslagen policy"]),
+    ({"decision_body": "kf", "status": "cancelled"}, ["Avslagen policy"]),
+    ({"document_type": "riktlinje", "status": "in_progress"}, ["Pågående riktlinje"]),
+    ({"document_type": "riktlinje", "status": "needs_changes"}, []),
+]
 
-    response = client_for(people.redaktor).get(REPORT, params)
 
-    assert response.status_code == 200
-    assert [row[0] for row in report_rows(response)] == titles
-    if not titles:
-        assert "Inga beslutsärenden matchar filtret." in response.content.decode()
+def test_the_report_filters(people, cases):
+    client = client_for(people.redaktor)
+    for query, titles in FILTERS:
+        params = dict(query)
+        if "decision_body" in params:
+            params["decision_body"] = get_body(params["decision_body"]).pk
+
+        response = client.get(REPORT, params)
+
+        assert response.status_code == 200, query
+        assert [row[0] for row in report_rows(response)] == titles, query
+        if not titles:
+            assert "Inga beslutsärenden matchar filtret." in response.content.decode(), query
 
 
 def test_the_report_exports_csv(people, cases):
@@ -346,3 +352,21 @@ def test_the_report_exports_xlsx(people, cases):
 @pytest.mark.parametrize("who", ["kommundirektor", "sekreterare"])
 def test_the_report_is_for_those_who_work_with_documents(people, who):
     assert is_refused(client_for(people[who]).get(REPORT))
+
+
+def test_the_report_shows_the_body_that_decides_the_run(people):
+    """The next version of a KS riktlinje goes to the kommundirektör: the run is the KD's."""
+    page = make_document(RiktlinjePage, title="Riktlinje, ny version", decision_body=get_body("ks"))
+    draft = page.get_latest_revision_as_object()
+    draft.decision_body = get_body("kommundirektor")
+    draft.save_revision(user=people.samordnare)
+    start(page, people.samordnare)
+    assert workflow_state(page).workflow.name == KD_WORKFLOW
+
+    response = client_for(people.redaktor).get(
+        REPORT, {"decision_body": get_body("kommundirektor").pk}
+    )
+
+    assert [row[:3] for row in report_rows(response)] == [
+        ["Riktlinje, ny version", "Riktlinje", "Kommundirektör"]
+    ]

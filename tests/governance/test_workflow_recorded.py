@@ -11,6 +11,7 @@ from tests.factories import get_body, make_document
 from .workflow_helpers import (
     KF_DECISION,
     KS_DECISION,
+    KS_PROPOSAL,
     REVIEW,
     SUCCESS,
     action_forms,
@@ -19,9 +20,12 @@ from .workflow_helpers import (
     days_ago,
     edit_url,
     field_is_disabled,
+    history_rows,
+    history_url,
     latest,
     make_draft,
     messages_of,
+    name_of,
     page_form_data,
     page_text,
     record_data,
@@ -31,8 +35,6 @@ from .workflow_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-DECISION_FIELDS = ("decision_date", "protocol_paragraph", "diarienummer", "decision_body")
 
 
 @pytest.fixture
@@ -144,6 +146,15 @@ def test_avslag_ends_the_run(people, at_ks_decision):
     assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_REJECTED
     case = client_for(people.sekreterare).get(case_url(task_state))
     assert action_forms(case) == set()
+    assert history_rows(case)[0] == [
+        str(days_ago(2)),
+        "Avslagen",
+        f"Kommunstyrelsen (registrerat av {name_of(people.sekreterare)})",
+        KS_DECISION,
+        "§ 13",
+        "KS 2025/88",
+        "Kommunstyrelsen avslår.",
+    ]
     # Nothing is locked any more; a new proposal is a new submission from the start.
     editor = client_for(people.redaktor)
     data = page_form_data(RiktlinjePage, "Nytt förslag", page.slug, "ks")
@@ -172,6 +183,27 @@ def test_a_kf_decision_is_recorded_after_the_ks_proposal(people):
         61,
         "KS 2025/104",
     )
+    # The history keeps both meetings: KS's proposal and KF's decision.
+    rows = history_rows(client_for(people.redaktor).get(history_url(page)))
+    registered = f"(registrerat av {name_of(people.sekreterare)})"
+    assert [row[:6] for row in rows[:2]] == [
+        [
+            str(days_ago(3)),
+            "Beslutad",
+            f"Kommunfullmäktige {registered}",
+            KF_DECISION,
+            "§ 61",
+            "KS 2025/104",
+        ],
+        [
+            str(days_ago(2)),
+            "Föreslaget",
+            f"Kommunstyrelsen {registered}",
+            KS_PROPOSAL,
+            "§ 45",
+            "KS 2025/88",
+        ],
+    ]
 
 
 # -- after the decision: decision fields are read-only in the edit form --------------------------

@@ -41,14 +41,7 @@ KS_DECISION = "KS-beslut"
 KS_PROPOSAL = "KS bereder och föreslår"
 KF_DECISION = "KF-beslut"
 
-WORKFLOW_STEPS = {
-    DELEGATION: [REVIEW, OFFICIAL_DECISION],
-    KD_WORKFLOW: [REVIEW, KD_DECISION],
-    KS_WORKFLOW: [REVIEW, KD_FORWARDS, KS_DECISION],
-    KF_WORKFLOW: [REVIEW, KS_PROPOSAL, KF_DECISION],
-}
-
-# Page class, document type and the admin's model name, per document type.
+# The page class of each document type.
 PAGE_CLASSES = {
     "policy": PolicyPage,
     "program": PolicyPage,
@@ -58,7 +51,6 @@ PAGE_CLASSES = {
 }
 
 SUCCESS = "Åtgärden är registrerad för"
-NOTHING_CHANGED = "Inget har ändrats."
 NOT_ALLOWED = "Du kan inte utföra den åtgärden på det här steget."
 FIX_ERRORS = "Rätta uppgifterna nedan. Inget har sparats ännu."
 # Wagtail's admin answers a refused page view by sending the user to the dashboard with this.
@@ -134,6 +126,12 @@ def messages_of(response):
     return [html.unescape(str(m)).strip() for m in get_messages(response.wsgi_request)]
 
 
+def last_message(response):
+    """The message this request added (earlier ones wait in the session until a page shows them)."""
+    messages = messages_of(response)
+    return messages[-1] if messages else None
+
+
 def is_refused(response):
     """The admin refused the request: a redirect to the dashboard saying so (or a plain 403)."""
     if response.status_code == 403:
@@ -141,7 +139,16 @@ def is_refused(response):
     return (
         response.status_code == 302
         and response["Location"] == "/admin/"
-        and NO_ACCESS in messages_of(response)
+        and last_message(response) == NO_ACCESS
+    )
+
+
+def refused_on_case_page(response, task_state):
+    """The case page refused the action: back to the case page, saying so."""
+    return (
+        response.status_code == 302
+        and response["Location"] == case_url(task_state)
+        and last_message(response) == NOT_ALLOWED
     )
 
 
@@ -170,8 +177,12 @@ def panel(response, heading_id):
     return heading.find_parent("section") if heading else None
 
 
-def mails_to(user):
-    return [message for message in mail.outbox if user.email in message.to]
+def history_rows(response):
+    table = soup(response).select_one("table.history-table")
+    assert table is not None, "no Beslutshistorik table"
+    headings = [text_of(th) for th in table.select("thead th")]
+    assert headings == ["Datum", "Händelse", "Vem", "Steg", "§", "Dnr", "Kommentar"]
+    return [[text_of(td) for td in row.select("td")] for row in table.select("tbody tr")]
 
 
 def subjects_by_recipient():
@@ -215,7 +226,8 @@ def make_draft(doc_type, body_code, responsible=None, user=None, **fields):
 
 def start(page, user):
     """Submit the latest revision to the workflow of the document's deciding body."""
-    page = Styrdokument.objects.get(pk=page.pk).specific
+    # As the editor's submit does: the workflow follows the body of the draft being submitted.
+    page = Styrdokument.objects.get(pk=page.pk).specific.get_latest_revision_as_object()
     workflow = page.get_workflow()
     assert workflow is not None, f"{page} has no workflow"
     return workflow.start(page, user)
@@ -231,11 +243,6 @@ def workflow_state(page):
 def current_task_state(page):
     state = workflow_state(page)
     return state.current_task_state
-
-
-def task_names(page):
-    state = workflow_state(page)
-    return [task.name for task in state.workflow.tasks]
 
 
 def reload(page):
@@ -293,7 +300,7 @@ def record_data(
 
 def decide_data(task):
     """What the step's own approver posts to move a run on (a decision where one is needed)."""
-    if task.specific_class.__name__ == "RecordedDecisionTask":
+    if isinstance(task.specific, RecordedDecisionTask):
         return record_data()
     if getattr(task.specific, "sets_decision", False):
         return approve_data(decision_date=days_ago(1), diarienummer="KS-2025-77")
