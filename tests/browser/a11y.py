@@ -122,6 +122,22 @@ def tab_through(page, limit=300):
     return seen
 
 
+def tab_to(page, locator, limit=120):
+    """Press Tab until `locator` has focus, as a keyboard user would; fails if it never does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {locator} (focus is on {focused(page)})")
+
+
+def focus_is_in(page, selector):
+    return page.evaluate(
+        "(selector) => !!(document.activeElement && document.activeElement.closest(selector))",
+        selector,
+    )
+
+
 def headings(page):
     """The page's headings as (level, text), in document order, as assistive technology sees
     them: headings removed from the accessibility tree are left out, visually hidden ones kept."""
@@ -173,7 +189,8 @@ def overflowing_content(page, root="main"):
           [top, ...top.querySelectorAll('*')].forEach((el) => {
             if (skip(el)) return;
             const rect = el.getBoundingClientRect();
-            if (outside(rect)) out.push(`${name(el)} [${Math.round(rect.left)}, ${Math.round(rect.right)}]`);
+            if (outside(rect)) out.push(`${name(el)} [${Math.round(rect.left)}, `
+                                       + `${Math.round(rect.right)}]`);
           });
           const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
           const range = document.createRange();
@@ -182,7 +199,8 @@ def overflowing_content(page, root="main"):
             range.selectNodeContents(node);
             for (const rect of range.getClientRects()) {
               if (outside(rect)) {
-                out.push(`text "${node.textContent.trim().slice(0, 40)}" in ${name(node.parentElement)}`
+                out.push(`text "${node.textContent.trim().slice(0, 40)}"`
+                         + ` in ${name(node.parentElement)}`
                          + ` [${Math.round(rect.left)}, ${Math.round(rect.right)}]`);
                 break;
               }
