@@ -79,6 +79,28 @@ class DocumentReferenceBlock(blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
     note = blocks.CharBlock(label=_("Kommentar"), required=False, max_length=255)
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["reference_page"] = self.visible_page(value, context.get("request"))
+        return context
+
+    @staticmethod
+    def visible_page(value, request):
+        """The referenced document if this reader may open it, else None: a reference never
+        names an internal document on the public site, nor a restricted one to staff outside
+        its groups. Without a request, only what the public site shows."""
+        from .channels import PUBLIC
+        from .models import Styrdokument
+
+        page = value.get("page")
+        if page is None:
+            return None
+        if request is None:
+            documents = Styrdokument.objects.for_channel(PUBLIC)
+        else:
+            documents = Styrdokument.objects.for_request(request)
+        return documents.filter(pk=page.pk).first()
+
     class Meta:
         icon = "doc-full"
         label = _("Hänvisning till styrdokument")

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.handlers.exception import response_for_exception
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -43,16 +44,18 @@ class ChannelMiddleware:
         channel = get_channel(request)
         if channel == PUBLIC and request.path.startswith("/admin/"):
             # Editing happens on the intranet host only; the public site has no admin at all.
-            raise Http404
-        if (
+            response = response_for_exception(request, Http404())
+        elif (
             channel == INTRANET
             and not request.user.is_authenticated
             and not request.path.startswith(tuple(settings.STYRDOK_ANONYMOUS_INTRANET_PATHS))
         ):
-            return redirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
-        response = self.get_response(request)
+            response = redirect(f"{settings.LOGIN_URL}?next={quote(request.get_full_path())}")
+        else:
+            response = self.get_response(request)
         # The same path serves different content per channel: caches must key on the host,
-        # and nothing from the intranet may be stored by a shared cache.
+        # and nothing from the intranet may be stored by a shared cache (the redirects to the
+        # login page and the public site's admin 404 included).
         patch_vary_headers(response, ["Host"])
         if channel == INTRANET:
             patch_cache_control(response, private=True, no_store=True)

@@ -36,7 +36,10 @@ class AdoptedDocumentsFeed(Feed):
         return f"{item.title} (version {item.version})"
 
     def item_description(self, item):
-        parts = [item.document.summary] if item.document.summary else []
+        # The summary as adopted in this version: the document may have changed (even become
+        # internal) since, and its current summary is not public then.
+        summary = (item.content or {}).get("summary") or ""
+        parts = [summary] if summary else []
         decided = (
             f"Beslutad av {item.decision_body_name}" if item.decision_body_name else "Beslutad"
         )

@@ -44,7 +44,8 @@ def adopted_version(request, pk):
 
 def serve_document(request, document_id, document_filename):
     """Files follow the documents they belong to: a file used only by documents the reader may
-    not see is a 404, on the public site and for intranet readers outside a restriction."""
+    not see is a 404, on the public site and for intranet readers outside a restriction; on the
+    public site, so is a file that no page uses."""
     from wagtail.documents import get_document_model
     from wagtail.documents.views.serve import serve
     from wagtail.models import ReferenceIndex
@@ -59,6 +60,10 @@ def serve_document(request, document_id, document_filename):
         .filter(base_content_type__model="page")
         .values_list("object_id", flat=True)
     }
+    if channel == PUBLIC and not referencing:
+        # The public site publishes a file only through a page that uses it: a file no page
+        # uses (yet), e.g. one attached in a draft of an internal document, is not public.
+        raise Http404
     using_documents = set(
         Styrdokument.objects.filter(pk__in=referencing).values_list("pk", flat=True)
     )

@@ -648,10 +648,12 @@ class Styrdokument(Page):
         if get_channel(request) == PUBLIC:
             versions = versions.filter(publicity=Publicity.PUBLIC)
         context["adopted_versions"] = list(versions)
-        if self.supersedes_id and (
-            get_channel(request) != PUBLIC or self.supersedes.publicity == Publicity.PUBLIC
-        ):
-            context["supersedes_page"] = self.supersedes if self.supersedes.live else None
+        if self.supersedes_id:
+            # Named only if this reader may open it: not internal on the public site, nor
+            # restricted to groups the reader is not in.
+            context["supersedes_page"] = (
+                Styrdokument.objects.for_request(request).filter(pk=self.supersedes_id).first()
+            )
         return context
 
 

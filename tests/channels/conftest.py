@@ -8,8 +8,9 @@ modules in this folder and imported from it explicitly.
 """
 
 import json
+import random
 import re
-import uuid
+import string
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
@@ -110,7 +111,24 @@ def header_values(response, name):
 
 @dataclass
 class Scene:
-    """Who and what the channel tests look at. Pages are reloaded from the database."""
+    """What build_scene made, by name:
+
+    policy          public policy
+    offentlig       public riktlinje under the policy: a public file, references to intern,
+                    begransad, utkast and the policy; supersedes intern
+    offentligrutin  public stödanvisning under offentlig
+    intern          internal riktlinje
+    begransad       internal riktlinje restricted to Beslutsfattare, the latest decision of all
+    begransadrutin  restricted rutin under intern
+    internrutin     internal rutin under offentlig; supersedes begransad
+    utkast          a public document in draft, never adopted
+    forrpublik      adopted as public (1.0), then as internal (2.0: the markers are in 2.0)
+    information     the information page with the four live parts
+    tillganglighet  the accessibility statement (a content page)
+
+    Every hidden document has markers in its title, summary, body and file, and in its slug
+    (except forrpublik, whose address was public in version 1.0).
+    """
 
     token: str
     pages: dict = field(default_factory=dict)
@@ -139,23 +157,26 @@ class Scene:
         return path_of(self.pages[name])
 
 
-def _secret_document(scene, name, page_class, restricted=False, file=True, **fields):
+def _secret_document(scene, name, page_class, restricted=False, **fields):
     """A document whose title, summary, body, slug and file all carry markers."""
     label = name.upper()
-    markers = [scene.marker(f"{label}-TITEL"), scene.marker(f"{label}-SAMMANFATTNING")]
-    markers.append(scene.marker(f"{label}-TEXT"))
-    body_html = f"<p>Avsnittet {markers[2]} beskriver hur det går till.</p>"
-    if file:
-        file_markers = [scene.marker(f"{label}-FILTITEL"), scene.marker(f"{label}-FILINNEHALL")]
-        document = make_file(
-            title=f"Bilaga {file_markers[0]}",
-            text=f"Hemlig bilaga: {file_markers[1]}\n",
-            filename=f"bilaga-{name}-{scene.token}.txt",
-        )
-        body_html = body_html[:-4] + f" Se {file_link(document)}.</p>"
-        markers += file_markers
-        scene.files[name] = document
-        (scene.restricted_files if restricted else scene.hidden_files).append(name)
+    markers = [
+        scene.marker(f"{label}-TITEL"),
+        scene.marker(f"{label}-SAMMANFATTNING"),
+        scene.marker(f"{label}-TEXT"),
+        scene.marker(f"{label}-FILTITEL"),
+        scene.marker(f"{label}-FILINNEHALL"),
+    ]
+    document = make_file(
+        title=f"Bilaga {markers[3]}",
+        text=f"Hemlig bilaga: {markers[4]}\n",
+        filename=f"bilaga-{name}-{scene.token}.txt",
+    )
+    scene.files[name] = document
+    (scene.restricted_files if restricted else scene.hidden_files).append(name)
+    body_html = (
+        f"<p>Avsnittet {markers[2]} beskriver hur det går till. Se {file_link(document)}.</p>"
+    )
     fields.setdefault("publicity", "internal")
     if restricted:
         fields["restricted_to"] = [group()]
@@ -192,7 +213,9 @@ def information_body():
 
 
 def build_scene():
-    scene = Scene(token=uuid.uuid4().hex[:8])
+    # Letters only: PostgreSQL's full-text parser reads digits such as "9309e4c8" as a number
+    # and no longer finds the marker it came from, which would void the search controls.
+    scene = Scene(token="".join(random.choices(string.ascii_lowercase, k=8)))
     home = HomePage.objects.get()
     update_settings(security_team_email=SECURITY_EMAIL)
 
@@ -249,6 +272,7 @@ def build_scene():
         "internrutin",
         RutinPage,
         parent=public,
+        supersedes=scene.pages["begransad"],
         decision_body=get_body("kommundirektor"),
         decision_date=days_ago(3),
     )
@@ -372,15 +396,14 @@ def api_detail_url(page):
 # -- looking for leaks ---------------------------------------------------------------------
 
 
-def needles_for(markers):
-    """What a leaked marker may look like in a body: as written, ASCII-folded, JSON- or
-    URL-encoded, and its ASCII tail on its own (which survives any encoding of Ä and Ö)."""
-    needles = {
-        MARKER.lower(),
-        "lackmarkor",
-        quote(MARKER).lower(),
-        json.dumps(MARKER)[1:-1].lower(),
-    }
+def needles_for(markers, any_marker=True):
+    """What a leaked marker may look like in a body: as written, JSON- or URL-encoded, and its
+    ASCII tail on its own (which survives any encoding of Ä and Ö). With `any_marker`, also the
+    common prefix in any form (and the hidden slugs), so that any marker at all counts."""
+    needles = set()
+    if any_marker:
+        needles = {MARKER, "lackmarkor", quote(MARKER), json.dumps(MARKER)[1:-1]}
+        needles = {needle.lower() for needle in needles}
     for marker in markers:
         tail = marker.split(f"{MARKER}-", 1)[1]
         needles.update({marker.lower(), tail.lower(), json.dumps(marker)[1:-1].lower()})
