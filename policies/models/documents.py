@@ -104,6 +104,22 @@ StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
 COORDINATORS_GROUP = "Informationssäkerhetssamordnare"
 
 
+PAGE_LINK = re.compile(r'<a\b(?=[^>]*\blinktype="page")[^>]*?\bid="(\d+)"')
+
+
+def hidden_page_links(html):
+    """Titles of documents that rich-text page links point to and the public site does not show."""
+    ids = {int(pk) for pk in PAGE_LINK.findall(html or "")}
+    if not ids:
+        return []
+    shown = Styrdokument.objects.for_channel(PUBLIC).filter(pk__in=ids).values_list("pk", flat=True)
+    return list(
+        Styrdokument.objects.filter(pk__in=ids - set(shown))
+        .order_by("title")
+        .values_list("title", flat=True)
+    )
+
+
 class StyrdokumentPermissionTester(PagePermissionTester):
     """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly."""
 
@@ -183,6 +199,19 @@ class StyrdokumentForm(WagtailAdminPageForm):
                 % {"parent": parent.title},
             )
         if publicity == Publicity.PUBLIC:
+            hidden_links = hidden_page_links(block_texts(cleaned_data.get("body")))
+            if hidden_links:
+                self.add_error(
+                    "body",
+                    _(
+                        "Texten länkar till dokument som inte är offentliga (%(titles)s). En "
+                        "länk i ett offentligt dokument skulle avslöja dem på den externa "
+                        "webbplatsen. Ta bort länkarna, använd en hänvisning till styrdokument "
+                        "(den visas bara för den som får läsa dokumentet) eller välj publicering "
+                        "Intern."
+                    )
+                    % {"titles": ", ".join(hidden_links)},
+                )
             findings = find_identity_numbers(
                 "\n".join(
                     [
@@ -428,7 +457,6 @@ class Styrdokument(Page):
         APIField("version"),
         APIField("publicity"),
         APIField("summary"),
-        APIField("body"),
     ]
 
     decision_panels = [
