@@ -8,6 +8,7 @@ and a decision taken in a meeting (KS, KF) that the nämndsekreterare records fr
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -250,6 +251,10 @@ def log_step(task_state, user, action, data):
     return entry_data
 
 
+def active_members(groups):
+    return get_user_model().objects.filter(groups__in=groups, is_active=True).distinct()
+
+
 def send_transition(task, task_state, user, data):
     workflow_state = WorkflowState.objects.get(pk=task_state.workflow_state_id)
     signals.workflow_transition.send(
@@ -344,11 +349,7 @@ class ReviewTask(StyrdokTaskMixin, AbstractGroupApprovalTask):
         ]
 
     def approvers_for(self, obj):
-        from django.contrib.auth import get_user_model
-
-        return (
-            get_user_model().objects.filter(groups__in=self.groups.all(), is_active=True).distinct()
-        )
+        return active_members(self.groups.all())
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         return (
@@ -401,8 +402,6 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
     def approvers_for(self, obj):
         body = self.body_for(obj)
         if body is None or body.official is None or not body.official.is_active:
-            from django.contrib.auth import get_user_model
-
             return get_user_model().objects.none()
         return type(body.official).objects.filter(pk=body.official_id)
 
@@ -533,11 +532,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
         return user.is_active and (user.is_superuser or self._user_in_groups(user))
 
     def approvers_for(self, obj):
-        from django.contrib.auth import get_user_model
-
-        return (
-            get_user_model().objects.filter(groups__in=self.groups.all(), is_active=True).distinct()
-        )
+        return active_members(self.groups.all())
 
     def approver_actions(self, obj):
         return [("record", _("Registrera beslut"), True)]

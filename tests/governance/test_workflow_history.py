@@ -203,3 +203,26 @@ def test_a_document_without_decisions_says_so(people):
 
     assert response.status_code == 200
     assert "Inga beslut eller granskningssteg är registrerade ännu." in page_text(response)
+
+
+def test_a_restricted_documents_history_is_hidden_from_staff_outside_its_groups(
+    people, ks_run_with_return
+):
+    from django.contrib.auth.models import Group
+
+    page = ks_run_with_return
+    group = Group.objects.create(name="Säkerhetsskyddschefer")
+    page.restricted_to = [group]
+    page.save()
+
+    outsider = client_for(people.redaktor)
+    assert outsider.get(history_url(page)).status_code == 404
+
+    people.redaktor.groups.add(group)
+    assert outsider.get(history_url(page)).status_code == 200
+
+
+def test_the_history_of_an_unknown_document_is_a_404(people):
+    response = client_for(people.redaktor).get("/admin/beslutshistorik/999999/")
+
+    assert response.status_code == 404
