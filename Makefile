@@ -24,7 +24,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv chromium run test test-postgres postgres lint format check bench clean-db
+.PHONY: help venv chromium run test test-postgres postgres lint format check bench bench-reminders clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -38,6 +38,7 @@ help:
 	@echo "  make format         ruff check --fix + ruff format"
 	@echo "  make check          Djangos systemkontroller, migrationskontroll och check --deploy"
 	@echo "  make bench          mät registret och en dokumentsida vid 200 och 2000 dokument"
+	@echo "  make bench-reminders mät påminnelsekörningen vid 1 000 och 10 000 dokument"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
 # -- the virtualenv ---------------------------------------------------------------------------
@@ -112,6 +113,9 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-reminders: $(STAMP)
+	$(PY) bench/reminders.py
 
 clean-db:
 	rm -f db.sqlite3

@@ -16,6 +16,11 @@ ACTIONS = {
     "governance.returned": (_("Återremiss"), _("Återremitterad")),
     "governance.refused": (_("Avslag"), _("Avslagen")),
     "governance.reviewed": (_("Aktualitetsprövning"), _("Granskad utan ändringar")),
+    "governance.revision_started": (_("Revision påbörjad"), _("Ett utkast till ny version skapat")),
+    "governance.review_flagged": (
+        _("Översyn behövs"),
+        _("Överordnat dokument har ändrats"),
+    ),
 }
 
 
@@ -48,6 +53,7 @@ class HistoryRow:
             "governance.proposed",
             "governance.returned",
             "governance.refused",
+            "governance.reviewed",
         }
 
     @property
@@ -86,6 +92,7 @@ def decision_history(page):
             "governance.proposed",
             "governance.returned",
             "governance.refused",
+            "governance.reviewed",
         }:
             actor = (
                 f"{body} (registrerat av {person})"
@@ -93,7 +100,7 @@ def decision_history(page):
                 else (body or person)
             )
         else:
-            actor = person
+            actor = person or "Styrdok"
         rows.append(
             HistoryRow(
                 timestamp=entry.timestamp,

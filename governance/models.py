@@ -1,6 +1,7 @@
 """The kommun's organisation, roles and decision bodies: who owns and who decides."""
 
 import re
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -206,6 +207,19 @@ class DecisionBody(index.Indexed, models.Model):
             "och beslut."
         ),
     )
+    review_delegate = models.ForeignKey(
+        "self",
+        verbose_name=_("aktualitetsprövas av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Organ eller befattning som på delegation får pröva att organets dokument "
+            "fortfarande är aktuella (granskad utan ändringar), t.ex. kommunstyrelsen för "
+            "kommunfullmäktiges dokument."
+        ),
+    )
     sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -221,6 +235,12 @@ class DecisionBody(index.Indexed, models.Model):
     @property
     def decides_in_meeting(self):
         return self.kind == BodyKind.ASSEMBLY
+
+    def clean(self):
+        if self.review_delegate_id and self.pk and self.review_delegate_id == self.pk:
+            raise ValidationError(
+                {"review_delegate": _("Ett organ kan inte vara sitt eget delegat.")}
+            )
 
     def may_adopt(self, document_type):
         return document_type in (self.document_types or [])
@@ -243,6 +263,28 @@ class TargetGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def parse_reminder_days(value):
+    """'60, 30, 7, 0' -> [60, 30, 7, 0]; raises ValueError with a Swedish message."""
+    days = []
+    for part in (value or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or int(part) > 365:
+            raise ValueError(
+                _("”%(part)s” är inte ett antal dagar mellan 0 och 365.") % {"part": part}
+            )
+        days.append(int(part))
+    return sorted(set(days), reverse=True)
+
+
+def validate_reminder_days(value):
+    try:
+        parse_reminder_days(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def validate_regex(value):
@@ -282,11 +324,56 @@ class StyrdokSettings(BaseGenericSetting):
         help_text=_("Så många dagar före nästa revision räknas ett dokument som 'revision snart'."),
     )
     security_team_email = models.EmailField(
-        _("e-post till informationssäkerhetsfunktionen"), blank=True
+        _("e-post till informationssäkerhetsfunktionen"),
+        blank=True,
+        help_text=_(
+            "Funktionsbrevlåda som också får eskaleringar om försenade och ägarlösa dokument "
+            "(inte för dokument som är begränsade till vissa grupper)."
+        ),
+    )
+    reminder_days = models.CharField(
+        _("påminnelser före revision (dagar)"),
+        max_length=60,
+        default="60, 30, 7, 0",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Hur många dagar före nästa revision den dokumentansvarige påminns, "
+            "kommaseparerat. 0 betyder samma dag."
+        ),
+    )
+    overdue_reminder_days = models.PositiveSmallIntegerField(
+        _("påminnelse under försening, var N:e dag"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "När dokumentet är försenat påminns den dokumentansvarige med detta intervall."
+        ),
+    )
+    escalation_grace_days = models.PositiveSmallIntegerField(
+        _("eskalering efter (dagar försenat)"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(365)],
+        help_text=_(
+            "Så många dagar efter nästa revision går ärendet vidare till "
+            "informationssäkerhetssamordnaren och den dokumentansvariges chef."
+        ),
+    )
+    escalation_repeat_days = models.PositiveSmallIntegerField(
+        _("upprepa eskalering, var N:e dag"),
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text=_("0 betyder att eskaleringen skickas en gång per revisionsperiod."),
     )
 
     class Meta:
         verbose_name = _("Styrdok-inställningar")
+
+    @property
+    def reminder_day_list(self):
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValueError:
+            return [60, 30, 7, 0]
 
     def diarienummer_is_valid(self, value):
         return re.fullmatch(self.diarienummer_pattern, value or "") is not None
@@ -300,6 +387,76 @@ class StyrdokSettings(BaseGenericSetting):
                 ),
                 params={"value": value, "example": self.diarienummer_example},
             )
+
+
+class ReviewReminder(models.Model):
+    """One review email that went out: the record that makes the daily reminder run idempotent.
+
+    Keyed by document, review cycle (the due date), step and recipient address, so a run that is
+    repeated sends nothing twice, and a recipient whose delivery failed has no record and is
+    tried again on the next run.
+    """
+
+    document = models.ForeignKey(
+        "policies.Styrdokument",
+        verbose_name=_("dokument"),
+        on_delete=models.CASCADE,
+        related_name="review_reminders",
+    )
+    due_date = models.DateField(_("revideras senast"))
+    step = models.CharField(_("steg"), max_length=40)
+    kind = models.CharField(_("slag"), max_length=20)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mottagare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-postadress"))
+    sent_on = models.DateField(_("skickad (körningens datum)"))
+    sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("revisionspåminnelse")
+        verbose_name_plural = _("revisionspåminnelser")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "due_date", "step", "email"], name="unique_review_reminder"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} {self.due_date} {self.step} {self.email}"
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret address for one person's review calendar; regenerating it revokes the old one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="review_calendar",
+    )
+    token = models.CharField(
+        _("hemlig nyckel"), max_length=64, unique=True, default=new_calendar_token
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_fetched_at = models.DateTimeField(_("senast hämtad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("revisionskalender")
+        verbose_name_plural = _("revisionskalendrar")
+
+    def __str__(self):
+        return str(self.user)
 
 
 # Workflow task types live in their own module; importing them here registers the models.

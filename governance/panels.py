@@ -1,11 +1,21 @@
-"""Dashboard panels: what waits for my decision, and where my own cases stand."""
+"""Dashboard panels: what waits for my decision, where my own cases stand, which of my documents
+are due for review, and (for the samordnare) which documents are overdue or have no owner."""
+
+import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField
+from django.db.models import CharField, Count, F, Q
 from django.db.models.functions import Cast
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, TaskState, WorkflowState
 
+from policies.models.documents import COORDINATORS_GROUP
+
+from .reports import organisation_label, owner_label, warning_days
 from .workflows import StyrdokTaskMixin
 
 MAX_ROWS = 20
@@ -103,3 +113,126 @@ class MyCasesPanel(Component):
         if not context["cases"] and not context["drafts"]:
             return ""
         return super().render_html(parent_context)
+
+
+def _request(parent_context):
+    return parent_context.get("request") if parent_context is not None else None
+
+
+def _due_first(queryset):
+    return queryset.order_by(F("next_review").asc(nulls_last=True), "title", "pk")
+
+
+class ReviewPanel(Component):
+    """A panel that is left out entirely when it has nothing to show (context built once)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def has_content(self, context):
+        return bool(context["rows"])
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context)
+        if not context or not self.has_content(context):
+            return ""
+        return get_template(self.template_name).render(context)
+
+
+class MyReviewsPanel(ReviewPanel):
+    """Mina dokument att revidera: the user's own documents that need them now or soon.
+
+    Restricted documents are listed too: the owner answers for them whatever their groups (as the
+    reminders do).
+    """
+
+    name = "styrdok_mina_revisioner"
+    template_name = "governance/panels/mina_revisioner.html"
+    order = 100
+
+    def get_context_data(self, parent_context=None):
+        from policies.models import ReviewStatus, Styrdokument, review_status_label
+
+        if not self.user.is_authenticated:
+            return {"rows": []}
+        days = warning_days(_request(parent_context))
+        urgent = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON, ReviewStatus.UNDER_REVISION]
+        documents = _due_first(
+            Styrdokument.objects.live()
+            .filter(responsible_id=self.user.pk)
+            .with_review_status(warning_days=days)
+            .filter(Q(review_status__in=urgent) | Q(review_flagged_at__isnull=False))
+        )[:MAX_ROWS]
+        rows = [
+            {
+                "page": document,
+                "status": document.review_status,
+                "status_label": review_status_label(document.review_status, days),
+                "flagged": document.review_flagged_at is not None,
+                "can_start": document.review_status != ReviewStatus.UNDER_REVISION,
+            }
+            for document in documents
+        ]
+        plan_url = reverse("styrdok_revision_plan") + "?" + urlencode({"responsible": self.user.pk})
+        return {"rows": rows, "plan_url": plan_url}
+
+
+class OverdueOwnerlessPanel(ReviewPanel):
+    """Försenade och ägarlösa: for the samordnare, who follows up the whole kommun's documents."""
+
+    name = "styrdok_forsenade"
+    template_name = "governance/panels/forsenade.html"
+    order = 105
+
+    def is_shown(self):
+        user = self.user
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
+
+    def has_content(self, context):
+        return bool(context["total"])
+
+    def get_context_data(self, parent_context=None):
+        from policies.models import ReviewStatus, Styrdokument, review_status_label
+
+        if not self.is_shown():
+            return {}
+        days = warning_days(_request(parent_context))
+        today = timezone.localdate()
+        owner_missing = Q(responsible__isnull=True) | Q(responsible__is_active=False)
+        overdue = Q(next_review__lt=today)
+        documents = (
+            Styrdokument.objects.live()
+            .visible_to(self.user)
+            .filter(overdue | owner_missing)
+            .with_review_status(today=today, warning_days=days)
+        )
+        counts = documents.aggregate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue),
+            ownerless=Count("pk", filter=owner_missing),
+        )
+        rows = []
+        for document in _due_first(documents.select_related("responsible", "organisation"))[
+            :MAX_ROWS
+        ]:
+            late = document.next_review is not None and document.next_review < today
+            rows.append(
+                {
+                    "page": document,
+                    "status": document.review_status,
+                    "status_label": review_status_label(document.review_status, days),
+                    "owner": owner_label(document.responsible),
+                    "organisation": organisation_label(document.organisation),
+                    "days_overdue": (today - document.next_review).days if late else None,
+                }
+            )
+        plan_url = reverse("styrdok_revision_plan")
+        yesterday = today - datetime.timedelta(days=1)
+        return {
+            **counts,
+            "rows": rows,
+            "overdue_url": f"{plan_url}?{urlencode({'next_review_to': yesterday.isoformat()})}",
+            "ownerless_url": f"{plan_url}?{urlencode({'status': ReviewStatus.NO_OWNER.value})}",
+        }

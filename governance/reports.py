@@ -1,20 +1,27 @@
-"""Report of every decision case (workflow run), filterable and exportable to CSV/XLSX."""
+"""Admin reports: every decision case (workflow run), and the Revisionsplan of when each document
+is due for review. Both are filterable and exportable to CSV/XLSX."""
 
 import datetime
+from collections import defaultdict
 
 import django_filters
-from django.db.models import CharField, IntegerField, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, F, IntegerField, OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import WorkflowState
 from wagtail.permissions import policy_registry
 
+from policies.models import ReviewStatus, Styrdokument, review_status_label
+
 from .constants import DocumentType
-from .models import DecisionBody
+from .models import DecisionBody, Organisation, StyrdokSettings
 
 STATUS_LABELS = {
     WorkflowState.STATUS_IN_PROGRESS: _("Pågår"),
@@ -147,3 +154,208 @@ class DecisionCasesReportView(ReportView):
         return super().as_spreadsheet(
             self.decorate_paginated_queryset(list(queryset)), spreadsheet_format
         )
+
+
+# -- Revisionsplan -----------------------------------------------------------------------------
+
+NO_VALUE = "–"
+
+
+def owner_label(user):
+    """The dokumentansvarig by name; one who has left stays named, marked as no longer here."""
+    if user is None:
+        return NO_VALUE
+    name = user.get_full_name() or user.get_username()
+    return name if user.is_active else _("%(name)s (inaktiv)") % {"name": name}
+
+
+def organisation_label(organisation):
+    return organisation.name if organisation is not None else _("Kommungemensam")
+
+
+def warning_days(request=None):
+    """The configured 'revision snart' threshold (cached on the request when there is one)."""
+    return StyrdokSettings.load(request_or_site=request).review_warning_days
+
+
+def status_choices(days):
+    return [(status.value, review_status_label(status, days)) for status in ReviewStatus]
+
+
+def organisation_and_below(organisation):
+    """Ids of the unit and every unit under it: a förvaltning answers for its kontor's documents."""
+    children = defaultdict(list)
+    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    ids, stack = set(), [organisation.pk]
+    while stack:
+        pk = stack.pop()
+        if pk not in ids:
+            ids.add(pk)
+            stack.extend(children[pk])
+    return ids
+
+
+def document_owners(request):
+    """Only people who answer for a document the user may read are worth offering."""
+    user = getattr(request, "user", None)
+    responsible = Styrdokument.objects.live().visible_to(user).values("responsible_id")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=responsible)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class OwnerChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return owner_label(obj)
+
+
+class OwnerFilter(django_filters.ModelChoiceFilter):
+    field_class = OwnerChoiceField
+
+
+class OrganisationChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # The active-filter pill passes the "null" choice as the raw value.
+        if obj == self.null_value:
+            return self.null_label
+        return super().label_from_instance(obj)
+
+
+class OrganisationFilter(django_filters.ModelChoiceFilter):
+    field_class = OrganisationChoiceField
+
+
+FLAGGED_YES = "ja"
+FLAGGED_NO = "nej"
+
+
+class RevisionPlanFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="review_status", empty_label=_("Alla")
+    )
+    flagged = django_filters.ChoiceFilter(
+        label=_("Översyn behövs"),
+        choices=[(FLAGGED_YES, _("Ja")), (FLAGGED_NO, _("Nej"))],
+        method="filter_flagged",
+        empty_label=_("Alla"),
+    )
+    decision_body = django_filters.ModelChoiceFilter(
+        label=_("Beslutande organ"), queryset=DecisionBody.objects.all(), empty_label=_("Alla")
+    )
+    organisation = OrganisationFilter(
+        label=_("Förvaltning"),
+        queryset=Organisation.objects.all(),
+        method="filter_organisation",
+        empty_label=_("Alla"),
+        null_label=_("Kommungemensam"),
+    )
+    responsible = OwnerFilter(
+        label=_("Dokumentansvarig"), queryset=document_owners, empty_label=_("Alla")
+    )
+    document_type = django_filters.ChoiceFilter(
+        label=_("Dokumenttyp"), choices=DocumentType.choices, empty_label=_("Alla")
+    )
+    next_review_from = django_filters.DateFilter(
+        label=_("Revideras senast från"),
+        field_name="next_review",
+        lookup_expr="gte",
+        widget=AdminDateInput,
+    )
+    next_review_to = django_filters.DateFilter(
+        label=_("Revideras senast till"),
+        field_name="next_review",
+        lookup_expr="lte",
+        widget=AdminDateInput,
+    )
+
+    class Meta:
+        model = Styrdokument
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The 'revision snart' label names the configured number of days, read per request.
+        self.filters["status"].extra["choices"] = status_choices(warning_days(self.request))
+
+    def filter_flagged(self, queryset, name, value):
+        if value == FLAGGED_YES:
+            return queryset.filter(review_flagged_at__isnull=False)
+        if value == FLAGGED_NO:
+            return queryset.filter(review_flagged_at__isnull=True)
+        return queryset
+
+    def filter_organisation(self, queryset, name, value):
+        if not value:
+            return queryset
+        if value == self.filters["organisation"].null_value:
+            return queryset.filter(organisation__isnull=True)
+        return queryset.filter(organisation_id__in=organisation_and_below(value))
+
+
+class RevisionPlanReportView(ReportView):
+    """Revisionsplan: when each document the user may read is due for review, and who answers."""
+
+    page_title = _("Revisionsplan")
+    header_icon = "date"
+    template_name = "wagtailadmin/reports/base_report.html"
+    results_template_name = "governance/reports/revision_plan_results.html"
+    filterset_class = RevisionPlanFilterSet
+    index_url_name = "styrdok_revision_plan"
+    index_results_url_name = "styrdok_revision_plan_results"
+    permission_required = "access_admin"
+
+    list_export = [
+        "title",
+        "document_type_label",
+        "next_review",
+        "status_label",
+        "flagged_label",
+        "owner_label",
+        "organisation_label",
+        "decision_body_name",
+        "last_reviewed",
+    ]
+    export_headings = {
+        "title": _("Dokument"),
+        "document_type_label": _("Dokumenttyp"),
+        "next_review": _("Revideras senast"),
+        "status_label": _("Status"),
+        "flagged_label": _("Översyn behövs"),
+        "owner_label": _("Dokumentansvarig"),
+        "organisation_label": _("Förvaltning"),
+        "decision_body_name": _("Beslutande organ"),
+        "last_reviewed": _("Senast aktualitetsprövad"),
+    }
+
+    def user_has_permission(self, permission):
+        # Owners, decision makers and secretaries follow reviews too, not only page editors; the
+        # rows are limited to what the user may read.
+        return self.request.user.has_perm(f"wagtailadmin.{permission}")
+
+    @cached_property
+    def warning_days(self):
+        return warning_days(self.request)
+
+    def get_filename(self):
+        return f"revisionsplan-{timezone.localdate():%Y-%m-%d}"
+
+    def get_queryset(self):
+        return (
+            Styrdokument.objects.live()
+            .visible_to(self.request.user)
+            .with_review_status(warning_days=self.warning_days)
+            .select_related("decision_body", "organisation", "responsible")
+            .order_by(F("next_review").asc(nulls_last=True), "title", "pk")
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        documents = list(object_list)
+        for document in documents:
+            document.status_label = review_status_label(document.review_status, self.warning_days)
+            document.flagged_label = _("Ja") if document.review_flagged_at else _("Nej")
+            document.owner_label = owner_label(document.responsible)
+            document.organisation_label = organisation_label(document.organisation)
+        return documents

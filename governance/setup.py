@@ -103,6 +103,9 @@ DEFAULT_BODIES = [
     ),
 ]
 
+# Aktualitetsprövning on delegation: KS for KF's policies, the kommundirektör for KS's riktlinjer.
+DEFAULT_REVIEW_DELEGATES = {"kf": "ks", "ks": "kommundirektor"}
+
 EDITORS = "Redaktörer"
 COORDINATORS = "Informationssäkerhetssamordnare"
 DECISION_MAKERS = "Beslutsfattare"
@@ -150,8 +153,9 @@ def ensure_defaults():
         Role.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "sort_order": order}
         )
+    created_codes = set()
     for order, (code, name, short_name, kind, types) in enumerate(DEFAULT_BODIES):
-        DecisionBody.objects.get_or_create(
+        _body, created = DecisionBody.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -161,6 +165,14 @@ def ensure_defaults():
                 "sort_order": order,
             },
         )
+        if created:
+            created_codes.add(code)
+    # Who may confirm a document unchanged on the body's behalf; set once, edited in the admin.
+    for code, delegate in DEFAULT_REVIEW_DELEGATES.items():
+        if code in created_codes:
+            DecisionBody.objects.filter(code=code).update(
+                review_delegate=DecisionBody.objects.filter(code=delegate).first()
+            )
     ensure_groups()
     ensure_workflows()
 

@@ -1,18 +1,24 @@
-"""Admin views for deciding: the case page for a pending step, the comparison and the history."""
+"""Admin views for deciding and reviewing: the case page for a pending step, the comparison,
+the history, and a document's review cycle (Påbörja revision, granskad utan ändringar)."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from wagtail.admin import messages
 from wagtail.admin.views.pages.revisions import RevisionsCompareView
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Page, TaskState
 
 from .history import decision_history
-from .workflows import StyrdokTaskMixin, is_submitter
+from .models import DecisionBody, StyrdokSettings
+from .workflows import StyrdokTaskMixin, is_submitter, normalise_diarienummer
 
 
 def _can_follow(user, page, workflow_state, task, actions):
@@ -157,3 +163,259 @@ def document_history(request, page_id):
         "governance/decision_history.html",
         {"page": document, "history": decision_history(document)},
     )
+
+
+# -- the review cycle of one document --------------------------------------------------------
+
+
+class ConfirmUnchangedForm(forms.Form):
+    """Granskad utan ändringar: who confirmed it, when, and (for an assembly) the minutes."""
+
+    body = forms.ModelChoiceField(
+        label=_lazy("Prövat av"), queryset=DecisionBody.objects.none(), empty_label=None
+    )
+    decision_date = forms.DateField(
+        label=_lazy("Datum för prövningen"),
+        widget=AdminDateInput,
+        error_messages={
+            "required": _lazy("Ange datumet för prövningen."),
+            "invalid": _lazy("Ange datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-11-23."),
+        },
+    )
+    paragraph = forms.IntegerField(
+        label=_lazy("Protokollsparagraf (§)"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+        help_text=_lazy("Krävs när ett politiskt organ prövar dokumentet i ett sammanträde."),
+        error_messages={"invalid": _lazy("Ange paragrafen som ett heltal, utan §-tecken.")},
+    )
+    diarienummer = forms.CharField(label=_lazy("Diarienummer"), required=False, max_length=40)
+    comment = forms.CharField(
+        label=_lazy("Kommentar"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("T.ex. vad som kontrollerades och varför inga ändringar behövs."),
+    )
+
+    def __init__(self, *args, bodies=(), page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.fields["body"].queryset = DecisionBody.objects.filter(pk__in=[b.pk for b in bodies])
+        if len(bodies) == 1:
+            self.fields["body"].initial = bodies[0].pk
+        self.fields["decision_date"].initial = timezone.localdate()
+
+    def clean_decision_date(self):
+        value = self.cleaned_data["decision_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Datumet för prövningen kan inte ligga i framtiden."))
+        if self.page is not None and self.page.decision_date and value < self.page.decision_date:
+            raise forms.ValidationError(
+                _("Prövningen kan inte vara före dokumentets beslutsdatum (%(date)s).")
+                % {"date": self.page.decision_date.isoformat()}
+            )
+        return value
+
+    def clean_diarienummer(self):
+        value = normalise_diarienummer(self.cleaned_data.get("diarienummer") or "")
+        if value:
+            try:
+                StyrdokSettings.load().validate_diarienummer(value)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        body = cleaned.get("body")
+        if body is not None and body.decides_in_meeting:
+            # A value that failed its own validation already has its message; only a missing
+            # one gets "required".
+            if not cleaned.get("paragraph") and "paragraph" not in self.errors:
+                self.add_error(
+                    "paragraph",
+                    _("%(body)s prövar dokumentet i ett sammanträde: ange paragrafen.")
+                    % {"body": body.name},
+                )
+            if not cleaned.get("diarienummer") and "diarienummer" not in self.errors:
+                self.add_error(
+                    "diarienummer",
+                    _("Ange diarienumret för %(body)s beslut.") % {"body": body.name},
+                )
+        return cleaned
+
+
+def _review_document(request, page_id):
+    """The document, if it exists and the user may see it (restricted documents included)."""
+    from policies.models import Styrdokument
+
+    page = (
+        Styrdokument.objects.visible_to(request.user)
+        .with_review_status()
+        .select_related("decision_body__review_delegate", "responsible", "organisation")
+        .filter(pk=page_id)
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def _render_review(request, page, confirm_form=None, status=200):
+    from policies.models import review_status_label
+
+    from .models import ReviewReminder, StyrdokSettings
+    from .review import (
+        can_start_revision,
+        confirm_blocker,
+        confirmable_bodies,
+        review_bodies,
+        revision_blocker,
+    )
+
+    user = request.user
+    bodies = confirmable_bodies(user, page)
+    if confirm_form is None and bodies:
+        confirm_form = ConfirmUnchangedForm(bodies=bodies, page=page)
+    draft_pending = (
+        page.has_unpublished_changes
+        and page.latest_revision_id != page.live_revision_id
+        and not page.is_in_workflow
+    )
+    warning_days = StyrdokSettings.load(request_or_site=request).review_warning_days
+    context = {
+        "page": page,
+        "status_label": review_status_label(page.current_review_status, warning_days),
+        "status": page.current_review_status,
+        "can_start": can_start_revision(user, page),
+        "start_blocker": revision_blocker(page),
+        "draft_pending": draft_pending,
+        "confirm_form": confirm_form,
+        "confirm_blocker": confirm_blocker(page),
+        "review_bodies": review_bodies(page),
+        "reminders": ReviewReminder.objects.filter(document=page, due_date=page.next_review)
+        .select_related("recipient")
+        .order_by("sent_at")
+        if page.next_review
+        else [],
+        "history": decision_history(page),
+        "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+    }
+    return TemplateResponse(request, "governance/review.html", context, status=status)
+
+
+def review_overview(request, page_id):
+    """Revision och aktualitetsprövning: where the document stands and what can be done."""
+    return _render_review(request, _review_document(request, page_id))
+
+
+def review_start(request, page_id):
+    """Påbörja revision: the link in every reminder; asks before creating the draft."""
+    from .review import can_start_revision, revision_blocker, start_revision
+
+    page = _review_document(request, page_id)
+    if not can_start_revision(request.user, page):
+        messages.error(
+            request,
+            _(
+                "Bara dokumentansvarig och redaktörer kan påbörja en revision av ”%(title)s”. "
+                "Kontakta %(owner)s."
+            )
+            % {
+                "title": page.title,
+                "owner": _("samordnaren") if page.owner_is_missing else page.responsible_display,
+            },
+        )
+        return redirect("styrdok_review", page_id=page.pk)
+    blocker = revision_blocker(page)
+    if blocker:
+        messages.warning(request, blocker)
+        return redirect("styrdok_review", page_id=page.pk)
+    if request.method != "POST":
+        return TemplateResponse(
+            request,
+            "governance/review_start.html",
+            {
+                "page": page,
+                "draft_pending": page.has_unpublished_changes
+                and page.latest_revision_id != page.live_revision_id,
+                "workflow": page.get_workflow(),
+            },
+        )
+    try:
+        revision, created = start_revision(page, request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("styrdok_review", page_id=page.pk)
+    if created:
+        messages.success(
+            request,
+            _(
+                "Revisionen är påbörjad: ett utkast till version %(version)s är skapat. Gör "
+                "ändringarna och välj Skicka till granskning när utkastet är klart."
+            )
+            % {"version": revision.as_object().version},
+        )
+    else:
+        messages.info(
+            request,
+            _("Det finns redan ett utkast som inte är inskickat. Fortsätt med det."),
+        )
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def review_confirm(request, page_id):
+    """Granskad utan ändringar: only by POST, from the form on the review page."""
+    from .review import confirm_blocker, confirm_unchanged, confirmable_bodies
+
+    page = _review_document(request, page_id)
+    if request.method != "POST":
+        return redirect("styrdok_review", page_id=page.pk)
+    bodies = confirmable_bodies(request.user, page)
+    if not bodies:
+        messages.error(
+            request,
+            _(
+                "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
+                "pröva dokumentet som granskat utan ändringar."
+            )
+            % {"body": page.decision_body_name or "–"},
+        )
+        return redirect("styrdok_review", page_id=page.pk)
+    blocker = confirm_blocker(page)
+    if blocker:
+        messages.error(request, blocker)
+        return redirect("styrdok_review", page_id=page.pk)
+    form = ConfirmUnchangedForm(request.POST, bodies=bodies, page=page)
+    if not form.is_valid():
+        messages.error(request, _("Prövningen är inte registrerad. Rätta uppgifterna nedan."))
+        return _render_review(request, page, confirm_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        updated = confirm_unchanged(
+            page,
+            request.user,
+            body=data["body"],
+            decision_date=data["decision_date"],
+            paragraph=data.get("paragraph"),
+            diarienummer=data.get("diarienummer", ""),
+            comment=data.get("comment", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("styrdok_review", page_id=page.pk)
+    messages.success(
+        request,
+        _(
+            "”%(title)s” är granskad utan ändringar. Version %(version)s gäller vidare; nästa "
+            "revision senast %(date)s."
+        )
+        % {
+            "title": updated.title,
+            "version": updated.version,
+            "date": updated.next_review.isoformat(),
+        },
+    )
+    return redirect("styrdok_review", page_id=page.pk)

@@ -64,6 +64,7 @@ class DecisionBodyViewSet(SnippetViewSet):
         FieldPanel("document_types"),
         FieldRowPanel([FieldPanel("organisation"), FieldPanel("official")]),
         FieldPanel("workflow"),
+        FieldPanel("review_delegate"),
         FieldPanel("sort_order"),
     ]
 
@@ -111,8 +112,16 @@ def register_governance_log_actions(actions):
 
 @hooks.register("register_admin_urls")
 def register_governance_urls():
-    from .reports import DecisionCasesReportView
-    from .views import DocumentCompareView, document_history, task_decision
+    from . import calendar
+    from .reports import DecisionCasesReportView, RevisionPlanReportView
+    from .views import (
+        DocumentCompareView,
+        document_history,
+        review_confirm,
+        review_overview,
+        review_start,
+        task_decision,
+    )
 
     return [
         path("arenden/<int:task_state_id>/", task_decision, name="styrdok_task"),
@@ -132,6 +141,25 @@ def register_governance_urls():
             DecisionCasesReportView.as_view(results_only=True),
             name="styrdok_decision_cases_results",
         ),
+        path(
+            "rapporter/revisionsplan/",
+            RevisionPlanReportView.as_view(),
+            name="styrdok_revision_plan",
+        ),
+        path(
+            "rapporter/revisionsplan/resultat/",
+            RevisionPlanReportView.as_view(results_only=True),
+            name="styrdok_revision_plan_results",
+        ),
+        path("revision/<int:page_id>/", review_overview, name="styrdok_review"),
+        path("revision/<int:page_id>/paborja/", review_start, name="styrdok_review_start"),
+        path(
+            "revision/<int:page_id>/aktualitetsprovning/",
+            review_confirm,
+            name="styrdok_review_confirm",
+        ),
+        path("kalender/", calendar.manage_calendar, name="styrdok_calendar"),
+        path("kalender/<int:user_id>/", calendar.manage_calendar, name="styrdok_calendar_user"),
     ]
 
 
@@ -152,9 +180,72 @@ def register_decision_cases_report():
     )
 
 
+class RevisionPlanMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("wagtailadmin.access_admin")
+
+
+@hooks.register("register_reports_menu_item")
+def register_revision_plan_report():
+    return RevisionPlanMenuItem(
+        _("Revisionsplan"), reverse("styrdok_revision_plan"), icon_name="date", order=40
+    )
+
+
+@hooks.register("register_account_menu_item")
+def register_calendar_account_item(request):
+    return {
+        "url": reverse("styrdok_calendar"),
+        "label": _("Revisionskalender"),
+        "help_text": _(
+            "En hemlig kalenderadress med dina dokuments revisionsdatum, för Outlook och andra "
+            "kalendrar. Kan återkallas och bytas."
+        ),
+    }
+
+
+@hooks.register("register_user_listing_buttons")
+def calendar_user_listing_button(user, request_user):
+    from wagtail.admin.widgets import ListingButton
+
+    if request_user.is_superuser:
+        yield ListingButton(
+            _("Revisionskalender"),
+            reverse("styrdok_calendar_user", args=[user.pk]),
+            priority=50,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def review_page_header_button(page, user, view_name, next_url=None):
+    from wagtail.admin.widgets import Button
+
+    if hasattr(page, "responsible_id") and page.live and page.pk:
+        yield Button(
+            _("Revision och aktualitetsprövning"),
+            reverse("styrdok_review", args=[page.pk]),
+            icon_name="date",
+            priority=60,
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def review_page_listing_button(page, user, next_url=None):
+    from wagtail.admin.widgets import Button
+
+    specific_class = page.specific_class
+    if specific_class is not None and hasattr(specific_class, "review_status_on") and page.live:
+        yield Button(
+            _("Revision"),
+            reverse("styrdok_review", args=[page.pk]),
+            icon_name="date",
+            priority=60,
+        )
+
+
 @hooks.register("construct_homepage_panels")
 def add_governance_panels(request, panels):
-    from .panels import MyCasesPanel, PendingDecisionsPanel
+    from .panels import MyCasesPanel, MyReviewsPanel, OverdueOwnerlessPanel, PendingDecisionsPanel
 
     # Styrdok's panels replace Wagtail's generic moderation panels for these users.
     panels[:] = [
@@ -165,6 +256,8 @@ def add_governance_panels(request, panels):
     ]
     panels.append(PendingDecisionsPanel(request.user))
     panels.append(MyCasesPanel(request.user))
+    panels.append(MyReviewsPanel(request.user))
+    panels.append(OverdueOwnerlessPanel(request.user))
 
 
 @hooks.register("before_edit_page")

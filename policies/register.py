@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.constants import DocumentType
-from governance.models import DecisionBody, LisArea, Organisation
+from governance.models import DecisionBody, LisArea, Organisation, StyrdokSettings
 
-from .models import ReviewStatus, Styrdokument
+from .channels import PUBLIC, get_channel
+from .models import DATE_STATUSES, ReviewStatus, Styrdokument, review_status_label
 
 PAGE_SIZE = 25
 
@@ -42,7 +43,7 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Revisionsstatus"), required=False)
     sortering = forms.ChoiceField(label=gettext_lazy("Sortera"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, public=False, warning_days=None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("Alla"))]
         self.fields["typ"].choices = everything + list(DocumentType.choices)
@@ -55,13 +56,19 @@ class RegisterFilterForm(forms.Form):
         self.fields["omrade"].choices = everything + [
             (str(area.number), str(area)) for area in LisArea.objects.all()
         ]
-        self.fields["status"].choices = everything + list(ReviewStatus.choices)
+        statuses = DATE_STATUSES if public else list(ReviewStatus)
+        self.fields["status"].choices = everything + [
+            (status.value, review_status_label(status, warning_days)) for status in statuses
+        ]
         self.fields["sortering"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
 
 
 def build_register(request, register_page):
     """Return the template context for the register; invalid filters are dropped with a notice."""
-    form = RegisterFilterForm(request.GET or None)
+    public = get_channel(request) == PUBLIC
+    warning_days = StyrdokSettings.load(request_or_site=request).review_warning_days
+    form_options = {"public": public, "warning_days": warning_days}
+    form = RegisterFilterForm(request.GET or None, **form_options)
     notices = []
     values = {}
     if request.GET:
@@ -75,12 +82,12 @@ def build_register(request, register_page):
             elif form.cleaned_data.get(name):
                 values[name] = form.cleaned_data[name]
         # Show the form as the visitor sent it, minus the values that were ignored.
-        form = RegisterFilterForm(initial=values)
+        form = RegisterFilterForm(initial=values, **form_options)
 
     documents = (
         Styrdokument.objects.for_request(request)
         .descendant_of(register_page)
-        .with_review_status()
+        .with_review_status(warning_days=warning_days)
         .with_type_rank()
         .select_related("decision_body", "organisation", "responsible", "responsible_role")
         .prefetch_related(Prefetch("lis_areas", queryset=LisArea.objects.order_by("number")))
@@ -94,7 +101,8 @@ def build_register(request, register_page):
     if "omrade" in values:
         documents = documents.filter(lis_areas__number=values["omrade"])
     if "status" in values:
-        documents = documents.filter(review_status=values["status"])
+        status_field = "date_review_status" if public else "review_status"
+        documents = documents.filter(**{status_field: values["status"]})
     sort = values.get("sortering", DEFAULT_SORT)
     documents = documents.order_by(*SORTS[sort][1]).distinct()
 

@@ -40,6 +40,13 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.superseded_by = new_version
             current.save(update_fields=["superseded_at", "superseded_by"])
 
+        from governance.review import flag_children, reset_after_new_version
+
+        # A changed parent raises "Översyn behövs" on the documents under it.
+        reset_after_new_version(instance)
+        if current:
+            flag_children(instance, new_version)
+
 
 def record_repeal(sender, instance, **kwargs):
     """Unpublishing an adopted document repeals it; its versions stay readable, marked Upphävd."""

@@ -38,6 +38,8 @@ def adopted_version(request, pk):
             "current_page": current,
             "body_items": page.body_items(),
             "adopted_versions": list(versions),
+            # An archived version has no review status of its own: it is not reviewed, replaced.
+            "archived": True,
         },
     )
 

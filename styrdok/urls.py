@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
+from governance import calendar as review_calendar
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed
@@ -38,6 +39,12 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sok/", search_views.search, name="search"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
+    # The secret token is the credential: calendar clients cannot log in.
+    path(
+        "kalender/<str:token>.ics",
+        review_calendar.calendar_feed,
+        name="styrdok_calendar_feed",
+    ),
 ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,4 +1,4 @@
-from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus
+from .choices import DATE_STATUSES, DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, review_status_label
 from .documents import (
     PolicyPage,
     RiktlinjePage,
@@ -7,11 +7,13 @@ from .documents import (
     Styrdokument,
     StyrdokumentForm,
     StyrdokumentQuerySet,
+    open_workflow_exists,
 )
 from .site import ContentPage, HomePage, InformationPage, RegisterPage
 from .versions import AdoptedVersion
 
 __all__ = [
+    "DATE_STATUSES",
     "DOCUMENT_TYPE_RANK",
     "AdoptedVersion",
     "ContentPage",
@@ -27,4 +29,6 @@ __all__ = [
     "Styrdokument",
     "StyrdokumentForm",
     "StyrdokumentQuerySet",
+    "open_workflow_exists",
+    "review_status_label",
 ]

@@ -13,9 +13,28 @@ class Publicity(models.TextChoices):
 
 
 class ReviewStatus(models.TextChoices):
+    """Where a document stands in its review cycle, most urgent first in `precedence`."""
+
     CURRENT = "aktuell", _("Aktuell")
     DUE_SOON = "snart", _("Revision snart")
     OVERDUE = "forsenad", _("Försenad")
+    UNDER_REVISION = "under-revision", _("Under revision")
+    NO_OWNER = "saknar-agare", _("Saknar ägare")
+
+
+# The statuses that follow from the dates alone; the public website shows only these (whether a
+# draft is in a workflow or the owner has left is internal).
+DATE_STATUSES = (ReviewStatus.CURRENT, ReviewStatus.DUE_SOON, ReviewStatus.OVERDUE)
+
+
+def review_status_label(status, warning_days):
+    """'Revision inom 60 dagar' follows the configured threshold; the rest are fixed labels."""
+    if not status:
+        return ""
+    status = ReviewStatus(status)
+    if status == ReviewStatus.DUE_SOON and warning_days:
+        return _("Revision inom %(days)s dagar") % {"days": warning_days}
+    return status.label
 
 
 # The order documents are listed in: the hierarchy, top down.

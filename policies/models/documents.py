@@ -5,9 +5,11 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -24,7 +26,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet
+from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet, WorkflowState
 from wagtail.search import index
 
 from governance.constants import DocumentType
@@ -34,7 +36,29 @@ from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
 from ..personnummer import block_texts, find_identity_numbers
-from .choices import DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, version_validator
+from .choices import (
+    DOCUMENT_TYPE_RANK,
+    Publicity,
+    ReviewStatus,
+    review_status_label,
+    version_validator,
+)
+
+OPEN_WORKFLOW_STATUSES = [WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]
+
+
+def open_workflow_exists(outer_ref="pk"):
+    """Exists() of an open workflow run (in progress or returned) for the outer document."""
+    return models.Exists(
+        WorkflowState.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            object_id=Cast(models.OuterRef(outer_ref), models.CharField()),
+            status__in=OPEN_WORKFLOW_STATUSES,
+        )
+    )
+
+
+OWNER_MISSING = models.Q(responsible__isnull=True) | models.Q(responsible__is_active=False)
 
 
 def restricted_ids(user=None):
@@ -71,17 +95,37 @@ class StyrdokumentQuerySet(PageQuerySet):
         return self.for_channel(get_channel(request), getattr(request, "user", None))
 
     def with_review_status(self, today=None, warning_days=None):
+        """Annotate `review_status` (all five statuses, for staff) and `date_review_status`
+        (from the dates alone, for the public website), plus `in_workflow` and `owner_missing`.
+
+        Precedence: Saknar ägare, Under revision, Försenad, Revision snart, Aktuell.
+        """
         today = today or timezone.localdate()
         if warning_days is None:
             warning_days = StyrdokSettings.load().review_warning_days
         soon = today + datetime.timedelta(days=warning_days)
+        date_whens = [
+            models.When(next_review__lt=today, then=models.Value(ReviewStatus.OVERDUE)),
+            models.When(next_review__lte=soon, then=models.Value(ReviewStatus.DUE_SOON)),
+        ]
         return self.annotate(
-            review_status=models.Case(
-                models.When(next_review__lt=today, then=models.Value(ReviewStatus.OVERDUE)),
-                models.When(next_review__lte=soon, then=models.Value(ReviewStatus.DUE_SOON)),
+            in_workflow=open_workflow_exists(),
+            owner_missing=models.ExpressionWrapper(
+                OWNER_MISSING, output_field=models.BooleanField()
+            ),
+        ).annotate(
+            date_review_status=models.Case(
+                *date_whens,
                 default=models.Value(ReviewStatus.CURRENT),
                 output_field=models.CharField(),
-            )
+            ),
+            review_status=models.Case(
+                models.When(OWNER_MISSING, then=models.Value(ReviewStatus.NO_OWNER)),
+                models.When(in_workflow=True, then=models.Value(ReviewStatus.UNDER_REVISION)),
+                *date_whens,
+                default=models.Value(ReviewStatus.CURRENT),
+                output_field=models.CharField(),
+            ),
         )
 
     def with_type_rank(self):
@@ -121,7 +165,22 @@ def hidden_page_links(html):
 
 
 class StyrdokumentPermissionTester(PagePermissionTester):
-    """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly."""
+    """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly.
+
+    The dokumentansvarig may edit their own documents (to revise them) even without a change
+    permission on the tree; they still cannot delete, move or publish them.
+    """
+
+    def can_edit(self):
+        if super().can_edit():
+            return True
+        user = self.user
+        return (
+            user.is_active
+            and user.pk is not None
+            and getattr(self.page, "responsible_id", None) == user.pk
+            and user.has_perm("wagtailadmin.access_admin")
+        )
 
     def can_publish(self):
         return False
@@ -426,7 +485,21 @@ class Styrdokument(Page):
     )
     body = StreamField(DocumentBodyBlock(), verbose_name=_("innehåll"), blank=True)
 
+    # Set by the review cycle, never typed in the editor (see SYSTEM_FIELDS).
+    last_reviewed = models.DateField(
+        _("senast aktualitetsprövad"),
+        null=True,
+        blank=True,
+        help_text=_("Datum då dokumentet senast prövades och befanns aktuellt utan ändringar."),
+    )
+    review_flagged_at = models.DateTimeField(_("översyn behövs sedan"), null=True, blank=True)
+    review_flag_note = models.CharField(_("skäl till översyn"), max_length=255, blank=True)
+
     objects = StyrdokumentManager()
+
+    # Fields the review cycle writes on the live record; a revision (a draft being edited, or an
+    # older revision published later) never overwrites them.
+    SYSTEM_FIELDS = ("last_reviewed", "review_flagged_at", "review_flag_note")
 
     is_creatable = False
     base_form_class = StyrdokumentForm
@@ -509,7 +582,7 @@ class Styrdokument(Page):
     def paragraph_display(self):
         return f"§ {self.protocol_paragraph}" if self.protocol_paragraph else ""
 
-    def review_status_on(self, today=None, warning_days=None):
+    def date_review_status_on(self, today=None, warning_days=None):
         if not self.next_review:
             return ReviewStatus.CURRENT
         today = today or timezone.localdate()
@@ -521,10 +594,59 @@ class Styrdokument(Page):
             return ReviewStatus.DUE_SOON
         return ReviewStatus.CURRENT
 
+    @property
+    def owner_is_missing(self):
+        missing = getattr(self, "owner_missing", None)
+        if missing is not None:
+            return bool(missing)
+        return self.responsible is None or not self.responsible.is_active
+
+    @cached_property
+    def is_in_workflow(self):
+        annotated = getattr(self, "in_workflow", None)
+        if annotated is not None:
+            return bool(annotated)
+        return (
+            bool(self.pk)
+            and self.workflow_states.filter(status__in=OPEN_WORKFLOW_STATUSES).exists()
+        )
+
+    def review_status_on(self, today=None, warning_days=None):
+        if self.owner_is_missing:
+            return ReviewStatus.NO_OWNER
+        if self.is_in_workflow:
+            return ReviewStatus.UNDER_REVISION
+        return self.date_review_status_on(today, warning_days)
+
     @cached_property
     def current_review_status(self):
         status = getattr(self, "review_status", None)
         return ReviewStatus(status) if status else self.review_status_on()
+
+    @cached_property
+    def current_date_review_status(self):
+        status = getattr(self, "date_review_status", None)
+        return ReviewStatus(status) if status else self.date_review_status_on()
+
+    def status_for_channel(self, channel):
+        """Staff see all five statuses; the public website only the date-based ones."""
+        if channel == PUBLIC:
+            return self.current_date_review_status
+        return self.current_review_status
+
+    @property
+    def needs_overview(self):
+        return self.review_flagged_at is not None
+
+    @staticmethod
+    def status_label(status, warning_days):
+        return review_status_label(status, warning_days)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.SYSTEM_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
 
     @property
     def responsible_display(self):

@@ -133,8 +133,12 @@ STYRDOK_ANONYMOUS_INTRANET_PATHS = [
     "/admin/",
     "/static/",
     "/favicon.ico",
+    "/kalender/",
     *env_list("STYRDOK_ANONYMOUS_PATHS"),
 ]
+# Serve the secret review-calendar addresses (/kalender/<token>.ics) on the public host too,
+# for calendar services that fetch from the internet (Google, Outlook.com). Off: intranet only.
+STYRDOK_CALENDAR_ON_PUBLIC = env_bool("STYRDOK_CALENDAR_ON_PUBLIC", False)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL

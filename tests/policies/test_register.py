@@ -195,7 +195,7 @@ def review_states():
     ("status", "expected", "label"),
     [
         ("forsenad", "Försenad riktlinje", "Försenad"),
-        ("snart", "Riktlinje som snart ska revideras", "Revision snart"),
+        ("snart", "Riktlinje som snart ska revideras", "Revision inom 60 dagar"),
         ("aktuell", "Aktuell riktlinje", "Aktuell"),
     ],
 )

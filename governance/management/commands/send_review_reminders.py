@@ -1,0 +1,66 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from governance.reminders import ReminderRun
+
+
+def parse_date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CommandError(
+            f"Ogiltigt datum ”{value}”. Ange datumet som ÅÅÅÅ-MM-DD, t.ex. 2026-11-23."
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Skickar dagens revisionspåminnelser till dokumentansvariga och eskalerar försenade och "
+        "ägarlösa dokument till informationssäkerhetssamordnaren och chefen. Tänkt att köras "
+        "en gång om dagen (cron). Kan köras flera gånger samma dag utan att något skickas två "
+        "gånger; missade dagar tas igen med ett meddelande, inte ett per missat steg. Avslutas "
+        "med felkod 1 om något meddelande inte kunde skickas; det skickas då igen nästa körning."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Visa vad som skulle skickas utan att skicka eller registrera något.",
+        )
+        parser.add_argument(
+            "--date",
+            help="Kör som om det vore ett annat datum (ÅÅÅÅ-MM-DD), t.ex. för att ta igen en dag.",
+        )
+
+    def handle(self, *args, **options):
+        today = parse_date(options["date"]) if options.get("date") else None
+        run = ReminderRun(today=today, dry_run=options["dry_run"])
+        result = run.execute()
+        verbosity = options["verbosity"]
+        if result.dry_run or verbosity >= 2:
+            prefix = "Skulle skicka" if result.dry_run else "Skickat"
+            for message in result.messages:
+                if message.error:
+                    continue
+                self.stdout.write(f"{prefix}: {message.describe()}")
+        for document, recipient in result.no_email:
+            self.stderr.write(
+                f"Saknar e-postadress: {recipient.name} (för ”{document.title}”). "
+                "Lägg in adressen under Användare."
+            )
+        for message in result.failed:
+            self.stderr.write(f"Misslyckades: {message.describe()}: {message.error}")
+        if verbosity >= 1 or result.failed:
+            self.stdout.write(result.summary())
+        if len(result.failed) == 1:
+            raise CommandError(
+                "1 e-postmeddelande kunde inte skickas. Det är inte registrerat som skickat "
+                "och skickas igen vid nästa körning."
+            )
+        if result.failed:
+            raise CommandError(
+                f"{len(result.failed)} e-postmeddelanden kunde inte skickas. De är inte "
+                "registrerade som skickade och skickas igen vid nästa körning."
+            )

@@ -1,0 +1,39 @@
+"""Template helpers shared by the register, the document pages and the admin."""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+
+from governance.models import StyrdokSettings
+
+from ..channels import PUBLIC, get_channel
+from ..models import review_status_label
+
+register = template.Library()
+
+
+def _warning_days(context):
+    request = context.get("request")
+    if request is not None:
+        return StyrdokSettings.load(request_or_site=request).review_warning_days
+    return StyrdokSettings.load().review_warning_days
+
+
+@register.simple_tag(takes_context=True)
+def review_status(context, document):
+    """The document's review status as a badge: all five statuses for staff, only the
+    date-based ones on the public website, plus 'Översyn behövs' for staff when a parent changed.
+    """
+    request = context.get("request")
+    channel = get_channel(request) if request is not None else None
+    status = document.status_for_channel(channel)
+    badges = [(status.value, review_status_label(status, _warning_days(context)))]
+    if channel != PUBLIC and getattr(document, "review_flagged_at", None):
+        badges.append(("oversyn", "Översyn behövs"))
+    return format_html_join(
+        " ", '<span class="status status--{}">{}</span>', ((v, label) for v, label in badges)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def review_status_text(context, status):
+    return format_html("{}", review_status_label(status, _warning_days(context)))
