@@ -151,8 +151,10 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["styrdok.formats"]
-WAGTAIL_DATE_FORMAT = "Y-m-d"
-WAGTAIL_DATETIME_FORMAT = "Y-m-d H:i"
+# Wagtail's admin date pickers take Python strftime formats (not Django's template formats).
+WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

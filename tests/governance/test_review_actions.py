@@ -544,6 +544,8 @@ def test_official_confirms_the_document_unchanged(people, kd_riktlinje):
     form = confirm_form(overview)
     assert form is not None and form["action"] == confirm_url(page)
     assert [text_of(o) for o in form.select("select[name=body] option")] == ["Kommundirektör"]
+    # The date of the review is prefilled with today's date, as the kommun writes dates.
+    assert form.select_one("input[name=decision_date]")["value"] == today().isoformat()
 
     response = client.post(
         confirm_url(page),

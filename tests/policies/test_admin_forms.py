@@ -1,5 +1,6 @@
 """The page editor as a redaktör sees it: Swedish labels, drafts, edits and validation errors."""
 
+import datetime
 import html
 
 import pytest
@@ -270,3 +271,16 @@ def test_the_editor_offers_no_publish_button(request, register, user_fixture):
         response = client.get(url)
         assert response.status_code == 200
         assert 'name="action-publish"' not in response.content.decode(), url
+
+
+def test_date_fields_show_iso_dates_in_the_editor(redaktor_client, register):
+    """The admin's date pickers show the stored dates as 2025-03-14, never a format pattern."""
+    page = make_document(RiktlinjePage, decision_date=datetime.date(2026, 3, 14))
+    page.valid_from = datetime.date(2026, 4, 1)
+    page.save_revision().publish(skip_permission_checks=True)
+
+    response = redaktor_client.get(edit_url(page))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.find("input", {"name": "valid_from"})["value"] == "2026-04-01"
+    assert soup.find("input", {"name": "next_review"})["value"] == "2027-03-14"
