@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("sok/", search_views.search, name="search"),
+    path("sok/forslag/", search_views.autocomplete, name="search_autocomplete"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
     # The secret token is the credential: calendar clients cannot log in.
     path(

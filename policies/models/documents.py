@@ -510,6 +510,8 @@ class Styrdokument(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("diarienummer"),
+        # Swedish compound parts, stems and å/ä/ö-less forms of all of the above (search.swedish).
+        index.SearchField("search_terms"),
         index.FilterField("document_type"),
         index.FilterField("publicity"),
         index.FilterField("decision_body"),
@@ -564,6 +566,26 @@ class Styrdokument(Page):
         return self.title
 
     # -- derived values -------------------------------------------------------------------
+
+    def search_terms(self):
+        """What Swedish search matches besides the plain text: see search.swedish."""
+        from django.utils.html import strip_tags
+
+        from search.swedish import index_text
+
+        return index_text(
+            " ".join(
+                [
+                    self.title or "",
+                    self.summary or "",
+                    strip_tags(block_texts(self.body)),
+                    self.diarienummer or "",
+                    str(self.document_type_label),
+                    self.decision_body_name,
+                    self.organisation.name if self.organisation_id else "",
+                ]
+            )
+        )
 
     def default_next_review(self):
         if not self.decision_date:

@@ -190,7 +190,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 # Styrdokument are published only by the final decision step of their workflow.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "governance.finish.publish_on_decision"
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search: Wagtail's database backend (PostgreSQL with the `swedish` configuration, SQLite FTS5),
+# or Elasticsearch/OpenSearch with a Swedish analyzer when ELASTICSEARCH_URL is set.
+from search.backends import search_backends  # noqa: E402 - kept beside its only use
+
+WAGTAILSEARCH_BACKENDS = search_backends(os.environ, DATABASES["default"]["ENGINE"])
 # Files are streamed through Django so Styrdok can check who may read them; MEDIA_ROOT/documents
 # must never be served directly by the web server.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

@@ -10,3 +10,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://intranet.localhost"
+
+# The suite indexes into the database backend even when ELASTICSEARCH_URL is set in the shell;
+# the live Elasticsearch tests build their own backend with a throwaway index prefix.
+WAGTAILSEARCH_BACKENDS = search_backends({}, DATABASES["default"]["ENGINE"])  # noqa: F405

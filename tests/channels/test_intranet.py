@@ -92,9 +92,9 @@ def test_staff_read_internal_documents_everywhere(intranet_client, internal):
     assert "Riktlinje för serverhallen" in text_of(soup(document).h1)
     assert "Riktlinje för serverhallen Intern" in text_of(soup(register).select_one("tbody"))
     assert "Riktlinje för serverhallen" in text_of(soup(home).select_one("ul.document-list"))
-    assert [text_of(a) for a in soup(search).select("ol.search-results li > a")] == [
-        "Riktlinje för serverhallen"
-    ]
+    assert [
+        text_of(a) for a in soup(search).select("ol.search-results .search-result__title > a")
+    ] == ["Riktlinje för serverhallen"]
     assert [row["title"] for row in api.json()["items"]] == ["Riktlinje för serverhallen"]
     assert body_of(intranet_client.get(file.url)) == "Larmlista för serverhallen\n"
     assert intranet_client.get(f"/arkiv/{versions_of(page)[0].pk}/").status_code == 200
@@ -138,7 +138,7 @@ def restricted_places(client, scene):
         "överordnades lista": child.title in titles(parent, "section.child-documents a"),
         "hänvisning": title in text_of(soup(referring).select_one(".document__body")),
         "ersätter": title in text_of(ersatter),
-        "sök": title in titles(search, "ol.search-results li > a"),
+        "sök": title in titles(search, "ol.search-results .search-result__title > a"),
         "api-listan": restricted.pk in ids(api),
         "api-sök": restricted.pk in ids(api_search),
         "api-typ": child.pk in ids(api_type),

@@ -16,7 +16,9 @@ SEARCH = "/sok/"
 def hits(response):
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
-    return [a.get_text(strip=True) for a in soup.select("ol.search-results li > a")]
+    return [
+        a.get_text(strip=True) for a in soup.select("ol.search-results .search-result__title a")
+    ]
 
 
 def notices(response):
@@ -157,11 +159,11 @@ def test_page_number_that_is_not_a_number(public_client, documents):
     response = public_client.get(SEARCH, {"q": "lösenord", "sida": "abc"})
 
     assert hits(response) == ["Riktlinje för lösenord"]
-    assert notices(response) == ["Sidnumret är inte ett tal; visar första sidan."]
+    assert notices(response) == ["Sidnumret ”abc” är inte ett tal; visar första sidan."]
 
 
 def test_page_number_beyond_the_last_page(public_client, documents):
     response = public_client.get(SEARCH, {"q": "lösenord", "sida": "9"})
 
     assert hits(response) == ["Riktlinje för lösenord"]
-    assert notices(response) == ["Sidan finns inte; visar sista sidan."]
+    assert notices(response) == ["Sidan 9 finns inte; visar sista sidan (1)."]

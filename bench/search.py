@@ -1,0 +1,795 @@
+"""Benchmark the search page (/sok/) at 1,000 and 10,000 documents.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/styrdok_bench \
+        .venv/bin/python bench/search.py [--sizes 1000,10000] [--repeat 5] [--verbose]
+
+Creates a throwaway test database (test_<name> on the PostgreSQL server that DATABASE_URL points
+at, or SQLite in memory without it), runs setup_styrdok and generates live documents in bulk, with
+varied Swedish text on a dozen information security topics: families of a riktlinje with rutiner
+and stödanvisningar under it, and some policies; about a third internal, a few restricted to a
+group the measured employee is not in. The page rows are written straight into the tables, then
+added to the search index through the backend in chunks, as `manage.py update_index` would.
+
+For each size it sends 25 realistic queries (inflections, compounds, several words, a phrase,
+queries without å/ä/ö, a misspelling, a förvaltning, two diarienummer) through django.test.Client
+to GET /sok/?q=… on the intranet, logged in as an employee, and on the public website, each
+`--repeat` times after one warm-up, and prints p50 and p95 latency over all of them in ms per size
+and channel, the SQL queries per request (fewest and most over the queries) and how many queries
+found nothing. `--verbose` adds a line per query. The two diarienummer queries are redirects (302)
+to the document, and count like the rest.
+
+Exits with status 1 if a query that should find something finds nothing, or a diarienummer does
+not redirect. The development database is never touched. About three minutes on PostgreSQL.
+"""
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "styrdok.settings.test")
+# WhiteNoise warns once per process that STATIC_ROOT has not been collected; irrelevant here.
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from bs4 import BeautifulSoup  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+INTRANET_HOST = settings.STYRDOK_INTRANET_HOSTNAME
+PUBLIC_HOST = settings.STYRDOK_PUBLIC_HOSTNAME
+SEARCH = "/sok/"
+CHUNK = 1000  # documents generated and indexed per transaction
+KNOWN_DIARIENUMMER = "KS-2025-542"  # the first riktlinje's, public: the dnr queries go there
+
+FORVALTNINGAR = [
+    ("Kommunledningsförvaltningen", "KLF"),
+    ("Barn- och utbildningsförvaltningen", "BUF"),
+    ("Socialförvaltningen", "SOC"),
+    ("Samhällsbyggnadsförvaltningen", "SBF"),
+    ("Kultur- och fritidsförvaltningen", "KFF"),
+    ("Vård- och omsorgsförvaltningen", "VOF"),
+]
+
+# What the generated documents are about: the subject of a riktlinje, rutiner and stödanvisningar
+# under it, and sentences and requirements their bodies are drawn from.
+TOPICS = [
+    {
+        "amne": "informationssäkerhet",
+        "policy": "Informationssäkerhetspolicy",
+        "riktlinje": ["Riktlinjer för informationssäkerhet", "Informationssäkerhetsriktlinjer"],
+        "rutin": [
+            "Rutin för årlig uppföljning av informationssäkerheten",
+            "Rutin för säkerhetsgranskning av nya system",
+        ],
+        "stod": ["Stödanvisning för informationssäkerhet i vardagen"],
+        "text": [
+            "Informationssäkerheten omfattar konfidentialitet, riktighet och tillgänglighet.",
+            "Varje förvaltning utser en kontaktperson för informationssäkerhetsfrågor.",
+            "Säkerhetsarbetet följs upp årligen och redovisas för kommunstyrelsen.",
+            "Riktlinjerna gäller även kommunens helägda bolag.",
+        ],
+        "krav": [
+            "Chefer ska se till att medarbetarna känner till gällande riktlinjer.",
+            "Avvikelser från riktlinjen ska beslutas av informationsägaren.",
+        ],
+    },
+    {
+        "amne": "incidenthantering",
+        "policy": None,
+        "riktlinje": ["Riktlinje för incidenthantering", "Riktlinje för hantering av incidenter"],
+        "rutin": [
+            "Rutin för rapportering av incidenter",
+            "Rutin för incidenthantering utanför kontorstid",
+            "Rutin för uppföljning efter allvarliga incidenter",
+        ],
+        "stod": ["Stödanvisning: checklista vid misstänkt dataintrång"],
+        "text": [
+            "En incident är en oönskad händelse som kan skada informationen eller verksamheten.",
+            "Incidenter rapporteras till IT-servicedesk via telefon eller e-tjänsten.",
+            "Allvarliga incidenter eskaleras till krisledningen och säkerhetschefen.",
+            "Incidentrapporten beskriver förlopp, konsekvenser och vidtagna åtgärder.",
+        ],
+        "krav": [
+            "Den som upptäcker en incident ska rapportera den utan dröjsmål.",
+            "Varje allvarlig incident ska följas upp inom en månad.",
+        ],
+    },
+    {
+        "amne": "behörighetshantering",
+        "policy": None,
+        "riktlinje": ["Riktlinje för behörighetshantering", "Riktlinje för åtkomst till system"],
+        "rutin": [
+            "Rutin för beställning av behörigheter",
+            "Rutin för behörighetsgenomgång",
+            "Rutin för avslut av konton när anställningen upphör",
+        ],
+        "stod": ["Stödanvisning för behörighetsroller i verksamhetssystem"],
+        "text": [
+            "Behörigheter tilldelas efter arbetsuppgifter och aldrig mer än vad som behövs.",
+            "Systemägaren beslutar om behörigheter och följer upp dem årligen.",
+            "Konton som inte används spärras efter sex månader.",
+            "Administratörsbehörighet kräver inloggning med två faktorer.",
+        ],
+        "krav": [
+            "Behörigheter ska tas bort samma dag som anställningen upphör.",
+            "Behörighetsgenomgången ska dokumenteras.",
+        ],
+    },
+    {
+        "amne": "lösenord",
+        "policy": None,
+        "riktlinje": ["Riktlinje för lösenord och inloggning"],
+        "rutin": [
+            "Rutin för återställning av lösenord",
+            "Rutin för tvåfaktorsautentisering",
+        ],
+        "stod": ["Stödanvisning för lösenfraser", "Stödanvisning för lösenordshanterare"],
+        "text": [
+            "En lösenfras av flera vanliga ord är både säker och lätt att minnas.",
+            "Lösenord får aldrig skickas med e-post eller skrivas på lappar.",
+            "Servicedesken kontrollerar legitimation innan ett lösenord återställs.",
+            "Samma lösenord får inte användas i privata tjänster.",
+        ],
+        "krav": [
+            "Lösenordet ska ha minst fjorton tecken.",
+            "Ett lösenord som kan ha röjts ska bytas omedelbart.",
+        ],
+    },
+    {
+        "amne": "kontinuitetsplanering",
+        "policy": "Säkerhets- och beredskapspolicy",
+        "riktlinje": ["Riktlinje för kontinuitetsplanering"],
+        "rutin": [
+            "Rutin för reservrutiner vid IT-avbrott",
+            "Rutin för övning av kontinuitetsplanen",
+        ],
+        "stod": ["Stödanvisning: mall för kontinuitetsplan"],
+        "text": [
+            "Kontinuitetsplanen beskriver hur verksamheten fortsätter vid ett längre avbrott.",
+            "Samhällsviktig verksamhet prioriteras vid brist på personal eller el.",
+            "Reservrutinerna övas minst vartannat år.",
+            "Krisledningen samlas när ett avbrott väntas bli långvarigt.",
+        ],
+        "krav": [
+            "Varje verksamhet ska ha en aktuell kontinuitetsplan.",
+            "Planen ska prövas efter varje större förändring.",
+        ],
+    },
+    {
+        "amne": "säkerhetskopiering",
+        "policy": None,
+        "riktlinje": ["Riktlinje för säkerhetskopiering och återställning"],
+        "rutin": ["Rutin för återläsningstest", "Rutin för säkerhetskopiering av servrar"],
+        "stod": ["Stödanvisning för att spara filer på rätt ställe"],
+        "text": [
+            "Säkerhetskopior tas varje natt och sparas på två platser.",
+            "En kopia förvaras frånkopplad så att den inte kan krypteras vid ett angrepp.",
+            "Återställning provas kvartalsvis i en separat miljö.",
+            "Filer som sparas lokalt på datorn säkerhetskopieras inte.",
+        ],
+        "krav": [
+            "Verksamhetskritiska system ska säkerhetskopieras dagligen.",
+            "Misslyckade återläsningar ska rapporteras till systemägaren.",
+        ],
+    },
+    {
+        "amne": "molntjänster",
+        "policy": None,
+        "riktlinje": ["Riktlinje för molntjänster", "Riktlinje för användning av molntjänst"],
+        "rutin": ["Rutin för riskbedömning av molntjänster"],
+        "stod": ["Stödanvisning för överföring av personuppgifter till tredje land"],
+        "text": [
+            "Innan en molntjänst används görs en risk- och sårbarhetsanalys.",
+            "Personuppgifter får föras till tredje land endast med stöd i lag.",
+            "Avtalet reglerar hur data lämnas tillbaka när tjänsten avslutas.",
+            "Leverantören redovisar var data lagras och vem som kan läsa den.",
+        ],
+        "krav": [
+            "Varje molntjänst ska godkännas av systemägaren.",
+            "Känsliga uppgifter ska krypteras innan de lämnar kommunens nät.",
+        ],
+    },
+    {
+        "amne": "personuppgiftsbehandling",
+        "policy": "Dataskyddspolicy",
+        "riktlinje": ["Riktlinje för behandling av personuppgifter"],
+        "rutin": [
+            "Rutin för personuppgiftsincidenter",
+            "Rutin för registerutdrag",
+            "Rutin för gallring av personuppgifter",
+        ],
+        "stod": ["Stödanvisning för personuppgiftsbiträdesavtal"],
+        "text": [
+            "Varje behandling av personuppgifter har en dokumenterad rättslig grund.",
+            "Personuppgiftsincidenter anmäls till Integritetsskyddsmyndigheten inom 72 timmar.",
+            "Den registrerade har rätt att få ett utdrag över sina uppgifter.",
+            "Dataskyddsombudet ger råd och kontrollerar att reglerna följs.",
+        ],
+        "krav": [
+            "Behandlingen ska föras in i registerförteckningen.",
+            "Uppgifter som inte längre behövs ska gallras.",
+        ],
+    },
+    {
+        "amne": "informationsklassning",
+        "policy": None,
+        "riktlinje": ["Riktlinje för informationsklassning"],
+        "rutin": ["Rutin för klassning av information i nya system"],
+        "stod": ["Stödanvisning för informationskartläggning"],
+        "text": [
+            "Klassningen avgör vilken skyddsnivå informationen behöver.",
+            "Informationsägaren klassar informationen tillsammans med verksamheten.",
+            "Klassningen görs om när systemet eller informationen ändras.",
+            "Skyddsnivåerna är låg, betydande och allvarlig skada.",
+        ],
+        "krav": [
+            "All information ska klassas innan den hanteras i ett nytt system.",
+            "Klassningen ska dokumenteras i kommunens verktyg.",
+        ],
+    },
+    {
+        "amne": "loggning",
+        "policy": None,
+        "riktlinje": ["Riktlinje för loggning och logguppföljning"],
+        "rutin": ["Rutin för granskning av loggar i journalsystem"],
+        "stod": ["Stödanvisning för logguppföljning"],
+        "text": [
+            "Loggarna visar vem som har läst eller ändrat uppgifter och när.",
+            "Loggar sparas i två år och skyddas mot ändring.",
+            "Enhetschefen granskar loggarna stickprovsvis varje månad.",
+            "Misstänkt obehörig läsning utreds av verksamhetschefen.",
+        ],
+        "krav": [
+            "Inloggningar och ändrade behörigheter ska loggas.",
+            "Loggarna ska följas upp regelbundet.",
+        ],
+    },
+    {
+        "amne": "distansarbete",
+        "policy": None,
+        "riktlinje": ["Riktlinje för distansarbete och mobila enheter"],
+        "rutin": ["Rutin för hantering av borttappade mobiltelefoner"],
+        "stod": ["Stödanvisning för arbete på allmän plats"],
+        "text": [
+            "Den som arbetar hemifrån ansluter till kommunens nät via VPN.",
+            "Skärmen låses när datorn lämnas obevakad.",
+            "Samtal om enskilda ärenden förs inte där andra kan höra.",
+            "Borttappade telefoner spärras och raderas på distans.",
+        ],
+        "krav": [
+            "Mobila enheter ska hanteras i kommunens enhetshanteringssystem.",
+            "Tjänstedatorn får inte lånas ut till familjemedlemmar.",
+        ],
+    },
+    {
+        "amne": "utbildning i informationssäkerhet",
+        "policy": None,
+        "riktlinje": ["Riktlinje för utbildning och medvetenhet"],
+        "rutin": ["Rutin för nätfiskeövningar", "Rutin för introduktion av nyanställda"],
+        "stod": ["Stödanvisning för att känna igen bedrägerimejl"],
+        "text": [
+            "Alla nyanställda genomgår grundutbildningen under första månaden.",
+            "Nätfiskeövningar genomförs två gånger per år.",
+            "Övningarna lär medarbetarna att känna igen nätfiske och falska inloggningssidor.",
+            "Chefer får en fördjupad utbildning vartannat år.",
+            "Korta filmer påminner om hur man känner igen bedrägerier.",
+        ],
+        "krav": [
+            "Utbildningen ska genomföras av alla medarbetare.",
+            "Resultaten ska redovisas per förvaltning.",
+        ],
+    },
+    {
+        "amne": "fysisk säkerhet",
+        "policy": None,
+        "riktlinje": ["Riktlinje för skalskydd och tillträde", "Riktlinje för fysisk säkerhet"],
+        "rutin": ["Rutin för besökare", "Rutin för passerkort"],
+        "stod": ["Stödanvisning för säker förvaring av handlingar"],
+        "text": [
+            "Fysisk säkerhet handlar om lås, larm och vem som har tillträde till lokalerna.",
+            "Serverrum har larm, passerkontroll och brandskydd.",
+            "Besökare hämtas i receptionen och följs av sin värd.",
+            "Passerkort spärras när anställningen upphör.",
+            "Handlingar med känsliga uppgifter låses in efter arbetsdagen.",
+        ],
+        "krav": [
+            "Ytterdörrar ska vara låsta utanför öppettiderna.",
+            "Förlorade passerkort ska anmälas samma dag.",
+        ],
+    },
+    {
+        "amne": "upphandling av IT-tjänster",
+        "policy": "Upphandlingspolicy",
+        "riktlinje": ["Riktlinje för krav på leverantörer", "Riktlinje för upphandling"],
+        "rutin": ["Rutin för säkerhetskrav i förfrågningsunderlag"],
+        "stod": ["Stödanvisning för leverantörsuppföljning"],
+        "text": [
+            "Säkerhetskraven utgår från informationens klassning.",
+            "Leverantören redovisar hur den skyddar kommunens uppgifter.",
+            "Avtalet följs upp årligen med leverantören.",
+            "Upphandlingen görs i enlighet med lagen om offentlig upphandling.",
+        ],
+        "krav": [
+            "Säkerhetskrav ska ställas i varje upphandling av IT-tjänster.",
+            "Leverantörens underleverantörer ska godkännas i förväg.",
+        ],
+    },
+]
+COMMON = [
+    "Dokumentet gäller alla medarbetare, chefer och förtroendevalda i kommunen.",
+    "Frågor besvaras av informationssäkerhetsfunktionen.",
+    "Dokumentet ses över årligen av den dokumentansvarige.",
+    "Förvaltningen kan komplettera med lokala rutiner.",
+]
+
+# query, what it should do: "hits" (at least one result) or "redirect" (a diarienummer).
+QUERIES = [
+    ("riktlinje säkerhet", "hits"),
+    ("informationssäkerhet", "hits"),
+    ("riktlinjerna", "hits"),
+    ("incidenthantering", "hits"),
+    ("hantering av incidenter", "hits"),
+    ("incident", "hits"),
+    ("lösenfrasen", "hits"),
+    ("lösenord", "hits"),
+    ("molntjänsterna", "hits"),
+    ("kontinuitetsplanen", "hits"),
+    ("säkerhetskopiering", "hits"),
+    ("sakerhetskopiering", "hits"),
+    ("behorigheter", "hits"),
+    ("behörigheterna", "hits"),
+    ('"fysisk säkerhet"', "hits"),
+    ("personuppgiftsincident", "hits"),
+    ("arbeta hemifrån", "hits"),
+    ("loggarna uppföljning", "hits"),
+    ("klassning", "hits"),
+    ("krav på leverantörer", "hits"),
+    ("nätfiske", "hits"),
+    ("informatonssäkerhet", "any"),  # misspelt: may find nothing, but must answer
+    ("socialförvaltningen", "hits"),
+    (KNOWN_DIARIENUMMER, "redirect"),
+    ("KS 2025/542", "redirect"),
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000",
+        help="Antal dokument att mäta vid, kommaseparerat och stigande (standard: 1000,10000).",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="Antal mätta anrop per sökfråga, kanal och storlek (standard: 5).",
+    )
+    parser.add_argument("--verbose", action="store_true", help="En rad per sökfråga.")
+    args = parser.parse_args()
+    try:
+        args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error("--sizes ska vara heltal, t.ex. 1000,10000")
+    if not args.sizes or any(s < 100 for s in args.sizes) or args.sizes != sorted(set(args.sizes)):
+        parser.error("--sizes ska vara stigande och minst 100")
+    if args.repeat < 1:
+        parser.error("--repeat ska vara minst 1")
+    return args
+
+
+class Generator:
+    """Adds live documents in bulk and indexes them; deterministic, so every run is the same.
+
+    A family is a riktlinje directly under the register with two or three rutiner and
+    stödanvisningar under it; every fifth family is preceded by a policy of its own.
+    """
+
+    def __init__(self):
+        from governance.models import DecisionBody, Organisation
+        from policies.models import (
+            PolicyPage,
+            RegisterPage,
+            RiktlinjePage,
+            RutinPage,
+            StodanvisningPage,
+        )
+
+        self.rng = random.Random(542)
+        self.today = timezone.localdate()
+        self.register_id = RegisterPage.objects.get().pk
+        self.bodies = {body.code: body for body in DecisionBody.objects.all()}
+        kommun = Organisation.objects.create(name="Benchkommun", kind="kommun")
+        self.organisations = [
+            Organisation.objects.create(
+                name=name, short_name=short, kind="forvaltning", parent=kommun
+            )
+            for name, short in FORVALTNINGAR
+        ]
+        self.secret = Group.objects.create(name="Sekretess socialtjänst")
+        self.classes = {
+            "policy": PolicyPage,
+            "riktlinje": RiktlinjePage,
+            "rutin": RutinPage,
+            "stodanvisning": StodanvisningPage,
+        }
+        self.content_types = {
+            name: ContentType.objects.get_for_model(cls) for name, cls in self.classes.items()
+        }
+        self.count = 0
+        self.families = 0
+        self.serial = 1000  # diarienummer serials; KNOWN_DIARIENUMMER's 542 is below them
+        self.known_assigned = False
+
+    # -- text ---------------------------------------------------------------------------------
+
+    def _body(self, topic, organisation):
+        rng = self.rng
+        sentences = rng.sample(topic["text"], 3) + rng.sample(COMMON, 1)
+        blocks = [
+            {"type": "heading", "value": {"text": "Syfte", "level": "h2"}, "id": str(uuid.uuid4())},
+            {
+                "type": "paragraph",
+                "value": f"<p>{' '.join(sentences[:2])}</p>",
+                "id": str(uuid.uuid4()),
+            },
+            {"type": "heading", "value": {"text": "Krav", "level": "h2"}, "id": str(uuid.uuid4())},
+        ]
+        for text in topic["krav"]:
+            blocks.append(
+                {
+                    "type": "requirement",
+                    "value": {"reference": "", "text": f"<p>{text}</p>"},
+                    "id": str(uuid.uuid4()),
+                }
+            )
+        where = f" inom {organisation.name}" if organisation else ""
+        blocks.append(
+            {
+                "type": "paragraph",
+                "value": f"<p>{sentences[2]} {sentences[3]} Detta gäller{where}.</p>",
+                "id": str(uuid.uuid4()),
+            }
+        )
+        return blocks
+
+    def _document(self, kind, title, topic, parent, publicity, body_code, organisation):
+        rng = self.rng
+        decided = self.today - datetime.timedelta(days=rng.randint(20, 1200))
+        if kind == "riktlinje" and not self.known_assigned:
+            diarienummer = KNOWN_DIARIENUMMER
+            self.known_assigned = True
+        else:
+            self.serial += 1
+            prefix = organisation.short_name if organisation else "KS"
+            diarienummer = f"{prefix}-{decided.year}-{self.serial}"
+        self.count += 1
+        return {
+            "kind": kind,
+            "title": title,
+            "parent": parent,
+            "children": [],
+            "restricted": publicity == "internal" and rng.random() < 0.1,
+            "fields": {
+                "document_type": "program" if kind == "policy" and rng.random() < 0.2 else kind,
+                "decision_body": self.bodies[body_code],
+                "decision_date": decided,
+                "diarienummer": diarienummer,
+                "valid_from": decided,
+                "review_interval_months": 24,
+                "next_review": decided + datetime.timedelta(days=730),
+                "publicity": publicity,
+                "version": rng.choice(["1.0", "1.1", "2.0"]),
+                "organisation": organisation,
+                "summary": f"{topic['text'][0]} {rng.choice(COMMON)}",
+                "body": self._body(topic, organisation),
+            },
+        }
+
+    def _family(self, limit):
+        rng = self.rng
+        index = self.families
+        self.families += 1
+        topic = TOPICS[index % len(TOPICS)]
+        organisation = rng.choice([None, None, *self.organisations])
+        documents = []
+        if topic["policy"] and index % 5 == 0 and self.count + 2 <= limit:
+            documents.append(
+                self._document("policy", topic["policy"], topic, None, "public", "kf", None)
+            )
+        title = rng.choice(topic["riktlinje"])
+        if organisation and rng.random() < 0.5:
+            title = f"{title} inom {organisation.name}"
+        # The first riktlinje carries KNOWN_DIARIENUMMER and is public, for the dnr queries.
+        publicity = "public" if not self.known_assigned or rng.random() < 0.7 else "internal"
+        riktlinje = self._document(
+            "riktlinje",
+            title,
+            topic,
+            None,
+            publicity,
+            rng.choice(["ks", "kommundirektor"]),
+            organisation,
+        )
+        documents.append(riktlinje)
+        for _ in range(rng.randint(2, 3)):
+            if self.count >= limit:
+                break
+            kind = "rutin" if rng.random() < 0.7 else "stodanvisning"
+            title = rng.choice(topic["rutin"] if kind == "rutin" else topic["stod"])
+            child_org = organisation or rng.choice([None, *self.organisations])
+            child = self._document(
+                kind,
+                title,
+                topic,
+                riktlinje,
+                # A public document never sits under an internal one.
+                "internal" if publicity == "internal" or rng.random() < 0.3 else "public",
+                rng.choice(["kommundirektor", "stabschef", "forvaltningschef", "verksamhetschef"]),
+                child_org,
+            )
+            riktlinje["children"].append(child)
+            documents.append(child)
+        return documents
+
+    # -- rows -------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def _chunk(self, limit):
+        from wagtail.models import Page
+
+        from policies.models import Styrdokument
+
+        register = Page.objects.get(pk=self.register_id)
+        documents = []
+        while self.count < limit and len(documents) < CHUNK:
+            documents += self._family(limit)
+        top = [doc for doc in documents if doc["parent"] is None]
+        published = timezone.now() - datetime.timedelta(days=10)
+        pages = []
+        for i, doc in enumerate(top):
+            doc["path"] = Page._get_path(
+                register.path, register.depth + 1, register.numchild + i + 1
+            )
+            doc["depth"] = register.depth + 1
+            doc["url_path"] = register.url_path
+            for j, child in enumerate(doc["children"]):
+                child["path"] = Page._get_path(doc["path"], doc["depth"] + 1, j + 1)
+                child["depth"] = doc["depth"] + 1
+        in_order = top + [child for parent in top for child in parent["children"]]
+        for n, doc in enumerate(in_order, start=1):
+            slug = f"dokument-{self.count}-{n}"
+            parent_url = doc["parent"]["url_path"] if doc["parent"] else register.url_path
+            doc["url_path"] = f"{parent_url}{slug}/"
+            page = Page(
+                title=doc["title"],
+                draft_title=doc["title"],
+                slug=slug,
+                content_type=self.content_types[doc["kind"]],
+                path=doc["path"],
+                depth=doc["depth"],
+                numchild=len(doc["children"]),
+                url_path=doc["url_path"],
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=published,
+                last_published_at=published,
+                locale_id=register.locale_id,
+                translation_key=uuid.uuid4(),
+            )
+            doc["page"] = page
+            pages.append(page)
+        Page.objects.bulk_create(pages)
+        Page.objects.filter(pk=register.pk).update(numchild=models.F("numchild") + len(top))
+
+        by_class = {}
+        restricted = []
+        for doc in documents:
+            cls = self.classes[doc["kind"]]
+            pk = doc["page"].pk
+            document = cls(page_ptr_id=pk, styrdokument_ptr_id=pk, **doc["fields"])
+            by_class.setdefault(cls, []).append(document)
+            if doc["restricted"]:
+                restricted.append(
+                    Styrdokument.restricted_to.through(styrdokument_id=pk, group=self.secret)
+                )
+        # Styrdokument and its subclasses are multi-table children of Page, which bulk_create
+        # refuses; their rows are inserted table by table, as bulk_create would.
+        everything = [document for group in by_class.values() for document in group]
+        models.QuerySet(Styrdokument)._batched_insert(
+            everything, fields=Styrdokument._meta.local_concrete_fields, batch_size=None
+        )
+        for cls, group in by_class.items():
+            models.QuerySet(cls)._batched_insert(
+                group, fields=cls._meta.local_concrete_fields, batch_size=None
+            )
+        Styrdokument.restricted_to.through.objects.bulk_create(restricted)
+        return {cls: [document.pk for document in group] for cls, group in by_class.items()}
+
+    def _index(self, ids_by_class):
+        """Add the new documents to the search index, as update_index does, model by model."""
+        from wagtail.search.backends import get_search_backend
+
+        backend = get_search_backend()
+        for cls, ids in ids_by_class.items():
+            objects = list(
+                cls.objects.filter(pk__in=ids).select_related("decision_body", "organisation")
+            )
+            backend.add_bulk(cls, objects)
+
+    def grow_to(self, total):
+        while self.count < total:
+            self._index(self._chunk(total))
+
+
+def result_titles(content):
+    soup = BeautifulSoup(content, "html.parser")
+    items = soup.select("ol.search-results > li")
+    return [li.find("a").get_text(" ", strip=True) for li in items if li.find("a")]
+
+
+def did_you_mean(content):
+    link = BeautifulSoup(content, "html.parser").select_one(".did-you-mean a")
+    return link.get_text(" ", strip=True) if link else ""
+
+
+def measure(client, host, query, expect, repeat, redirect_to):
+    """Timings of `repeat` requests after a warm-up, the queries and hits of one more."""
+
+    def get():
+        return client.get(SEARCH, {"q": query}, HTTP_HOST=host)
+
+    response = get()  # warm-up
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = get()
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = get()
+    hits = result_titles(response.content) if response.status_code == 200 else []
+    suggestion = did_you_mean(response.content) if response.status_code == 200 else ""
+    problem = None
+    if expect == "redirect" and response.status_code != 302:
+        problem = f"svarade {response.status_code}, inte en omdirigering"
+    elif expect == "redirect" and urlsplit(response["Location"]).path != redirect_to:
+        problem = f"ledde till {response['Location']}, inte {redirect_to}"
+    elif expect != "redirect" and response.status_code != 200:
+        problem = f"svarade {response.status_code}, inte 200"
+    elif expect == "hits" and not hits:
+        problem = "inga träffar"
+    return {
+        "timings": timings,
+        "queries": len(queries.captured_queries),
+        "status": response.status_code,
+        "hits": len(hits),
+        "first": hits[0]
+        if hits
+        else response.get("Location", "") or (f"Menade du: {suggestion}" if suggestion else ""),
+        "problem": problem,
+    }
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def main():
+    args = parse_args()
+    from policies.models import Styrdokument
+
+    vendor = connection.vendor
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    results = {}
+    problems = []
+    try:
+        print(f"Databas: {vendor} ({connection.settings_dict['NAME']})", flush=True)
+        call_command("setup_styrdok", verbosity=0)
+        generator = Generator()
+        employee = get_user_model().objects.create_user(
+            "anstalld", first_name="Anna", last_name="Anställd"
+        )
+        intranet = Client()
+        intranet.force_login(employee)
+        public = Client()
+        channels = [
+            ("Intranät (inloggad)", intranet, INTRANET_HOST),
+            ("Extern", public, PUBLIC_HOST),
+        ]
+
+        for size in args.sizes:
+            start = time.perf_counter()
+            generator.grow_to(size)
+            generated = time.perf_counter() - start
+            live = Styrdokument.objects.live()
+            total, public_total = live.count(), live.filter(publicity="public").count()
+            print(
+                f"N={size}: {total} dokument ({public_total} offentliga) genererade och "
+                f"indexerade på {generated:.1f} s; mäter {len(QUERIES)} sökfrågor × "
+                f"{args.repeat} anrop per kanal …",
+                flush=True,
+            )
+            if total != size:
+                raise SystemExit(f"{total} publicerade dokument, väntat {size}")
+            known = live.get(diarienummer=KNOWN_DIARIENUMMER)
+            known_path = known.get_url_parts()[2]
+            for label, client, host in channels:
+                for query, expect in QUERIES:
+                    result = measure(client, host, query, expect, args.repeat, known_path)
+                    results[(size, label, query)] = result
+                    if result["problem"]:
+                        problems.append(f"N={size}, {label}, {query!r}: {result['problem']}")
+                    if args.verbose:
+                        p50 = statistics.median(result["timings"])
+                        print(
+                            f"  {label:<20} {query:<28} p50 {p50:7.1f} ms "
+                            f"{result['queries']:>2} frågor  {result['status']}  "
+                            f"{result['hits']:>2} träffar  {result['first'][:60]}",
+                            flush=True,
+                        )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    print_table(args.sizes, [label for label, _c, _h in channels], results, args.repeat, vendor)
+    if problems:
+        print("\nFEL:")
+        for problem in problems:
+            print(f"  {problem}")
+        return 1
+    print(
+        "\nOK: sökfrågorna gav träffar (felstavningen får sakna), diarienumren ledde till "
+        "sitt dokument."
+    )
+    return 0
+
+
+def print_table(sizes, labels, results, repeat, vendor):
+    print()
+    print(
+        f"/sok/: {len(QUERIES)} sökfrågor × {repeat} anrop per storlek och kanal; "
+        f"latens i ms över alla anrop; databas: {vendor}"
+    )
+    header = (
+        f"{'Kanal':<20} {'N':>6} {'p50':>7} {'p95':>7} {'max':>7} "
+        f"{'SQL/anrop':>10} {'utan träff':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label in labels:
+        for size in sizes:
+            rows = [results[(size, label, query)] for query, _expect in QUERIES]
+            timings = [t for row in rows for t in row["timings"]]
+            counts = [row["queries"] for row in rows]
+            empty = sum(1 for row in rows if row["status"] == 200 and not row["hits"])
+            sql = f"{min(counts)}–{max(counts)}" if min(counts) != max(counts) else str(counts[0])
+            print(
+                f"{label:<20} {size:>6} {percentile(timings, 0.5):>7.1f} "
+                f"{percentile(timings, 0.95):>7.1f} {max(timings):>7.1f} {sql:>10} {empty:>10}"
+            )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

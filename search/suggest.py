@@ -1,0 +1,309 @@
+"""'Menade du …': a corrected query for misspelt words.
+
+The words a suggestion may use come only from the documents the reader may see on this channel
+(`Styrdokument.objects.for_request`: titles, summaries and body text), plus the curated
+vocabulary of search.swedish.BASE_LEXICON. A word that occurs only in internal documents is
+therefore never suggested on the public website, and a group-restricted word never to a reader
+outside the group.
+
+The vocabulary is built in Python and compared with difflib, the same on every database and
+search backend. It is cached (Django's cache, a few minutes) under a key made of the set of
+visible documents and a generation that every save or deletion of a document renews, so readers
+with the same visible documents share one vocabulary, and publishing, unpublishing or a change of
+audience is reflected at once.
+"""
+
+import difflib
+import hashlib
+import threading
+import time
+import unicodedata
+import uuid
+from collections import Counter, OrderedDict
+
+from django.core.cache import cache
+from django.utils.html import strip_tags
+
+from .swedish import (
+    BASE_LEXICON,
+    MIN_PART,
+    STOPWORDS,
+    WORD,
+    Lexicon,
+    fold,
+    split_compound,
+    stem,
+    words,
+)
+
+MAX_QUERY_LENGTH = 200  # characters looked at (the search view keeps no more either)
+MAX_QUERY_WORDS = 8  # distinct words looked up at most (each costs a scan of the vocabulary)
+MIN_CORRECTED_LENGTH = 3  # shorter words are left as typed
+MAX_WORD_LENGTH = 40  # longer "words" are not vocabulary (and are not corrected)
+MAX_LENGTH_DIFFERENCE = 2  # a suggestion is at most this many letters longer or shorter
+CUTOFF = 0.75  # difflib similarity a suggestion needs (on the å/ä/ö-folded forms)
+
+MAX_VOCABULARY = 30_000  # the most frequent words of the visible documents
+MAX_DOCUMENT_TEXT = 200_000  # characters of one document's text read for the vocabulary
+CACHE_TIMEOUT = 5 * 60
+CACHE_PREFIX = "styrdok:search:suggest"
+GENERATION_KEY = f"{CACHE_PREFIX}:generation"
+LOCAL_ENTRIES = 4  # vocabularies also kept unpickled in this process
+
+
+def did_you_mean(query, request) -> str | None:
+    """The query with its misspelt words corrected, or None when there is nothing better.
+
+    Words that are known (in the visible documents, as a stem, without å/ä/ö, as a compound of
+    known parts, stop words), short words and words with digits are kept as typed.
+    """
+    if not isinstance(query, str):
+        return None
+    text = " ".join(unicodedata.normalize("NFC", query)[:MAX_QUERY_LENGTH].split())
+    tokens = [match for match in WORD.finditer(text) if _correctable(match.group())]
+    if not tokens:
+        return None
+
+    vocabulary = vocabulary_for(request)
+    corrections = {}  # each distinct word is looked up once
+    for word in dict.fromkeys(match.group().lower() for match in tokens):
+        if len(corrections) >= MAX_QUERY_WORDS:
+            break
+        if vocabulary.knows(word):
+            corrections[word] = None
+        else:
+            corrections[word] = vocabulary.closest(word) or vocabulary.closest_compound(word)
+    replacements = {
+        match.span(): _same_case(match.group(), corrections[match.group().lower()])
+        for match in tokens
+        if corrections.get(match.group().lower())
+    }
+    if not replacements:
+        return None
+
+    parts, last = [], 0
+    for (start, end), replacement in sorted(replacements.items()):
+        parts += [text[last:start], replacement]
+        last = end
+    parts.append(text[last:])
+    suggestion = "".join(parts)
+    return suggestion if suggestion.lower() != text.lower() else None
+
+
+def _correctable(token):
+    return token.isalpha() and MIN_CORRECTED_LENGTH <= len(token) <= MAX_WORD_LENGTH
+
+
+def _same_case(typed, word):
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# -- the vocabulary ------------------------------------------------------------------------------
+
+
+class Vocabulary:
+    """Words with their frequencies, indexed for recognising and correcting query words."""
+
+    def __init__(self, counts):
+        self.counts = counts
+        self.stems = {stem(word) for word in counts}
+        self.folded = {}  # folded form → the most frequent word with that form
+        for word, count in counts.items():
+            key = fold(word)
+            if count > counts.get(self.folded.get(key), 0):
+                self.folded[key] = word
+        self.by_length = {}
+        for key in self.folded:
+            self.by_length.setdefault(len(key), []).append(key)
+        self.lexicon = Lexicon(extra=counts)
+
+    def knows(self, word):
+        if word in STOPWORDS or word in self.counts or fold(word) in self.folded:
+            return True
+        if stem(word) in self.stems:
+            return True
+        # A compound of known parts ("informationssäkerhetsrutin"); not through the lru cache of
+        # split_compound, which would keep every vocabulary alive.
+        return bool(split_compound.__wrapped__(word, self.lexicon))
+
+    def closest(self, word):
+        """The known word nearest to `word`, or None if none is near enough.
+
+        difflib's similarity (on the å/ä/ö-folded forms) picks the candidates; of those, the one
+        with the fewest edits wins, then the most frequent.
+        """
+        target = fold(word)
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(target)
+        best = None
+        for length in range(
+            len(target) - MAX_LENGTH_DIFFERENCE, len(target) + MAX_LENGTH_DIFFERENCE + 1
+        ):
+            for candidate in self.by_length.get(length, ()):
+                matcher.set_seq1(candidate)
+                if (
+                    matcher.real_quick_ratio() < CUTOFF
+                    or matcher.quick_ratio() < CUTOFF
+                    or matcher.ratio() < CUTOFF
+                ):
+                    continue
+                edits = edit_distance(target, candidate)
+                if edits > max_edits(target):
+                    continue
+                original = self.folded[candidate]
+                rank = (edits, -self.counts[original], original)
+                if best is None or rank < best:
+                    best = rank
+        return best[2] if best else None
+
+    def closest_compound(self, word):
+        """A compound with one misspelt part corrected: "kontinutetsplanering" →
+        "kontinuitetsplanering" (the head corrected, "planering" known), "informationssäkerhte" →
+        "informationssäkerhet". Only splits where the other part is known are tried, so this
+        costs a few lookups rather than one per split point. None if no split works."""
+        if len(word) < 2 * MIN_PART:
+            return None
+        best = None
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            options = []
+            if self.lexicon.knows(head):
+                # head | tail, or head | s | tail with the linking s
+                for link in ("", "s"):
+                    if tail.startswith(link) and len(tail) - len(link) >= MIN_PART:
+                        options.append((head, link, None, tail[len(link) :]))
+            if self.lexicon.knows(tail, last=True):
+                options.append((None, "", head, tail))
+                if head.endswith("s") and len(head) > MIN_PART:
+                    options.append((None, "s", head[:-1], tail))
+            for known_head, link, typed_head, rest in options:
+                if known_head is not None:
+                    corrected = self.closest(rest)
+                    typed, result = rest, (known_head, link, corrected)
+                else:
+                    corrected = self.closest(typed_head)
+                    typed, result = typed_head, (corrected, link, rest)
+                if not corrected:
+                    continue
+                rank = (edit_distance(fold(typed), fold(corrected)), "".join(result))
+                if best is None or rank < best:
+                    best = rank
+        if best is None or best[0] > max_edits(word):
+            return None
+        return best[1]
+
+
+def max_edits(word):
+    return 1 if len(word) <= 4 else 2 if len(word) <= 8 else 3
+
+
+def edit_distance(a, b):
+    """Edits (insert, delete, substitute, swap two neighbours) that turn a into b."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+_local = OrderedDict()  # key → (expires, Vocabulary)
+_local_lock = threading.Lock()
+
+
+def vocabulary_for(request):
+    """The vocabulary of the documents this reader may see on this channel."""
+    from policies.models import Styrdokument
+
+    documents = Styrdokument.objects.for_request(request)
+    key = _vocabulary_key(documents)
+    now = time.monotonic()
+    with _local_lock:
+        entry = _local.get(key)
+        if entry and entry[0] > now:
+            _local.move_to_end(key)
+            return entry[1]
+    counts = cache.get(key)
+    if counts is None:
+        counts = build_counts(documents)
+        cache.set(key, counts, CACHE_TIMEOUT)
+    vocabulary = Vocabulary(counts)
+    with _local_lock:
+        _local[key] = (now + CACHE_TIMEOUT, vocabulary)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+    return vocabulary
+
+
+def _vocabulary_key(documents):
+    """Which documents (and which edition of them) the vocabulary is made from."""
+    rows = documents.order_by("pk").values_list("pk", "live_revision_id")
+    digest = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+    return f"{CACHE_PREFIX}:vocabulary:{generation()}:{digest}"
+
+
+def build_counts(documents):
+    """{word: frequency} of the documents' titles, summaries and body text, plus BASE_LEXICON."""
+    from policies.personnummer import block_texts
+
+    counts = Counter()
+    for document in documents.only("title", "summary", "body").iterator(chunk_size=100):
+        text = " ".join(
+            [document.title or "", document.summary or "", strip_tags(block_texts(document.body))]
+        )[:MAX_DOCUMENT_TEXT]
+        counts.update(word for word in words(text) if _vocabulary_word(word))
+    vocabulary = dict(counts.most_common(MAX_VOCABULARY))
+    for word in BASE_LEXICON:
+        if _vocabulary_word(word):
+            vocabulary.setdefault(word, 1)
+    return vocabulary
+
+
+def _vocabulary_word(word):
+    return word.isalpha() and 2 <= len(word) <= MAX_WORD_LENGTH
+
+
+# -- invalidation --------------------------------------------------------------------------------
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY) or value
+    return value
+
+
+def invalidate_vocabulary(**kwargs):
+    """A document was saved or deleted: vocabularies built before are not used again."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    with _local_lock:
+        _local.clear()
+
+
+# The fields the vocabulary is read from. Which documents are visible is not among them: the
+# cache key already names the visible documents.
+VOCABULARY_FIELDS = frozenset({"title", "summary", "body"})
+
+
+def document_changed(sender, instance=None, update_fields=None, **kwargs):
+    """post_save/post_delete: renew the vocabularies if a document's text may have changed.
+
+    Saves that name their fields and touch none of the text (a draft revision, review dates) are
+    skipped."""
+    from policies.models import Styrdokument
+
+    if not isinstance(instance, Styrdokument):
+        return
+    if update_fields is not None and not VOCABULARY_FIELDS & set(update_fields):
+        return
+    invalidate_vocabulary()
