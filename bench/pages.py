@@ -18,29 +18,21 @@ grow with the number of documents. The development database is never touched.
 
 import argparse
 import datetime
-import os
 import random
 import re
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "styrdok.settings.test")
-# WhiteNoise warns once per process that STATIC_ROOT has not been collected; irrelevant here.
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+common.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -53,14 +45,7 @@ PUBLIC_HOST = settings.STYRDOK_PUBLIC_HOSTNAME
 RIKTLINJER_PER_POLICY = 3
 RUTINER_PER_RIKTLINJE = 2
 
-FORVALTNINGAR = [
-    ("Kommunledningsförvaltningen", "KLF"),
-    ("Barn- och utbildningsförvaltningen", "BUF"),
-    ("Socialförvaltningen", "SOC"),
-    ("Samhällsbyggnadsförvaltningen", "SBF"),
-    ("Kultur- och fritidsförvaltningen", "KFF"),
-    ("Vård- och omsorgsförvaltningen", "VOF"),
-]
+FORVALTNINGAR = common.FORVALTNINGAR
 TOPICS = [
     "Informationssäkerhet",
     "Informationsklassning",
@@ -312,10 +297,8 @@ def main():
     from policies.models import RiktlinjePage, Styrdokument
 
     vendor = connection.vendor
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = common.start_database()
     try:
-        print(f"Databas: {vendor} ({connection.settings_dict['NAME']})", flush=True)
-        call_command("setup_styrdok", verbosity=0)
         generator = Generator()
         User = get_user_model()
         employee = User.objects.create_user("anstalld", first_name="Anna", last_name="Anställd")
@@ -375,7 +358,7 @@ def main():
                 results[(label, size)] = result
         labels = list(dict.fromkeys(label for label, _size in results))
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(old_name)
 
     print_table(labels, args.sizes, results, args.repeat, vendor)
     failures = [

@@ -27,30 +27,22 @@ with the number of documents. The development database is never touched.
 import argparse
 import datetime
 import math
-import os
 import random
 import sys
 import time
 import uuid
-import warnings
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "styrdok.settings.test")
-# WhiteNoise warns once per process that STATIC_ROOT has not been collected; irrelevant here.
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+common.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core import mail  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -58,14 +50,7 @@ from django.utils import timezone  # noqa: E402
 # The messages go nowhere: the benchmark measures the run, not a mail server.
 settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-FORVALTNINGAR = [
-    ("Kommunledningsförvaltningen", "KLF"),
-    ("Barn- och utbildningsförvaltningen", "BUF"),
-    ("Socialförvaltningen", "SOC"),
-    ("Samhällsbyggnadsförvaltningen", "SBF"),
-    ("Kultur- och fritidsförvaltningen", "KFF"),
-    ("Vård- och omsorgsförvaltningen", "VOF"),
-]
+FORVALTNINGAR = common.FORVALTNINGAR
 TOPICS = [
     "informationssäkerhet",
     "informationsklassning",
@@ -328,11 +313,9 @@ def main():
         ("I går: första körningen (allt ikapp)", today - datetime.timedelta(days=1)),
         ("I dag: en vanlig dag", today),
     ]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = common.start_database()
     results = {}
     try:
-        print(f"Databas: {vendor} ({connection.settings_dict['NAME']})", flush=True)
-        call_command("setup_styrdok", verbosity=0)
         generator = Generator(today)
         for size in args.sizes:
             start = time.perf_counter()
@@ -350,7 +333,7 @@ def main():
             for label, day in runs:
                 results[(label, size)] = measure(day)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(old_name)
 
     print_table([label for label, _day in runs], args.sizes, results, vendor)
     failures = []

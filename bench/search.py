@@ -24,32 +24,24 @@ not redirect. The development database is never touched. About three minutes on 
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
 import time
 import uuid
-import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "styrdok.settings.test")
-# WhiteNoise warns once per process that STATIC_ROOT has not been collected; irrelevant here.
-warnings.filterwarnings("ignore", message="No directory at")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+common.setup_django()
 
 from bs4 import BeautifulSoup  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -61,14 +53,7 @@ SEARCH = "/sok/"
 CHUNK = 1000  # documents generated and indexed per transaction
 KNOWN_DIARIENUMMER = "KS-2025-542"  # the first riktlinje's, public: the dnr queries go there
 
-FORVALTNINGAR = [
-    ("Kommunledningsförvaltningen", "KLF"),
-    ("Barn- och utbildningsförvaltningen", "BUF"),
-    ("Socialförvaltningen", "SOC"),
-    ("Samhällsbyggnadsförvaltningen", "SBF"),
-    ("Kultur- och fritidsförvaltningen", "KFF"),
-    ("Vård- och omsorgsförvaltningen", "VOF"),
-]
+FORVALTNINGAR = common.FORVALTNINGAR
 
 # What the generated documents are about: the subject of a riktlinje, rutiner and stödanvisningar
 # under it, and sentences and requirements their bodies are drawn from.
@@ -702,12 +687,10 @@ def main():
     from policies.models import Styrdokument
 
     vendor = connection.vendor
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = common.start_database()
     results = {}
     problems = []
     try:
-        print(f"Databas: {vendor} ({connection.settings_dict['NAME']})", flush=True)
-        call_command("setup_styrdok", verbosity=0)
         generator = Generator()
         employee = get_user_model().objects.create_user(
             "anstalld", first_name="Anna", last_name="Anställd"
@@ -751,7 +734,7 @@ def main():
                             flush=True,
                         )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(old_name)
 
     print_table(args.sizes, [label for label, _c, _h in channels], results, args.repeat, vendor)
     if problems:
