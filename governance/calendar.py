@@ -25,20 +25,13 @@ from icalendar import Alarm, Calendar, Event
 from policies.channels import PUBLIC, get_channel
 
 from .models import CalendarFeed, new_calendar_token
+from .notifications import admin_url, display_name
 
 # What secrets.token_urlsafe produces; anything else cannot be a token, so it never reaches
 # the database (no odd bytes, no huge strings in a query).
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 REFRESH = datetime.timedelta(hours=12)
 ALARM_BEFORE = datetime.timedelta(days=7)
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
-
-
-def _admin_base_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 def feed_base_url():
@@ -52,7 +45,7 @@ def feed_base_url():
         site = Site.objects.filter(hostname=settings.STYRDOK_PUBLIC_HOSTNAME).first()
         if site is not None:
             return site.root_url.rstrip("/")
-    return _admin_base_url()
+    return admin_url("")
 
 
 def feed_url(feed):
@@ -146,7 +139,7 @@ def build_calendar(user, documents, stamp=None):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
-    base = _admin_base_url()
+    base = admin_url("")
     for document in documents:
         cal.add_component(_event(document, stamp, base))
     return cal

@@ -33,11 +33,12 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from .models import Assignment, Organisation, ReviewReminder, StyrdokSettings
+from .notifications import admin_url, display_name
+from .setup import COORDINATORS as COORDINATORS_GROUP
 
 logger = logging.getLogger(__name__)
 
 COORDINATOR_ROLE = "informationssakerhetssamordnare"
-COORDINATORS_GROUP = "Informationssäkerhetssamordnare"
 
 OWNER = "agare"
 ESCALATION = "eskalering"
@@ -122,14 +123,6 @@ class RunResult:
 def plural(count, one, many):
     """'1 eskalering', '3 eskaleringar'."""
     return f"{count} {one if count == 1 else many}"
-
-
-def display_name(user):
-    return user.get_full_name() or user.get_username()
-
-
-def _base_url():
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
 class ReminderRun:
@@ -353,7 +346,7 @@ class ReminderRun:
         root = self.root_url_path
         if root and path.startswith(root):
             path = "/" + path[len(root) :]
-        return _base_url() + path
+        return admin_url(path)
 
     def context(self, document):
         due = document.next_review
@@ -375,9 +368,9 @@ class ReminderRun:
             "owner_missing": document.owner_missing,
             "flag_note": document.review_flag_note,
             "document_url": self.document_url(document),
-            "review_url": _base_url() + reverse("styrdok_review", args=[document.pk]),
-            "start_url": _base_url() + reverse("styrdok_review_start", args=[document.pk]),
-            "plan_url": _base_url() + reverse("styrdok_revision_plan"),
+            "review_url": admin_url(reverse("styrdok_review", args=[document.pk])),
+            "start_url": admin_url(reverse("styrdok_review_start", args=[document.pk])),
+            "plan_url": admin_url(reverse("styrdok_revision_plan")),
         }
 
     def render(self, message):

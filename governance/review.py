@@ -16,10 +16,9 @@ from wagtail.log_actions import log
 
 from . import signals
 from .constants import BodyKind
+from .setup import SECRETARIES as SECRETARIES_GROUP
 
 logger = logging.getLogger(__name__)
-
-SECRETARIES_GROUP = "Nämndsekreterare"
 
 
 def bump_version(version):

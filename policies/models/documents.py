@@ -40,7 +40,6 @@ from .choices import (
     DOCUMENT_TYPE_RANK,
     Publicity,
     ReviewStatus,
-    review_status_label,
     version_validator,
 )
 
@@ -655,14 +654,6 @@ class Styrdokument(Page):
         if channel == PUBLIC:
             return self.current_date_review_status
         return self.current_review_status
-
-    @property
-    def needs_overview(self):
-        return self.review_flagged_at is not None
-
-    @staticmethod
-    def status_label(status, warning_days):
-        return review_status_label(status, warning_days)
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)

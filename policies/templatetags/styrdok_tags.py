@@ -1,7 +1,7 @@
 """Template helpers shared by the register, the document pages and the admin."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from governance.models import StyrdokSettings
 
@@ -32,8 +32,3 @@ def review_status(context, document):
     return format_html_join(
         " ", '<span class="status status--{}">{}</span>', ((v, label) for v, label in badges)
     )
-
-
-@register.simple_tag(takes_context=True)
-def review_status_text(context, status):
-    return format_html("{}", review_status_label(status, _warning_days(context)))
