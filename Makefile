@@ -24,7 +24,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv chromium run test test-postgres postgres lint format check bench bench-reminders clean-db
+.PHONY: help venv chromium pdf-libs run test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -65,9 +65,23 @@ chromium:
 		fi; \
 	fi
 
+# WeasyPrint (archival PDFs) needs Pango and a font with å, ä and ö; installs them from Debian's
+# packages when they are missing and we are root (as in CI).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pdf-libs:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -q 'DejaVu Sans'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installerar Pango och DejaVu-typsnitten för PDF:erna"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+		else \
+			echo "Pango eller DejaVu saknas: installera paketen $(PDF_PACKAGES) (PDF:erna kräver dem)."; \
+			exit 1; \
+		fi; \
+	fi
+
 # -- running ----------------------------------------------------------------------------------
 
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py setup_styrdok
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py load_demo $(if $(DEMO_FIXTURE),--fixture "$(DEMO_FIXTURE)")
@@ -80,7 +94,7 @@ run: $(STAMP)
 
 # -- testing ----------------------------------------------------------------------------------
 
-test: $(STAMP) chromium
+test: $(STAMP) pdf-libs chromium
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Starts the local cluster if it is down (as on the project's machines), then runs the suite.
@@ -92,7 +106,7 @@ postgres:
 		pg_isready -h 127.0.0.1 -p 5432; \
 	fi
 
-test-postgres: $(STAMP) chromium postgres
+test-postgres: $(STAMP) pdf-libs chromium postgres
 	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
 		$(PY) -m pytest --create-db $(PYTEST_ARGS)
 

@@ -301,6 +301,18 @@ class StyrdokSettings(BaseGenericSetting):
     """Kommun-wide rules an administrator can change without a deploy."""
 
     kommun_name = models.CharField(_("kommunens namn"), max_length=100, default="Exempelkommun")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logotyp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Kommunens logotyp eller vapen på PDF:erna. Utan bild används en neutral "
+            "standardlogotyp."
+        ),
+    )
     diarienummer_pattern = models.CharField(
         _("mönster för diarienummer"),
         max_length=255,

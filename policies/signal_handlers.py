@@ -3,6 +3,7 @@ from django.utils import timezone
 from wagtail.signals import page_published, page_unpublished
 
 from .models import AdoptedVersion, Styrdokument
+from .tasks import enqueue_version_pdf
 
 
 def record_adopted_version(sender, instance, revision=None, **kwargs):
@@ -20,6 +21,8 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.content = revision.content if revision else current.content
             current.repealed_at = None
             current.save(update_fields=["revision", "title", "publicity", "content", "repealed_at"])
+            # The current version's archive PDF follows its corrected text.
+            enqueue_version_pdf(current.pk, replace=True)
             return
         now = timezone.now()
         new_version = AdoptedVersion.objects.create(
@@ -39,6 +42,7 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.superseded_at = now
             current.superseded_by = new_version
             current.save(update_fields=["superseded_at", "superseded_by"])
+        enqueue_version_pdf(new_version.pk)
 
         from governance.review import flag_children, reset_after_new_version
 

@@ -1,11 +1,32 @@
 """Public views around the documents: the permanent archive of adopted versions."""
 
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from .channels import PUBLIC, get_channel
 from .models import AdoptedVersion, Publicity, Styrdokument
+
+
+def visible_version(request, pk):
+    """The adopted version and its document, or 404 if this reader may not read it here.
+
+    The public site shows versions adopted as public of documents not restricted to groups; the
+    intranet shows every version, except of documents restricted to groups the reader is not in
+    (restrictions follow the document as it is now: a restricted document's history is too).
+    """
+    version = get_object_or_404(
+        AdoptedVersion.objects.select_related("superseded_by", "document"), pk=pk
+    )
+    document = Styrdokument.objects.filter(pk=version.document_id).first()
+    if document is None:
+        raise Http404
+    if get_channel(request) == PUBLIC:
+        if version.publicity != Publicity.PUBLIC or document.restricted_to.exists():
+            raise Http404
+    elif not Styrdokument.objects.filter(pk=document.pk).visible_to(request.user).exists():
+        raise Http404
+    return version, document
 
 
 def adopted_version(request, pk):
@@ -14,16 +35,7 @@ def adopted_version(request, pk):
     offentlighetsprincipen: a superseded or repealed governing document stays available, clearly
     marked, with its own decision metadata and a link to what replaced it.
     """
-    version = get_object_or_404(AdoptedVersion.objects.select_related("superseded_by"), pk=pk)
-    document = Styrdokument.objects.filter(pk=version.document_id).first()
-    if document is None:
-        raise Http404
-    if get_channel(request) == PUBLIC:
-        if version.publicity != Publicity.PUBLIC or document.restricted_to.exists():
-            raise Http404
-    elif not Styrdokument.objects.filter(pk=document.pk).visible_to(request.user).exists():
-        # Restrictions follow the document as it is now: a restricted document's history is too.
-        raise Http404
+    version, document = visible_version(request, pk)
     versions = document.adopted_versions.select_related("superseded_by")
     if get_channel(request) == PUBLIC:
         versions = versions.filter(publicity=Publicity.PUBLIC)
@@ -42,6 +54,35 @@ def adopted_version(request, pk):
             "archived": True,
         },
     )
+
+
+def adopted_version_pdf(request, pk):
+    """The version's archival PDF: a file read, under the same audience rules as its page.
+
+    A PDF that is missing (never rendered, its task failed, or the file was lost) is rendered
+    now rather than failing; if even that fails, the reader gets a Swedish message, not a 500.
+    """
+    from .archive import pdf_is_stored, record_failure, store_version_pdf
+
+    version, _document = visible_version(request, pk)
+    if not pdf_is_stored(version):
+        try:
+            store_version_pdf(version)
+        except Exception as exc:
+            record_failure(version, exc)
+            return TemplateResponse(
+                request, "policies/pdf_unavailable.html", {"version": version}, status=503
+            )
+    if request.headers.get("If-None-Match") == f'"{version.pdf_sha256}"':
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            version.pdf.open("rb"),
+            content_type="application/pdf",
+            filename=version.pdf_filename,
+        )
+    response["ETag"] = f'"{version.pdf_sha256}"'
+    return response
 
 
 def serve_document(request, document_id, document_filename):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("sok/", search_views.search, name="search"),
     path("sok/forslag/", search_views.autocomplete, name="search_autocomplete"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
+    path("arkiv/<int:pk>/pdf/", policy_views.adopted_version_pdf, name="adopted_version_pdf"),
     # The secret token is the credential: calendar clients cannot log in.
     path(
         "kalender/<str:token>.ics",

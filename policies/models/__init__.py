@@ -1,6 +1,7 @@
 from .choices import DATE_STATUSES, DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, review_status_label
 from .documents import (
     PolicyPage,
+    RequiredDocument,
     RiktlinjePage,
     RutinPage,
     StodanvisningPage,
@@ -22,6 +23,7 @@ __all__ = [
     "PolicyPage",
     "Publicity",
     "RegisterPage",
+    "RequiredDocument",
     "ReviewStatus",
     "RiktlinjePage",
     "RutinPage",

@@ -14,11 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalManyToManyField
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    InlinePanel,
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
@@ -26,7 +27,14 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Page, PageManager, PagePermissionTester, PageQuerySet, WorkflowState
+from wagtail.models import (
+    Orderable,
+    Page,
+    PageManager,
+    PagePermissionTester,
+    PageQuerySet,
+    WorkflowState,
+)
 from wagtail.search import index
 
 from governance.constants import DocumentType
@@ -858,12 +866,83 @@ class PolicyPage(Styrdokument):
     is_creatable = True
     parent_page_types = ["policies.RegisterPage"]
     subpage_types = ["policies.RiktlinjePage"]
-    edit_handler = _edit_handler([FieldPanel("document_type")])
+    edit_handler = _edit_handler(
+        [
+            FieldPanel("document_type"),
+            InlinePanel(
+                "required_documents",
+                heading=_("Dokument som policyn kräver"),
+                label=_("Krävt dokument"),
+                help_text=_(
+                    "De riktlinjer och rutiner policyn säger ska finnas. Den årliga "
+                    "genomgången visar för var och en om den finns, är fastställd och aktuell."
+                ),
+            ),
+        ]
+    )
     template = "policies/policy_page.html"
 
     class Meta:
         verbose_name = _("policy eller program")
         verbose_name_plural = _("policyer och program")
+
+
+class RequiredDocument(Orderable):
+    """A riktlinje or rutin the policy says must exist, and the document that meets it (if any).
+
+    Part of the policy's revision, so what the policy requires is decided with the policy.
+    """
+
+    policy = ParentalKey(
+        PolicyPage,
+        verbose_name=_("policy"),
+        on_delete=models.CASCADE,
+        related_name="required_documents",
+    )
+    title = models.CharField(
+        _("benämning"),
+        max_length=200,
+        help_text=_("T.ex. Riktlinje för informationssäkerhet vid upphandling."),
+    )
+    document_type = models.CharField(
+        _("dokumenttyp"),
+        max_length=20,
+        choices=[
+            (DocumentType.RIKTLINJE, DocumentType.RIKTLINJE.label),
+            (DocumentType.RUTIN, DocumentType.RUTIN.label),
+            (DocumentType.STODANVISNING, DocumentType.STODANVISNING.label),
+        ],
+        default=DocumentType.RIKTLINJE,
+    )
+    lis_area = models.ForeignKey(
+        "governance.LisArea",
+        verbose_name=_("LIS-område"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        Styrdokument,
+        verbose_name=_("uppfylls av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Lämna tomt om dokumentet ännu inte finns."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("title"), FieldPanel("document_type")]),
+        FieldRowPanel([FieldPanel("lis_area"), FieldPanel("document")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("krävt dokument")
+        verbose_name_plural = _("krävda dokument")
+
+    def __str__(self):
+        return self.title
 
 
 class RiktlinjePage(Styrdokument):

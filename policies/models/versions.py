@@ -1,13 +1,37 @@
 """Adopted versions: the decisions a document has had, kept when a new one replaces them."""
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.functional import LazyObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Publicity
 from .documents import Styrdokument
+
+
+class ArchiveStorage(LazyObject):
+    """STYRDOK_ARCHIVE_ROOT, read when first used so tests and deployments can move it.
+
+    No base_url: the files are never served directly, only through the audience-checked views.
+    """
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.STYRDOK_ARCHIVE_ROOT, base_url=None)
+
+
+archive_storage = ArchiveStorage()
+
+
+def get_archive_storage():
+    return archive_storage
+
+
+def archive_pdf_path(instance, filename):
+    return f"{instance.document_id}/{filename}"
 
 
 class AdoptedVersion(models.Model):
@@ -53,6 +77,19 @@ class AdoptedVersion(models.Model):
         blank=True,
         help_text=_("Dokumentet som det såg ut när versionen fastställdes."),
     )
+    # The archival PDF, written once by policies.tasks and never rewritten while it exists.
+    pdf = models.FileField(
+        _("arkiv-PDF"),
+        upload_to=archive_pdf_path,
+        storage=get_archive_storage,
+        max_length=255,
+        blank=True,
+    )
+    pdf_sha256 = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("storlek (byte)"), null=True, blank=True)
+    pdf_pages = models.PositiveIntegerField(_("antal sidor"), null=True, blank=True)
+    pdf_generated_at = models.DateTimeField(_("PDF skapad"), null=True, blank=True)
+    pdf_error = models.TextField(_("fel vid PDF-skapande"), blank=True)
 
     class Meta:
         ordering = ["-decision_date", "-adopted_at"]
@@ -85,6 +122,15 @@ class AdoptedVersion(models.Model):
         if not self.content:
             return document
         return document.with_content_json(self.content)
+
+    def get_pdf_url(self):
+        return reverse("adopted_version_pdf", args=[self.pk])
+
+    @property
+    def pdf_filename(self):
+        """What the reader's browser saves: the document's slug and version, never an id."""
+        slug = self.document.slug if self.document_id else "styrdokument"
+        return f"{slug}-version-{self.version}.pdf"
 
     @property
     def paragraph_display(self):

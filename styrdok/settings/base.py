@@ -165,6 +165,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Archival PDFs of adopted versions. Never under MEDIA_ROOT or any web-served folder: they are
+# read only through Styrdok's views, which apply the same audience rules as the pages.
+STYRDOK_ARCHIVE_ROOT = Path(os.environ.get("STYRDOK_ARCHIVE_ROOT", BASE_DIR / "var" / "arkiv"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -188,6 +191,22 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"http://{STYRDOK_INTRANET_HOSTNAME}:8000"
 )
 # Styrdokument are published only by the final decision step of their workflow.
+# Background tasks: the archival PDF of an adopted version, and Wagtail's own (reference index,
+# renditions). "immediate" runs them in the request (development, tests); "database" queues them
+# for `manage.py db_worker` (production, see README "Bakgrundsjobb").
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
 WAGTAIL_FINISH_WORKFLOW_ACTION = "governance.finish.publish_on_decision"
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 # Search: Wagtail's database backend (PostgreSQL with the `swedish` configuration, SQLite FTS5),

@@ -9,3 +9,8 @@ EMAIL_BACKEND = os.environ.get(  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# `make run` has no worker: background tasks (archival PDFs) run in the request unless
+# TASKS_BACKEND=database is set and `manage.py db_worker` runs beside the server.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()  # noqa: F405
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASK_BACKENDS["immediate"])}}  # noqa: F405

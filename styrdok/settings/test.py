@@ -14,3 +14,9 @@ WAGTAILADMIN_BASE_URL = "http://intranet.localhost"
 # The suite indexes into the database backend even when ELASTICSEARCH_URL is set in the shell;
 # the live Elasticsearch tests build their own backend with a throwaway index prefix.
 WAGTAILSEARCH_BACKENDS = search_backends({}, DATABASES["default"]["ENGINE"])  # noqa: F405
+
+# Tasks run at once, inside the test (the archival PDF is there when publish() returns);
+# tests of the production path switch to the database backend and run `db_worker --batch`.
+TASKS_BACKEND = "immediate"
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}  # noqa: F405
+STYRDOK_ARCHIVE_ROOT = BASE_DIR / ".test-media" / "arkiv"  # noqa: F405

@@ -1,0 +1,30 @@
+"""Background tasks (django-tasks): the immediate backend in development and tests, the
+database backend with `manage.py db_worker` in production."""
+
+from django_tasks import task
+
+
+@task()
+def generate_adopted_version_pdf(version_id, replace=False):
+    """Render and store an adopted version's archival PDF. Idempotent: a stored PDF is kept."""
+    from .archive import record_failure, store_version_pdf
+    from .models import AdoptedVersion
+
+    version = AdoptedVersion.objects.select_related("document").filter(pk=version_id).first()
+    if version is None:
+        return None
+    try:
+        store_version_pdf(version, replace=replace)
+    except Exception as exc:
+        record_failure(version, exc)
+        raise
+    return version.pdf_sha256
+
+
+def enqueue_version_pdf(version_id, replace=False):
+    """After the transaction commits, so a worker always finds the version it is asked for."""
+    from django.db import transaction
+
+    transaction.on_commit(
+        lambda: generate_adopted_version_pdf.enqueue(version_id, replace=replace)
+    )
