@@ -68,9 +68,9 @@ class ArchivalMetadata(DocumentMetadata):
         SubElement(item, f"{{{PDFA_PROPERTY}}}name").text = "part"
         SubElement(item, f"{{{PDFA_PROPERTY}}}valueType").text = "Integer"
         SubElement(item, f"{{{PDFA_PROPERTY}}}category").text = "internal"
-        SubElement(item, f"{{{PDFA_PROPERTY}}}description").text = (
-            "Indicates, which part of ISO 14289 standard is followed"
-        )
+        SubElement(
+            item, f"{{{PDFA_PROPERTY}}}description"
+        ).text = "Indicates, which part of ISO 14289 standard is followed"
         return tostring(rdf, encoding="utf-8")
 
 

@@ -25,6 +25,4 @@ def enqueue_version_pdf(version_id, replace=False):
     """After the transaction commits, so a worker always finds the version it is asked for."""
     from django.db import transaction
 
-    transaction.on_commit(
-        lambda: generate_adopted_version_pdf.enqueue(version_id, replace=replace)
-    )
+    transaction.on_commit(lambda: generate_adopted_version_pdf.enqueue(version_id, replace=replace))

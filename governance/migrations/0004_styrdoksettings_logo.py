@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0003_review_cycle'),
-        ('wagtailimages', '0027_image_description'),
+        ("governance", "0003_review_cycle"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='styrdoksettings',
-            name='logo',
-            field=models.ForeignKey(blank=True, help_text='Kommunens logotyp eller vapen på PDF:erna. Utan bild används en neutral standardlogotyp.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='logotyp'),
+            model_name="styrdoksettings",
+            name="logo",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Kommunens logotyp eller vapen på PDF:erna. Utan bild används en neutral standardlogotyp.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="wagtailimages.image",
+                verbose_name="logotyp",
+            ),
         ),
     ]

@@ -7,59 +7,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0004_styrdoksettings_logo'),
-        ('policies', '0005_review_cycle'),
+        ("governance", "0004_styrdoksettings_logo"),
+        ("policies", "0005_review_cycle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf',
-            field=models.FileField(blank=True, max_length=255, storage=policies.models.versions.get_archive_storage, upload_to=policies.models.versions.archive_pdf_path, verbose_name='arkiv-PDF'),
+            model_name="adoptedversion",
+            name="pdf",
+            field=models.FileField(
+                blank=True,
+                max_length=255,
+                storage=policies.models.versions.get_archive_storage,
+                upload_to=policies.models.versions.archive_pdf_path,
+                verbose_name="arkiv-PDF",
+            ),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf_error',
-            field=models.TextField(blank=True, verbose_name='fel vid PDF-skapande'),
+            model_name="adoptedversion",
+            name="pdf_error",
+            field=models.TextField(blank=True, verbose_name="fel vid PDF-skapande"),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf_generated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='PDF skapad'),
+            model_name="adoptedversion",
+            name="pdf_generated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="PDF skapad"),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf_pages',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='antal sidor'),
+            model_name="adoptedversion",
+            name="pdf_pages",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="antal sidor"),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='kontrollsumma (SHA-256)'),
+            model_name="adoptedversion",
+            name="pdf_sha256",
+            field=models.CharField(
+                blank=True, max_length=64, verbose_name="kontrollsumma (SHA-256)"
+            ),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='pdf_size',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='storlek (byte)'),
+            model_name="adoptedversion",
+            name="pdf_size",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="storlek (byte)"),
         ),
         migrations.CreateModel(
-            name='RequiredDocument',
+            name="RequiredDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(help_text='T.ex. Riktlinje för informationssäkerhet vid upphandling.', max_length=200, verbose_name='benämning')),
-                ('document_type', models.CharField(choices=[('riktlinje', 'Riktlinje'), ('rutin', 'Rutin'), ('stodanvisning', 'Stödanvisning')], default='riktlinje', max_length=20, verbose_name='dokumenttyp')),
-                ('document', models.ForeignKey(blank=True, help_text='Lämna tomt om dokumentet ännu inte finns.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='policies.styrdokument', verbose_name='uppfylls av')),
-                ('lis_area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='governance.lisarea', verbose_name='LIS-område')),
-                ('policy', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='required_documents', to='policies.policypage', verbose_name='policy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="T.ex. Riktlinje för informationssäkerhet vid upphandling.",
+                        max_length=200,
+                        verbose_name="benämning",
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("riktlinje", "Riktlinje"),
+                            ("rutin", "Rutin"),
+                            ("stodanvisning", "Stödanvisning"),
+                        ],
+                        default="riktlinje",
+                        max_length=20,
+                        verbose_name="dokumenttyp",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Lämna tomt om dokumentet ännu inte finns.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="policies.styrdokument",
+                        verbose_name="uppfylls av",
+                    ),
+                ),
+                (
+                    "lis_area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="governance.lisarea",
+                        verbose_name="LIS-område",
+                    ),
+                ),
+                (
+                    "policy",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="required_documents",
+                        to="policies.policypage",
+                        verbose_name="policy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'krävt dokument',
-                'verbose_name_plural': 'krävda dokument',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "krävt dokument",
+                "verbose_name_plural": "krävda dokument",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]
