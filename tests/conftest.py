@@ -23,6 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("setup_styrdok", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def archive_root(settings, tmp_path):
+    """Each test gets its own archive folder for the adopted versions' PDFs."""
+    settings.STYRDOK_ARCHIVE_ROOT = tmp_path / "arkiv"
+    return settings.STYRDOK_ARCHIVE_ROOT
+
+
 @pytest.fixture
 def register(db):
     return get_register()

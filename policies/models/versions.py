@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Publicity
@@ -24,6 +26,12 @@ class ArchiveStorage(LazyObject):
 
 
 archive_storage = ArchiveStorage()
+
+
+@receiver(setting_changed)
+def _reset_archive_storage(setting, **kwargs):
+    if setting == "STYRDOK_ARCHIVE_ROOT":
+        archive_storage._wrapped = empty
 
 
 def get_archive_storage():
