@@ -39,6 +39,7 @@ help:
 	@echo "  make check          Djangos systemkontroller, migrationskontroll och check --deploy"
 	@echo "  make bench          mät registret och en dokumentsida vid 200 och 2000 dokument"
 	@echo "  make bench-reminders mät påminnelsekörningen vid 1 000 och 10 000 dokument"
+	@echo "  make bench-pdf      mät arkiv-PDF för en lång riktlinje och årsrapporten vid 500 dokument"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
 # -- the virtualenv ---------------------------------------------------------------------------
@@ -130,6 +131,9 @@ bench: $(STAMP)
 
 bench-reminders: $(STAMP)
 	$(PY) bench/reminders.py
+
+bench-pdf: $(STAMP) pdf-libs
+	$(PY) bench/pdf.py $(BENCH_ARGS)
 
 clean-db:
 	rm -f db.sqlite3

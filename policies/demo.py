@@ -32,6 +32,7 @@ from .models import (
     ContentPage,
     InformationPage,
     PolicyPage,
+    RequiredDocument,
     RiktlinjePage,
     RutinPage,
     StodanvisningPage,
@@ -219,6 +220,17 @@ class DemoLoader:
             page.lis_areas = list(LisArea.objects.filter(number__in=item["lis_areas"]))
         if "body" in item:
             page.body = [self.convert_block(block) for block in item["body"]]
+        if "required_documents" in item:
+            page.required_documents = [
+                RequiredDocument(
+                    title=required["title"],
+                    document_type=required["type"],
+                    lis_area=LisArea.objects.filter(number=required.get("lis_area")).first(),
+                    document=self.pages.get(required.get("document")),
+                    sort_order=order,
+                )
+                for order, required in enumerate(item["required_documents"])
+            ]
 
     def publish(self, page, user):
         page.full_clean()

@@ -234,6 +234,9 @@ LOGGING = {
     "loggers": {
         # Background-task and page-action chatter is noise at INFO in a CMS; warnings still show.
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }

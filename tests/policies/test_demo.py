@@ -139,6 +139,19 @@ def test_one_document_has_a_superseded_earlier_version(demo_db, public_client):
     assert f"Ersatt av version {earlier.superseded_by.version}" in html
 
 
+def test_the_policy_lists_the_documents_it_requires_and_one_is_missing(demo_db):
+    from policies.models import PolicyPage
+
+    policy = PolicyPage.objects.live().get()
+    required = list(policy.required_documents.select_related("document", "lis_area"))
+    assert len(required) == 9
+    missing = [item.title for item in required if item.document is None]
+    assert missing == ["Riktlinje för riskhantering"]
+    assert all(item.lis_area is not None for item in required)
+    # What the policy requires is part of its adopted text, not a side table.
+    assert len(policy.get_latest_revision().content["required_documents"]) == 9
+
+
 def test_every_demo_document_renders_on_its_channels(demo_db, client):
     client.force_login(get_user_model().objects.get(username="redaktor"))
     for document in Styrdokument.objects.live():
