@@ -173,8 +173,9 @@ def add_decisions(documents):
 def main():
     args = parse_args()
     # The test settings use the immediate task backend: publishing renders the PDF in-process.
-    from governance.annual_report import build_report, render_report_pdf
     from pages import Generator
+
+    from governance.annual_report import build_report, render_report_pdf
     from policies.archive import render_version_pdf
 
     old_name = common.start_database()

@@ -301,6 +301,8 @@ def _render_review(request, page, confirm_form=None, status=200):
         if page.next_review
         else [],
         "history": decision_history(page),
+        # Each adopted version's archival PDF, so the registrator can check what was filed.
+        "adopted_versions": list(page.adopted_versions.select_related("superseded_by")),
         "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
     }
     return TemplateResponse(request, "governance/review.html", context, status=status)

@@ -192,6 +192,33 @@ def register_revision_plan_report():
     )
 
 
+# -- Årlig genomgång (the yearly review for kommunstyrelsen) ------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_annual_report_urls():
+    from .annual_report_views import annual_report, annual_report_pdf
+
+    return [
+        path("rapporter/arlig-genomgang/", annual_report, name="styrdok_annual_report"),
+        path("rapporter/arlig-genomgang/pdf/", annual_report_pdf, name="styrdok_annual_report_pdf"),
+    ]
+
+
+class AnnualReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .annual_report_views import may_view_annual_report
+
+        return may_view_annual_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_annual_report():
+    return AnnualReportMenuItem(
+        _("Årlig genomgång"), reverse("styrdok_annual_report"), icon_name="doc-full", order=60
+    )
+
+
 @hooks.register("register_account_menu_item")
 def register_calendar_account_item(request):
     return {
@@ -226,6 +253,24 @@ def review_page_header_button(page, user, view_name, next_url=None):
             reverse("styrdok_review", args=[page.pk]),
             icon_name="date",
             priority=60,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def archive_pdf_page_header_button(page, user, view_name, next_url=None):
+    """The current adopted version's archival PDF, as filed (rendered when first opened)."""
+    from wagtail.admin.widgets import Button
+
+    versions = getattr(page, "adopted_versions", None)
+    if versions is None or not page.pk:
+        return
+    current = versions.filter(superseded_at__isnull=True, repealed_at__isnull=True).first()
+    if current is not None:
+        yield Button(
+            _("Arkiv-PDF (version %(version)s)") % {"version": current.version},
+            current.get_pdf_url(),
+            icon_name="doc-full",
+            priority=65,
         )
 
 

@@ -23,16 +23,37 @@ def _date(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+def superseded_title(page, public):
+    """The document this one replaces, as the PDF's readers may know it: by the title it was
+    adopted under (public: a public adoption), never if it is restricted to groups. Its current
+    title may have become internal since, so that is not used."""
+    from .models import Styrdokument
+
+    other = Styrdokument.objects.filter(pk=page.supersedes_id).first()
+    if other is None or other.restricted_to.exists():
+        return ""
+    versions = AdoptedVersion.objects.filter(document_id=other.pk)
+    if public:
+        versions = versions.filter(publicity=Publicity.PUBLIC)
+    adopted = versions.order_by("-adopted_at", "-pk").first()
+    return adopted.title if adopted else ""
+
+
 def supersedes_text(version, page):
     """Ersätter: another document, a note about one outside Styrdok, or the previous version."""
     parts = []
-    if page.supersedes_id and page.supersedes is not None:
-        parts.append(page.supersedes.title)
+    if page.supersedes_id:
+        title = superseded_title(page, public=version.publicity == Publicity.PUBLIC)
+        if title:
+            parts.append(title)
     if page.supersedes_note:
         parts.append(page.supersedes_note)
     if parts:
         return "; ".join(parts)
     previous = AdoptedVersion.objects.filter(superseded_by=version).first()
+    if previous is not None and version.publicity == Publicity.PUBLIC:
+        # A public PDF does not describe an internal decision (as the public page does not).
+        previous = previous if previous.publicity == Publicity.PUBLIC else None
     if previous is not None:
         text = f"Version {previous.version}, beslutad {_date(previous.decision_date)}"
         return f"{text} ({previous.diarienummer})" if previous.diarienummer else text

@@ -17,6 +17,7 @@ from xml.etree.ElementTree import SubElement, fromstring, register_namespace, to
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -81,7 +82,11 @@ def _local_roots():
 
 
 def _static_path(relative):
-    found = finders.find(relative)
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        # "/static/../../etc/passwd": outside every static folder.
+        return None
     if found:
         return Path(found)
     candidate = Path(settings.STATIC_ROOT) / relative
@@ -103,6 +108,8 @@ class LocalFetcher(URLFetcher):
         local = None
         if path.startswith(settings.STATIC_URL):
             local = _static_path(path[len(settings.STATIC_URL) :])
+            if local is None:
+                raise ValueError(f"Filen finns inte bland de statiska filerna: {url}")
         elif path.startswith(settings.MEDIA_URL):
             local = Path(settings.MEDIA_ROOT) / path[len(settings.MEDIA_URL) :]
         elif parts.scheme == "file":

@@ -22,7 +22,13 @@ def generate_adopted_version_pdf(version_id, replace=False):
 
 
 def enqueue_version_pdf(version_id, replace=False):
-    """After the transaction commits, so a worker always finds the version it is asked for."""
+    """After the transaction commits, so a worker always finds the version it is asked for.
+
+    Robust: the decision is already saved when this runs, so a queue that cannot be reached is
+    logged rather than shown to the editor as a failed publish (the PDF view renders a missing
+    PDF when it is first opened)."""
     from django.db import transaction
 
-    transaction.on_commit(lambda: generate_adopted_version_pdf.enqueue(version_id, replace=replace))
+    transaction.on_commit(
+        lambda: generate_adopted_version_pdf.enqueue(version_id, replace=replace), robust=True
+    )

@@ -3,6 +3,7 @@
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.http import parse_etags
 
 from .channels import PUBLIC, get_channel
 from .models import AdoptedVersion, Publicity, Styrdokument
@@ -73,7 +74,10 @@ def adopted_version_pdf(request, pk):
             return TemplateResponse(
                 request, "policies/pdf_unavailable.html", {"version": version}, status=503
             )
-    if request.headers.get("If-None-Match") == f'"{version.pdf_sha256}"':
+    etag = f'"{version.pdf_sha256}"'
+    # A browser may send several ETags, or weak ones (W/"…"): any match is the same bytes.
+    sent = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    if etag in sent or "*" in sent:
         response = HttpResponseNotModified()
     else:
         response = FileResponse(
@@ -81,7 +85,7 @@ def adopted_version_pdf(request, pk):
             content_type="application/pdf",
             filename=version.pdf_filename,
         )
-    response["ETag"] = f'"{version.pdf_sha256}"'
+    response["ETag"] = etag
     return response
 
 

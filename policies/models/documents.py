@@ -819,6 +819,13 @@ class Styrdokument(Page):
         if get_channel(request) == PUBLIC:
             versions = versions.filter(publicity=Publicity.PUBLIC)
         context["adopted_versions"] = list(versions)
+        # The archival PDF offered for download: the current decision, if this channel shows it
+        # (not in a preview, which shows a draft rather than what was adopted).
+        context["current_version"] = (
+            None
+            if getattr(request, "is_preview", False)
+            else next((v for v in context["adopted_versions"] if v.is_current), None)
+        )
         if self.supersedes_id:
             # Named only if this reader may open it: not internal on the public site, nor
             # restricted to groups the reader is not in.

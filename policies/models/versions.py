@@ -136,8 +136,11 @@ class AdoptedVersion(models.Model):
 
     @property
     def pdf_filename(self):
-        """What the reader's browser saves: the document's slug and version, never an id."""
-        slug = self.document.slug if self.document_id else "styrdokument"
+        """What the reader's browser saves: the slug and version as adopted, never an id (nor a
+        slug the document was given later, which may name something not public)."""
+        slug = (self.content or {}).get("slug") or (
+            self.document.slug if self.document_id else "styrdokument"
+        )
         return f"{slug}-version-{self.version}.pdf"
 
     @property

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Background tasks: the queue table and `manage.py db_worker` (django_tasks_db), and the
+    # backend reset on settings changes (django_tasks).
+    "django_tasks",
+    "django_tasks_db",
     # Project apps come after Wagtail's: governance switches off Wagtail's own workflow emails
     # in its ready(), which must run after wagtail.admin has connected them.
     "policies",

@@ -167,7 +167,15 @@ def test_adopted_versions_table_after_two_decisions(public_client):
     assert text(section.h2) == "Fastställda versioner"
     rows = [[text(td) for td in tr.find_all("td")] for tr in section.select("tbody tr")]
     assert rows == [
-        ["Version 2.0", "Kommundirektör", days_ago(5).isoformat(), "KS-2025-301", "", "Gällande"],
+        [
+            "Version 2.0",
+            "Kommundirektör",
+            days_ago(5).isoformat(),
+            "KS-2025-301",
+            "",
+            "Gällande",
+            "Version 2.0 som PDF",
+        ],
         [
             "Version 1.0",
             "Kommunstyrelsen",
@@ -175,6 +183,7 @@ def test_adopted_versions_table_after_two_decisions(public_client):
             "KS-2024-17",
             "§ 12",
             "Ersatt av version 2.0",
+            "Version 1.0 som PDF",
         ],
     ]
 

@@ -1,0 +1,855 @@
+"""Årlig genomgång av styrdokument och informationssäkerhetsarbetet: the yearly review for
+kommunstyrelsen (ledningens genomgång), computed from the register for a chosen period.
+
+Pure computation: `build_report` reads the register once per section (a constant number of
+queries however many documents there are) and returns plain data that the admin page and the
+PDF both render. What the reader may see limits every figure: a document restricted to groups
+the user is not in, and its decisions, do not exist for the report.
+
+Definitions used throughout:
+- A document is *in the register* when it is live (adopted and published).
+- It is *current* (aktuell) when it is in the register, has a decision date and its review date
+  has not passed as of the report's date (min(period end, today)). Ownership and an open
+  revision do not change whether the adopted text is current; they are reported on their own.
+- The review status (Aktuell, Revision snart, Försenad, Under revision, Saknar ägare) is the
+  register's own (StyrdokumentQuerySet.with_review_status), as of the report's date.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from wagtail.models import PageLogEntry
+
+from policies.models import (
+    AdoptedVersion,
+    PolicyPage,
+    ReviewStatus,
+    Styrdokument,
+    review_status_label,
+)
+
+from .constants import DocumentType
+from .history import ACTIONS
+from .models import Assignment, DecisionBody, LisArea, Role, StyrdokSettings
+from .reports import owner_label
+
+# The audit-log actions that are decisions of a body (or an aktualitetsprövning on its behalf).
+DECISION_ACTIONS = (
+    "governance.decided",
+    "governance.proposed",
+    "governance.returned",
+    "governance.refused",
+    "governance.reviewed",
+)
+REVIEWED = "governance.reviewed"
+COORDINATOR_ROLE = "informationssakerhetssamordnare"
+NO_VALUE = "–"
+
+
+# -- the audit questions -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRule:
+    """What the register counts as evidence for one of the revisorer's questions.
+
+    Each kind of evidence also defines what is missing, so every question shows something:
+    - document_types: current documents of these types are evidence; none at all is missing.
+    - lis_areas: current documents in each area are evidence; an area without one is missing.
+    - roles: active people assigned the role are evidence; nobody is missing.
+    - decisions_by: decisions in the period by these bodies are evidence; none is missing.
+    - reviews: "areas" (documents in lis_areas) or "all" documents: reviews done in the period
+      (aktualitetsprövningar and new versions) are evidence; overdue documents are missing, and
+      so is the absence of any review when there are documents to review.
+    - required_documents: the policy's required riktlinjer and rutiner that are met and current
+      are evidence; each one that is missing, not adopted or not current is missing.
+    - owners: documents without an (active) dokumentansvarig are missing.
+    """
+
+    number: int
+    question: str
+    rule: str
+    document_types: tuple = ()
+    lis_areas: tuple = ()
+    roles: tuple = ()
+    decisions_by: tuple = ()
+    reviews: str = ""
+    required_documents: bool = False
+    owners: bool = False
+
+
+POLICY_TYPES = (DocumentType.POLICY, DocumentType.PROGRAM)
+
+AUDIT_RULES = (
+    AuditRule(
+        1,
+        "Finns aktuella styrdokument som tydliggör ansvar, krav och arbetssätt?",
+        "Aktuell fastställd policy eller program, och de riktlinjer och rutiner som policyn "
+        "kräver: uppfyllda och aktuella räknas som underlag, övriga saknas.",
+        document_types=POLICY_TYPES,
+        required_documents=True,
+    ),
+    AuditRule(
+        2,
+        "Finns en ändamålsenlig organisation för informationssäkerhetsarbetet?",
+        "Utsedd informationssäkerhetssamordnare (uppdrag i Styrning), aktuella dokument inom "
+        "område 1. Dokument utan dokumentansvarig visar otydligt ansvar.",
+        lis_areas=(1,),
+        roles=(COORDINATOR_ROLE,),
+        owners=True,
+    ),
+    AuditRule(
+        3,
+        "Finns antagna mål med handlingsplaner?",
+        "Mål i aktuell policy eller program, och aktuella dokument inom område 3 "
+        "(handlingsplan utifrån nuläget).",
+        document_types=POLICY_TYPES,
+        lis_areas=(3,),
+    ),
+    AuditRule(
+        4,
+        "Finns en tillräcklig säkerhetskultur?",
+        "Aktuella dokument inom område 8 (medvetenhet och utbildning).",
+        lis_areas=(8,),
+    ),
+    AuditRule(
+        5,
+        "Finns etablerade metoder för riskhantering som följs upp?",
+        "Aktuella dokument inom områdena 4 och 5 (riskhantering, informationsklassning), och "
+        "aktualitetsprövningar och revisioner av dem under perioden. Försenade dokument saknas.",
+        lis_areas=(4, 5),
+        reviews="areas",
+    ),
+    AuditRule(
+        6,
+        "Utvärderas de tekniska säkerhetsåtgärderna regelbundet?",
+        "Aktuella dokument inom områdena 9 och 10 (säkerhetskrav vid upphandling, uppföljning) "
+        "och prövningar av dem under perioden. Registret visar styrningen, inte själva "
+        "utvärderingarna.",
+        lis_areas=(9, 10),
+        reviews="areas",
+    ),
+    AuditRule(
+        7,
+        "Finns förmåga att upptäcka och hantera incidenter?",
+        "Aktuella dokument inom områdena 6 och 7 (incidenthantering, kontinuitetsplanering), "
+        "och prövningar av dem under perioden. Försenade dokument saknas.",
+        lis_areas=(6, 7),
+        reviews="areas",
+    ),
+    AuditRule(
+        8,
+        "Sker tillräcklig uppföljning och rapportering till kommunstyrelsen?",
+        "Kommunstyrelsens beslut om styrdokument under perioden, aktuella dokument inom "
+        "områdena 2 och 10, och alla aktualitetsprövningar och revisioner under perioden. "
+        "Försenade dokument saknas.",
+        lis_areas=(2, 10),
+        decisions_by=("ks",),
+        reviews="all",
+    ),
+)
+
+
+# -- the report's rows -------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentRow:
+    pk: int
+    title: str
+    document_type: str
+    type_label: str
+    status: str
+    status_label: str
+    owner: str
+    owner_missing: bool
+    body: str
+    decision_date: object
+    next_review: object
+    is_current: bool
+    lis_numbers: list = field(default_factory=list)
+
+
+@dataclass
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass
+class TypeRow:
+    document_type: str
+    label: str
+    counts: list
+    total: int
+
+
+@dataclass
+class DecisionRow:
+    pk: int
+    title: str
+    type_label: str
+    date: object
+    action: str
+    label: str
+    outcome: str
+    body: str
+    paragraph: object
+    diarienummer: str
+
+    @property
+    def paragraph_display(self):
+        return f"§ {self.paragraph}" if self.paragraph else ""
+
+
+@dataclass
+class ReviewRow:
+    pk: int
+    title: str
+    type_label: str
+    date: object
+    kind: str
+    detail: str
+    owner: str
+    owner_missing: bool = False
+
+
+@dataclass
+class RequiredRow:
+    title: str
+    type_label: str
+    lis_area: str
+    document_pk: object
+    document_title: str
+    exists: bool
+    adopted: bool
+    current: bool
+    status_label: str
+
+
+@dataclass
+class PolicyRequirements:
+    pk: int
+    title: str
+    type_label: str
+    rows: list
+
+    @property
+    def met_count(self):
+        return sum(1 for row in self.rows if row.current)
+
+
+@dataclass
+class LisCoverage:
+    number: int
+    name: str
+    documents: list
+
+    @property
+    def missing(self):
+        return not self.documents
+
+
+@dataclass
+class EvidenceItem:
+    kind: str
+    text: str
+
+
+@dataclass
+class AuditQuestion:
+    number: int
+    question: str
+    rule: str
+    evidence: list
+    missing: list
+
+
+@dataclass
+class Headline:
+    total_documents: int
+    current_documents: int
+    current_share: int
+    overdue_count: int
+    ownerless_count: int
+    decisions_count: int
+    reviews_done_count: int
+
+
+@dataclass
+class AnnualReport:
+    start: datetime.date
+    end: datetime.date
+    as_of: datetime.date
+    generated_at: datetime.datetime
+    kommun_name: str
+    warning_days: int
+    headline: Headline
+    statuses: list
+    type_rows: list
+    status_totals: list
+    decisions: list
+    reviews_done: list
+    reviews_due: list
+    reviews_overdue: list
+    ownerless: list
+    required: list
+    lis_coverage: list
+    audit_questions: list
+    documents: list = field(repr=False, default_factory=list)
+
+    @property
+    def title(self):
+        return _("Årlig genomgång av styrdokument och informationssäkerhetsarbetet")
+
+    @property
+    def period_label(self):
+        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+
+    @property
+    def lis_missing(self):
+        return [area for area in self.lis_coverage if area.missing]
+
+    @property
+    def filename(self):
+        return f"arlig-genomgang-{self.start:%Y-%m-%d}--{self.end:%Y-%m-%d}.pdf"
+
+
+# -- reading the register ----------------------------------------------------------------------
+
+
+def _type_label(value):
+    try:
+        return str(DocumentType(value).label)
+    except ValueError:
+        return value or ""
+
+
+def _visible(user):
+    documents = Styrdokument.objects.all()
+    # No user is the system itself (a management command): the whole register.
+    return documents if user is None else documents.visible_to(user)
+
+
+def _document_rows(visible, as_of, warning_days):
+    """Every live document the user may read, with its status as of the report's date."""
+    documents = (
+        visible.live()
+        .with_review_status(today=as_of, warning_days=warning_days)
+        .select_related("responsible", "decision_body")
+        .prefetch_related("lis_areas")
+        .order_by("title", "pk")
+    )
+    rows = []
+    for document in documents:
+        overdue = document.next_review is not None and document.next_review < as_of
+        rows.append(
+            DocumentRow(
+                pk=document.pk,
+                title=document.title,
+                document_type=document.document_type,
+                type_label=_type_label(document.document_type),
+                status=document.review_status,
+                status_label=str(review_status_label(document.review_status, warning_days)),
+                owner=str(owner_label(document.responsible)),
+                owner_missing=bool(document.owner_missing),
+                body=document.decision_body.name if document.decision_body_id else "",
+                decision_date=document.decision_date,
+                next_review=document.next_review,
+                is_current=bool(document.decision_date) and not overdue,
+                lis_numbers=sorted(area.number for area in document.lis_areas.all()),
+            )
+        )
+    return rows
+
+
+def _entry_date(entry):
+    data = entry.data or {}
+    value = data.get("decision_date")
+    parsed = parse_date(value) if isinstance(value, str) else None
+    return parsed or timezone.localdate(entry.timestamp)
+
+
+def _decisions(visible, start, end):
+    """Decisions whose decision date (else the day they were logged) lies in the period.
+
+    A decision is never dated after it is recorded, so entries logged before the period start
+    cannot belong to it. Two queries: the log entries, and the documents they concern.
+    """
+    earliest = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    entries = [
+        entry
+        for entry in PageLogEntry.objects.filter(
+            action__in=DECISION_ACTIONS,
+            timestamp__gte=earliest,
+            page_id__in=visible.values("pk"),
+        ).order_by("timestamp", "pk")
+        if start <= _entry_date(entry) <= end
+    ]
+    documents = {
+        document.pk: document
+        for document in visible.filter(pk__in={entry.page_id for entry in entries})
+        .select_related("responsible")
+        .only("pk", "title", "document_type", "responsible")
+    }
+    rows = []
+    for entry in entries:
+        document = documents.get(entry.page_id)
+        if document is None:
+            continue
+        data = entry.data or {}
+        label, outcome = ACTIONS[entry.action]
+        rows.append(
+            DecisionRow(
+                pk=document.pk,
+                title=document.title,
+                type_label=_type_label(document.document_type),
+                date=_entry_date(entry),
+                action=entry.action,
+                label=str(label),
+                outcome=str(outcome),
+                body=data.get("body", "") or "",
+                paragraph=data.get("paragraph"),
+                diarienummer=data.get("diarienummer", "") or "",
+            )
+        )
+    rows.sort(key=lambda row: (row.date, row.title))
+    return rows, documents
+
+
+def _reviews_done(visible, start, end, decisions, decision_documents):
+    """Aktualitetsprövningar (governance.reviewed) and revisions (a new adopted version that
+    replaced an earlier one) with a decision date in the period."""
+    rows = []
+    for decision in decisions:
+        if decision.action != REVIEWED:
+            continue
+        document = decision_documents[decision.pk]
+        rows.append(
+            ReviewRow(
+                pk=decision.pk,
+                title=decision.title,
+                type_label=decision.type_label,
+                date=decision.date,
+                kind=_("Aktualitetsprövning"),
+                detail=_("Granskad utan ändringar av %(body)s") % {"body": decision.body}
+                if decision.body
+                else _("Granskad utan ändringar"),
+                owner=str(owner_label(document.responsible)),
+                owner_missing=document.responsible is None or not document.responsible.is_active,
+            )
+        )
+    versions = (
+        AdoptedVersion.objects.filter(
+            document__in=visible.values("pk"),
+            decision_date__gte=start,
+            decision_date__lte=end,
+            supersedes__isnull=False,
+        )
+        .select_related("document__responsible", "supersedes")
+        .order_by("decision_date", "pk")
+    )
+    for version in versions:
+        document = version.document
+        responsible = document.responsible
+        rows.append(
+            ReviewRow(
+                pk=document.pk,
+                title=document.title,
+                type_label=_type_label(document.document_type),
+                date=version.decision_date,
+                kind=_("Revision"),
+                detail=_("Version %(version)s ersatte version %(previous)s")
+                % {"version": version.version, "previous": version.supersedes.version},
+                owner=str(owner_label(responsible)),
+                owner_missing=responsible is None or not responsible.is_active,
+            )
+        )
+    rows.sort(key=lambda row: (row.date, row.title))
+    return rows
+
+
+def _review_row(document, kind):
+    return ReviewRow(
+        pk=document.pk,
+        title=document.title,
+        type_label=document.type_label,
+        date=document.next_review,
+        kind=kind,
+        detail=document.status_label,
+        owner=document.owner,
+        owner_missing=document.owner_missing,
+    )
+
+
+def _required_documents(visible, documents_by_pk):
+    """For each policy or program the user may read: what it requires and where each stands."""
+    policies = (
+        PolicyPage.objects.live()
+        .filter(pk__in=visible.values("pk"))
+        .prefetch_related("required_documents__lis_area")
+        .order_by("title", "pk")
+    )
+    policies = list(policies)
+    linked_ids = {
+        row.document_id
+        for policy in policies
+        for row in policy.required_documents.all()
+        if row.document_id
+    }
+    # Linked drafts (not live) exist but are not adopted; one query for all of them.
+    linked = {
+        document.pk: document
+        for document in visible.filter(pk__in=linked_ids).only(
+            "pk", "title", "live", "decision_date"
+        )
+    }
+    result = []
+    for policy in policies:
+        rows = []
+        for required in policy.required_documents.all():
+            document = linked.get(required.document_id)
+            in_register = documents_by_pk.get(required.document_id)
+            exists = document is not None
+            adopted = bool(exists and document.live and document.decision_date)
+            current = bool(adopted and in_register is not None and in_register.is_current)
+            if current:
+                status = _("Finns, fastställt och aktuellt")
+            elif adopted:
+                status = _("Fastställt men revisionen är försenad")
+            elif exists:
+                status = _("Finns men är inte fastställt")
+            else:
+                status = _("Saknas")
+            rows.append(
+                RequiredRow(
+                    title=required.title,
+                    type_label=_type_label(required.document_type),
+                    lis_area=str(required.lis_area) if required.lis_area_id else "",
+                    document_pk=document.pk if exists else None,
+                    document_title=document.title if exists else "",
+                    exists=exists,
+                    adopted=adopted,
+                    current=current,
+                    status_label=str(status),
+                )
+            )
+        result.append(
+            PolicyRequirements(
+                pk=policy.pk,
+                title=policy.title,
+                type_label=_type_label(policy.document_type),
+                rows=rows,
+            )
+        )
+    return result
+
+
+def _lis_coverage(documents):
+    by_area = defaultdict(list)
+    for document in documents:
+        if document.is_current:
+            for number in document.lis_numbers:
+                by_area[number].append(document)
+    return [
+        LisCoverage(number=area.number, name=area.name, documents=by_area[area.number])
+        for area in LisArea.objects.order_by("number")
+    ]
+
+
+def _role_assignments():
+    return list(
+        Assignment.objects.filter(user__is_active=True, role__code__in=_all_rule_roles())
+        .select_related("user", "role", "organisation")
+        .order_by("role__sort_order", "user__first_name", "user__last_name", "pk")
+    )
+
+
+def _all_rule_roles():
+    return sorted({code for rule in AUDIT_RULES for code in rule.roles})
+
+
+# -- the audit questions, answered -------------------------------------------------------------
+
+
+def _document_text(document):
+    parts = [document.type_label]
+    if document.body:
+        parts.append(document.body)
+    if document.decision_date:
+        parts.append(f"{document.decision_date:%Y-%m-%d}")
+    return f"{document.title} ({', '.join(parts)})"
+
+
+def _answer(rule, context):
+    evidence, missing = [], []
+    documents = context["documents"]
+    current = [document for document in documents if document.is_current]
+    doc_kind = _("Dokument")
+
+    if rule.document_types:
+        matching = [
+            document for document in current if document.document_type in rule.document_types
+        ]
+        evidence += [EvidenceItem(doc_kind, _document_text(document)) for document in matching]
+        if not matching:
+            labels = _(" eller ").join(_type_label(value).lower() for value in rule.document_types)
+            missing.append(_("Ingen aktuell fastställd %(types)s.") % {"types": labels})
+
+    if rule.required_documents:
+        for policy in context["required"]:
+            for row in policy.rows:
+                if row.current:
+                    evidence.append(
+                        EvidenceItem(
+                            _("Krävt dokument"),
+                            _("%(title)s: uppfyllt av %(document)s (%(policy)s)")
+                            % {
+                                "title": row.title,
+                                "document": row.document_title,
+                                "policy": policy.title,
+                            },
+                        )
+                    )
+                else:
+                    missing.append(
+                        _("%(title)s (krävs av %(policy)s): %(status)s.")
+                        % {
+                            "title": row.title,
+                            "policy": policy.title,
+                            "status": row.status_label.lower(),
+                        }
+                    )
+
+    if rule.roles:
+        for code in rule.roles:
+            people = [a for a in context["assignments"] if a.role.code == code]
+            for assignment in people:
+                user = assignment.user
+                evidence.append(
+                    EvidenceItem(
+                        _("Roll"),
+                        f"{assignment.role.name}: {user.get_full_name() or user.get_username()}"
+                        f" ({assignment.organisation.name})",
+                    )
+                )
+            if not people:
+                name = context["role_names"].get(code, code)
+                missing.append(_("Ingen utsedd %(role)s.") % {"role": name.lower()})
+
+    scoped = documents
+    if rule.lis_areas:
+        areas = {area.number: area for area in context["lis_coverage"]}
+        seen = set()
+        for number in rule.lis_areas:
+            area = areas.get(number)
+            if area is None:
+                continue
+            if area.missing:
+                missing.append(
+                    _("Inget aktuellt dokument inom område %(area)s.")
+                    % {"area": f"{area.number}. {area.name}"}
+                )
+            for document in area.documents:
+                if document.pk not in seen:
+                    seen.add(document.pk)
+                    evidence.append(EvidenceItem(doc_kind, _document_text(document)))
+        scoped = [d for d in documents if set(d.lis_numbers) & set(rule.lis_areas)]
+
+    if rule.decisions_by:
+        names = {
+            context["body_names"][code]
+            for code in rule.decisions_by
+            if code in context["body_names"]
+        }
+        decisions = [d for d in context["decisions"] if d.body in names]
+        for decision in decisions:
+            reference = " ".join(
+                part for part in (decision.paragraph_display, decision.diarienummer) if part
+            )
+            evidence.append(
+                EvidenceItem(
+                    _("Beslut"),
+                    f"{decision.date:%Y-%m-%d} {decision.body}: {decision.outcome} – "
+                    f"{decision.title}" + (f" ({reference})" if reference else ""),
+                )
+            )
+        if not decisions:
+            missing.append(
+                _("Inga beslut av %(bodies)s om styrdokument under perioden.")
+                % {"bodies": _(" eller ").join(sorted(names)) or ", ".join(rule.decisions_by)}
+            )
+
+    if rule.reviews:
+        scope_ids = {d.pk for d in (documents if rule.reviews == "all" else scoped)}
+        done = [row for row in context["reviews_done"] if row.pk in scope_ids]
+        for row in done:
+            evidence.append(
+                EvidenceItem(
+                    _("Prövning"),
+                    f"{row.date:%Y-%m-%d} {row.kind}: {row.title} ({row.detail})",
+                )
+            )
+        if scope_ids and not done:
+            missing.append(_("Ingen aktualitetsprövning eller revision under perioden."))
+        for document in context["overdue"]:
+            if document.pk in scope_ids:
+                missing.append(
+                    _("Revisionen är försenad: %(title)s (revideras senast %(date)s, %(owner)s).")
+                    % {
+                        "title": document.title,
+                        "date": f"{document.next_review:%Y-%m-%d}",
+                        "owner": document.owner,
+                    }
+                )
+
+    if rule.owners:
+        for document in context["ownerless"]:
+            missing.append(
+                _("Saknar dokumentansvarig: %(title)s (%(owner)s).")
+                % {
+                    "title": document.title,
+                    "owner": document.owner if document.owner != NO_VALUE else _("ingen angiven"),
+                }
+            )
+
+    return AuditQuestion(
+        number=rule.number,
+        question=rule.question,
+        rule=rule.rule,
+        evidence=evidence,
+        missing=missing,
+    )
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def build_report(start, end, user=None, today=None):
+    """The yearly review for [start, end] as `user` may see it; statuses as of min(end, today)."""
+    today = today or timezone.localdate()
+    as_of = min(end, today)
+    settings = StyrdokSettings.load()
+    days = settings.review_warning_days
+    visible = _visible(user)
+
+    documents = _document_rows(visible, as_of, days)
+    by_pk = {document.pk: document for document in documents}
+
+    statuses = [StatusCount(s.value, str(review_status_label(s, days)), 0) for s in ReviewStatus]
+    type_rows = []
+    for value, label in DocumentType.choices:
+        counts = [
+            StatusCount(
+                status.status,
+                status.label,
+                sum(1 for d in documents if d.document_type == value and d.status == status.status),
+            )
+            for status in statuses
+        ]
+        type_rows.append(TypeRow(value, str(label), counts, sum(c.count for c in counts)))
+    status_totals = [
+        StatusCount(
+            status.status,
+            status.label,
+            sum(1 for d in documents if d.status == status.status),
+        )
+        for status in statuses
+    ]
+
+    decisions, decision_documents = _decisions(visible, start, end)
+    reviews_done = _reviews_done(visible, start, end, decisions, decision_documents)
+    due = sorted(
+        (d for d in documents if d.next_review and start <= d.next_review <= end),
+        key=lambda d: (d.next_review, d.title),
+    )
+    overdue = sorted(
+        (d for d in documents if d.next_review and d.next_review < as_of),
+        key=lambda d: (d.next_review, d.title),
+    )
+    ownerless = [d for d in documents if d.owner_missing]
+    required = _required_documents(visible, by_pk)
+    lis_coverage = _lis_coverage(documents)
+    bodies = {
+        body.code: body.name
+        for body in DecisionBody.objects.filter(
+            code__in={code for rule in AUDIT_RULES for code in rule.decisions_by}
+        )
+    }
+    assignments = _role_assignments()
+    role_names = dict(Role.objects.filter(code__in=_all_rule_roles()).values_list("code", "name"))
+
+    context = {
+        "documents": documents,
+        "required": required,
+        "lis_coverage": lis_coverage,
+        "assignments": assignments,
+        "role_names": role_names,
+        "body_names": bodies,
+        "decisions": decisions,
+        "reviews_done": reviews_done,
+        "overdue": overdue,
+        "ownerless": ownerless,
+    }
+    current_count = sum(1 for d in documents if d.is_current)
+    headline = Headline(
+        total_documents=len(documents),
+        current_documents=current_count,
+        current_share=round(100 * current_count / len(documents)) if documents else 0,
+        overdue_count=len(overdue),
+        ownerless_count=len(ownerless),
+        decisions_count=len(decisions),
+        reviews_done_count=len(reviews_done),
+    )
+    return AnnualReport(
+        start=start,
+        end=end,
+        as_of=as_of,
+        generated_at=timezone.now(),
+        kommun_name=settings.kommun_name,
+        warning_days=days,
+        headline=headline,
+        statuses=statuses,
+        type_rows=type_rows,
+        status_totals=status_totals,
+        decisions=decisions,
+        reviews_done=reviews_done,
+        reviews_due=[_review_row(d, _("Revideras senast")) for d in due],
+        reviews_overdue=[_review_row(d, _("Försenad")) for d in overdue],
+        ownerless=ownerless,
+        required=required,
+        lis_coverage=lis_coverage,
+        audit_questions=[_answer(rule, context) for rule in AUDIT_RULES],
+        documents=documents,
+    )
+
+
+def render_report_pdf(report):
+    """The report as an archival PDF (PDF/A-3a), for kommunstyrelsen's minutes."""
+    from policies.pdf import render_template_pdf, w3c_datetime
+
+    title = str(report.title)
+    context = {
+        "report": report,
+        "pdf_title": f"{title} {report.period_label}",
+        "pdf_subject": _(
+            "Ledningens genomgång för perioden %(period)s, underlag till kommunstyrelsen."
+        )
+        % {"period": report.period_label},
+        "pdf_keywords": [
+            _("årlig genomgång"),
+            _("styrdokument"),
+            _("informationssäkerhet"),
+            _("ledningens genomgång"),
+            report.kommun_name,
+        ],
+        "pdf_created": w3c_datetime(report.generated_at),
+        "running_header": f"{_('Årlig genomgång')} {report.period_label}",
+        "running_footer": _("Underlag per %(date)s") % {"date": f"{report.as_of:%Y-%m-%d}"},
+    }
+    return render_template_pdf("governance/pdf/annual_report.html", context, public=False)
