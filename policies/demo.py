@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.log_actions import log
 
 from governance.models import (
     Assignment,
@@ -236,6 +237,23 @@ class DemoLoader:
         page.full_clean()
         revision = page.save_revision(user=user, log_action=True)
         revision.publish(user=user, skip_permission_checks=True)
+        if page.decision_body_id and page.decision_date:
+            # The decision as the workflow's decision step records it, so the beslutshistorik
+            # and the yearly report show the demo's decisions.
+            log(
+                instance=page,
+                action="governance.decided",
+                user=user,
+                data={
+                    "body": page.decision_body.name,
+                    "body_id": page.decision_body_id,
+                    "outcome": "beslutad",
+                    "decision_date": page.decision_date.isoformat(),
+                    "diarienummer": page.diarienummer,
+                    "paragraph": page.protocol_paragraph,
+                    "comment": "",
+                },
+            )
         return page
 
     def load_documents(self, register):

@@ -15,7 +15,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from governance.workflows import RecordedDecisionTask
 from policies.models import (
@@ -429,5 +429,7 @@ def page_form_data(page_class, title, slug, body_code, doc_type=None, **override
     }
     if page_class is PolicyPage:
         data["document_type"] = doc_type or "policy"
+        # The policy's required documents: an inline formset, empty here.
+        data["required_documents"] = inline_formset([])
     data.update(overrides)
     return nested_form_data(data)
