@@ -835,7 +835,7 @@ class Styrdokument(Page):
         return context
 
 
-def _edit_handler(content_extra=()):
+def _edit_handler(content_extra=(), content_after=()):
     return TabbedInterface(
         [
             ObjectList(
@@ -844,6 +844,7 @@ def _edit_handler(content_extra=()):
                     *content_extra,
                     FieldPanel("summary"),
                     FieldPanel("body"),
+                    *content_after,
                 ],
                 heading=_("Innehåll"),
             ),
@@ -874,8 +875,8 @@ class PolicyPage(Styrdokument):
     parent_page_types = ["policies.RegisterPage"]
     subpage_types = ["policies.RiktlinjePage"]
     edit_handler = _edit_handler(
+        [FieldPanel("document_type")],
         [
-            FieldPanel("document_type"),
             InlinePanel(
                 "required_documents",
                 heading=_("Dokument som policyn kräver"),
@@ -885,7 +886,7 @@ class PolicyPage(Styrdokument):
                     "genomgången visar för var och en om den finns, är fastställd och aktuell."
                 ),
             ),
-        ]
+        ],
     )
     template = "policies/policy_page.html"
 
