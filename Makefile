@@ -32,7 +32,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "Styrdok – vanliga kommandon"
 	@echo "  make run            skapa .venv, migrera, läs in demodata och starta på port $(PORT)"
-	@echo "  make test           kör hela testsviten (SQLite, eller DATABASE_URL om den är satt)"
+	@echo "  make test           kör testsviten (SQLite, eller DATABASE_URL om den är satt); SLOW=1 tar med webbläsartesterna"
 	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
 	@echo "  make lint           ruff check + ruff format --check"
 	@echo "  make format         ruff check --fix + ruff format"
@@ -95,8 +95,14 @@ run: $(STAMP) pdf-libs
 
 # -- testing ----------------------------------------------------------------------------------
 
+# The browser tests (marker "browser": real Chromium, a few minutes) run with SLOW=1, which
+# .ci/run passes, or whenever CI is set; a plain local `make test` skips them to stay quick.
+SLOW ?= $(if $(CI),1,)
+BROWSER_ARGS := $(if $(SLOW),,-m "not browser")
+
 test: $(STAMP) pdf-libs chromium
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
+	@$(if $(SLOW),,echo "Webbläsartesterna hoppas över; kör dem med make test SLOW=1")
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(BROWSER_ARGS) $(PYTEST_ARGS)
 
 # Starts the local cluster if it is down (as on the project's machines), then runs the suite.
 postgres:
@@ -109,7 +115,7 @@ postgres:
 
 test-postgres: $(STAMP) pdf-libs chromium postgres
 	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
-		$(PY) -m pytest --create-db $(PYTEST_ARGS)
+		$(PY) -m pytest --create-db $(BROWSER_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
