@@ -2,44 +2,22 @@
 
 import pytest
 from bs4 import BeautifulSoup
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+from wagtail.test.utils.form_data import inline_formset
 
 from policies.models import PolicyPage, RiktlinjePage
-from tests.factories import get_body, get_lis_area, make_live_document
+from tests.factories import get_lis_area, make_live_document
+from tests.governance.workflow_helpers import page_form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def policy_post_data(required):
-    return nested_form_data(
-        {
-            "title": "Informationssäkerhetspolicy",
-            "slug": "informationssakerhetspolicy",
-            "document_type": "policy",
-            "summary": "Kommunens inriktning för informationssäkerheten.",
-            "body": streamfield([("heading", {"text": "Syfte", "level": "h2"})]),
-            "required_documents": inline_formset(required),
-            "decision_body": str(get_body("kf").pk),
-            "diarienummer": "KS-2025-10",
-            "version": "1.0",
-            "supersedes": "",
-            "supersedes_note": "",
-            "responsible": "",
-            "responsible_role": "",
-            "contact_name": "",
-            "contact_email": "",
-            "organisation": "",
-            "valid_from": "",
-            "valid_until": "",
-            "review_interval_months": "24",
-            "next_review": "",
-            "next_review_reason": "",
-            "publicity": "public",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
+    return page_form_data(
+        PolicyPage,
+        "Informationssäkerhetspolicy",
+        "informationssakerhetspolicy",
+        "kf",
+        required_documents=inline_formset(required),
     )
 
 
