@@ -301,7 +301,6 @@ class AnnualReport:
     required: list
     lis_coverage: list
     audit_questions: list
-    documents: list = field(repr=False, default_factory=list)
 
     @property
     def title(self):
@@ -825,7 +824,6 @@ def build_report(start, end, user=None, today=None):
         required=required,
         lis_coverage=lis_coverage,
         audit_questions=[_answer(rule, context) for rule in AUDIT_RULES],
-        documents=documents,
     )
 
 
