@@ -30,6 +30,10 @@ class GovernanceConfig(AppConfig):
             for sender in (None, *self._workflow_senders()):
                 signal.disconnect(sender=sender, dispatch_uid=dispatch_uid)
         signal_handlers.connect()
+        # Changes to who decides are logged from the admin, imports and the shell alike.
+        from . import decision_makers
+
+        decision_makers.connect()
 
     @staticmethod
     def _workflow_senders():

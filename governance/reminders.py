@@ -34,7 +34,6 @@ from wagtail.models import Site
 
 from .models import Assignment, Organisation, ReviewReminder, StyrdokSettings
 from .notifications import admin_url, display_name
-from .setup import COORDINATORS as COORDINATORS_GROUP
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +188,15 @@ class ReminderRun:
             if assignment.role.code == COORDINATOR_ROLE and assignment.user.is_active:
                 coordinators.append(assignment.user)
         if not coordinators:
+            # No one holds the samordnare role: whoever follows up the decision runs.
             coordinators = list(
-                User.objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
+                User.objects.with_perm(
+                    "governance.monitor_decision_runs",
+                    is_active=True,
+                    include_superusers=False,
+                    # Permissions are granted to groups in the database, whatever logs people in.
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
                 .distinct()
                 .order_by("pk")
             )

@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from . import signals
 from .constants import BodyKind
-from .setup import SECRETARIES as SECRETARIES_GROUP
+from .fields import clean_diarienummer
 
 logger = logging.getLogger(__name__)
 
@@ -110,15 +110,33 @@ def review_bodies(page):
     return bodies
 
 
+def records_decisions_of(user, body):
+    """Whether the user is among those who record the assembly's decisions in its workflows.
+
+    The recording step names its groups by key, so renaming a group changes nothing. Without
+    any recording step for the body, the permission alone decides.
+    """
+    from .workflows import RecordedDecisionTask
+
+    steps = RecordedDecisionTask.objects.filter(decision_body=body, active=True)
+    if not steps.exists():
+        return True
+    return steps.filter(groups__in=user.groups.all()).exists()
+
+
 def user_may_confirm_for(user, body):
-    """Officials confirm themselves; an assembly's decision is recorded by a nämndsekreterare."""
+    """Officials confirm for themselves; an assembly's review is recorded by whoever records
+    its decisions (the nämndsekreterare). Both need the permission to record a review."""
     if not user.is_active:
         return False
     if user.is_superuser:
         return True
+    if not user.has_perm("governance.record_review"):
+        return False
     if body.kind == BodyKind.OFFICIAL:
-        return body.official_id == user.pk
-    return user.groups.filter(name=SECRETARIES_GROUP).exists()
+        # The deputy acts in the official's stead here as in the decision steps.
+        return user.pk in (body.official_id, body.deputy_id)
+    return records_decisions_of(user, body)
 
 
 def confirmable_bodies(user, page):
@@ -159,6 +177,8 @@ def confirm_unchanged(
             _("Prövningen kan inte vara före dokumentets beslutsdatum (%(date)s).")
             % {"date": page.decision_date.isoformat()}
         )
+    if diarienummer:
+        diarienummer = clean_diarienummer(diarienummer)
     previous_due = page.next_review
     next_review = add_months(decision_date, page.review_interval_months or 12)
     Styrdokument.objects.filter(pk=page.pk).update(

@@ -130,11 +130,27 @@ def _group_plan():
         [f"{a}_{m}" for m in GOVERNANCE_MODELS for a in ("add", "change", "view", "delete")]
         + ["change_styrdoksettings"],
     )
+    # Styrdok's own acts (DecisionBody.Meta.permissions). Nobody gets manage_decision_makers:
+    # who decides is changed by an administrator.
+    coordinator_acts = _perms(
+        "governance",
+        [
+            "redirect_decision_body",
+            "record_review",
+            "view_annual_report",
+            "propose_repeal",
+            "monitor_decision_runs",
+        ],
+    )
+    reader_acts = _perms("governance", ["view_annual_report", "record_review"])
     return {
         EDITORS: (["add_page", "change_page", "lock_page"], admin + view_governance),
-        COORDINATORS: (["add_page", "change_page", "lock_page"], admin + change_governance),
-        DECISION_MAKERS: ([], admin + view_governance),
-        SECRETARIES: ([], admin + view_governance),
+        COORDINATORS: (
+            ["add_page", "change_page", "lock_page"],
+            admin + change_governance + coordinator_acts,
+        ),
+        DECISION_MAKERS: ([], admin + view_governance + reader_acts),
+        SECRETARIES: ([], admin + view_governance + reader_acts),
         OWNERS: (["add_page"], admin + view_governance),
     }
 

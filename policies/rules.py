@@ -1,0 +1,425 @@
+"""The rules a styrdokument must meet, written once.
+
+The editor form, the model's clean() and the workflow's decision step each used to carry their
+own copy of these checks, and the copies drifted apart. Each rule here is a small predicate that
+takes only the values it needs (as keyword arguments) and returns {field: [Swedish messages]},
+empty when the rule holds. `check()` runs a named set of them on a dict of values, so every
+caller passes the same kind of values and gets the same messages:
+
+- the editor form runs EDITOR and adds each message to its field;
+- Styrdokument.clean() runs RECORD and raises ValidationError(dict);
+- the decision step runs DECISION on the draft being decided and raises ValidationError.
+
+RECORD holds what every saved record must satisfy (an import or a shell helper too); the
+publication rules in EDITOR need the editor's context (the new page's parent, the chosen
+groups) and are checked again on the decided draft by DECISION before anything is published.
+"""
+
+import copy
+import inspect
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .dates import add_months
+from .models.choices import Publicity
+from .personnummer import block_texts, find_identity_numbers
+
+EDIT = "edit"
+DECISION_STAGE = "decision"
+
+
+def _group_ids(groups):
+    return {getattr(group, "pk", group) for group in groups or ()}
+
+
+def _is_public(publicity):
+    return publicity == Publicity.PUBLIC
+
+
+# -- publication: what the public site may show ---------------------------------------------
+
+
+def public_under_internal_parent(publicity, parent):
+    if _is_public(publicity) and getattr(parent, "publicity", None) == Publicity.INTERNAL:
+        return {
+            "publicity": [
+                _(
+                    "Dokumentet kan inte vara offentligt när det ligger under det interna "
+                    "dokumentet ”%(parent)s”: adressen och sökvägen skulle avslöja det. Gör "
+                    "dokumentet internt eller flytta det."
+                )
+                % {"parent": parent.title}
+            ]
+        }
+    return {}
+
+
+def links_to_hidden_documents(publicity, body, stage=EDIT):
+    if not _is_public(publicity):
+        return {}
+    from .models.documents import hidden_page_links
+
+    titles = hidden_page_links(block_texts(body))
+    if not titles:
+        return {}
+    if stage == DECISION_STAGE:
+        message = _(
+            "Dokumentet är markerat som offentligt men länkar till dokument som inte är "
+            "offentliga (%(titles)s). Det kan inte fastställas och publiceras på den externa "
+            "webbplatsen förrän länkarna är borttagna eller dokumentet är internt."
+        )
+    else:
+        message = _(
+            "Texten länkar till dokument som inte är offentliga (%(titles)s). En länk i ett "
+            "offentligt dokument skulle avslöja dem på den externa webbplatsen. Ta bort "
+            "länkarna, använd en hänvisning till styrdokument (den visas bara för den som får "
+            "läsa dokumentet) eller välj publicering Intern."
+        )
+    return {"body": [message % {"titles": ", ".join(titles)}]}
+
+
+def identity_numbers_in_public_text(publicity, title, summary, body, stage=EDIT):
+    if not _is_public(publicity):
+        return {}
+    findings = find_identity_numbers("\n".join([title or "", summary or "", block_texts(body)]))
+    if not findings:
+        return {}
+    if stage == DECISION_STAGE:
+        # The approver cannot edit the text: one message naming the first number is enough.
+        return {
+            "publicity": [
+                _(
+                    "Dokumentet är markerat som offentligt men innehåller ett %(kind)s "
+                    "(%(number)s). Det kan inte fastställas och publiceras på den externa "
+                    "webbplatsen förrän numret är borttaget eller dokumentet är internt."
+                )
+                % {"kind": findings[0].kind, "number": findings[0].number}
+            ]
+        }
+    return {
+        "publicity": [
+            _(
+                "Texten innehåller ett %(kind)s (%(number)s) i avsnittet ”…%(passage)s…”. "
+                "Ett offentligt dokument publiceras på den externa webbplatsen och får "
+                "inte innehålla personnummer eller samordningsnummer. Ta bort numret, "
+                "eller välj publicering Intern."
+            )
+            % {"kind": finding.kind, "number": finding.number, "passage": finding.passage}
+            for finding in findings
+        ]
+    }
+
+
+def restricted_is_not_public(publicity, restricted_to):
+    if _group_ids(restricted_to) and _is_public(publicity):
+        return {
+            "publicity": [
+                _("Ett dokument som är begränsat till vissa grupper kan inte vara offentligt.")
+            ]
+        }
+    return {}
+
+
+def restricted_like_parent(restricted_to, parent):
+    from .models.documents import Styrdokument
+
+    if not isinstance(parent, Styrdokument) or parent.pk is None:
+        return {}
+    parent_groups = set(parent.restricted_to.values_list("pk", flat=True))
+    chosen = _group_ids(restricted_to)
+    if parent_groups and not (chosen and chosen <= parent_groups):
+        return {
+            "restricted_to": [
+                _(
+                    "Dokumentet ligger under ”%(parent)s”, som bara vissa grupper får läsa. "
+                    "Begränsa dokumentet till samma grupper (eller färre)."
+                )
+                % {"parent": parent.title}
+            ]
+        }
+    return {}
+
+
+def internal_without_public_children(publicity, page):
+    from .models.documents import Styrdokument
+
+    if publicity != Publicity.INTERNAL or page is None or not page.pk:
+        return {}
+    public_children = Styrdokument.objects.child_of(page).filter(publicity=Publicity.PUBLIC)
+    titles = ", ".join(child.title for child in public_children[:5])
+    if not titles:
+        return {}
+    return {
+        "publicity": [
+            _(
+                "Dokumentet har offentliga underliggande dokument (%(titles)s). Gör dem "
+                "interna först."
+            )
+            % {"titles": titles}
+        ]
+    }
+
+
+def submitted_with_workflow(submitting, decision_body):
+    if not submitting:
+        return {}
+    workflow = decision_body.workflow if decision_body is not None else None
+    if workflow is None or not workflow.active:
+        return {
+            "decision_body": [
+                _(
+                    "Välj ett beslutande organ med ett arbetsflöde innan dokumentet skickas "
+                    "in. Organet avgör vem som granskar och beslutar."
+                )
+            ]
+        }
+    return {}
+
+
+def submission_has_approvers(submitting, decision_body, page, submitter):
+    """Submitting is refused when a step would wait forever: nobody but the submitter could
+    act on it (see governance.workflows.submission_problems)."""
+    if not submitting or decision_body is None or submitter is None:
+        return {}
+    workflow = decision_body.workflow
+    if workflow is None or not workflow.active:
+        return {}
+    from governance.workflows import submission_problems
+
+    submitters = [submitter]
+    state = page.current_workflow_state if page is not None and page.pk else None
+    if state is not None and state.requested_by is not None:
+        submitters.append(state.requested_by)
+    # The steps follow the body being submitted to, not the one the stored revision names.
+    draft = copy.copy(page)
+    draft._styrdok_draft_body = decision_body
+    problems = submission_problems(draft, workflow, submitters)
+    return {"decision_body": [str(problem) for problem in problems]} if problems else {}
+
+
+# -- the record: who decided what, and for how long ------------------------------------------
+
+
+def _type_label(document_type):
+    from governance.constants import DocumentType
+
+    try:
+        return str(DocumentType(document_type).label)
+    except ValueError:
+        return str(document_type)
+
+
+def body_may_adopt_type(decision_body, document_type):
+    from governance.models import DecisionBody
+
+    if decision_body is None or not document_type or decision_body.may_adopt(document_type):
+        return {}
+    allowed = ", ".join(b.name for b in DecisionBody.objects.all() if b.may_adopt(document_type))
+    return {
+        "decision_body": [
+            _(
+                "%(body)s får inte fastställa en %(type)s. Tillåtna beslutande organ för "
+                "dokumenttypen: %(allowed)s."
+            )
+            % {
+                "body": decision_body.name,
+                "type": _type_label(document_type).lower(),
+                "allowed": allowed or _("inga – ändra under Beslutande organ"),
+            }
+        ]
+    }
+
+
+def decision_date_not_in_future(decision_date, today):
+    if decision_date and decision_date > today:
+        return {"decision_date": [_("Beslutsdatum kan inte ligga i framtiden.")]}
+    return {}
+
+
+def valid_from_not_before_decision(decision_date, valid_from):
+    if decision_date and valid_from and valid_from < decision_date:
+        return {
+            "valid_from": [
+                _("Giltig från (%(valid_from)s) kan inte vara före beslutsdatum (%(decision)s).")
+                % {"valid_from": valid_from, "decision": decision_date}
+            ]
+        }
+    return {}
+
+
+def valid_until_after_valid_from(valid_from, valid_until):
+    if valid_from and valid_until and valid_until <= valid_from:
+        return {"valid_until": [_("Gäller till måste vara ett datum efter giltig från.")]}
+    return {}
+
+
+def next_review_after_decision(decision_date, next_review):
+    if decision_date and next_review and next_review <= decision_date:
+        return {
+            "next_review": [
+                _("Nästa revision måste ligga efter beslutsdatum (%(decision)s).")
+                % {"decision": decision_date}
+            ]
+        }
+    return {}
+
+
+def later_review_has_reason(decision_date, review_interval_months, next_review, next_review_reason):
+    if not (decision_date and review_interval_months and next_review):
+        return {}
+    if next_review <= decision_date:
+        return {}  # next_review_after_decision says what is wrong
+    derived = add_months(decision_date, review_interval_months)
+    if next_review > derived and not (next_review_reason or "").strip():
+        return {
+            "next_review_reason": [
+                _(
+                    "Nästa revision (%(chosen)s) är senare än beslutsdatum plus "
+                    "granskningsintervallet (%(derived)s). Ange skälet till den senare "
+                    "revisionen, eller välj ett tidigare datum."
+                )
+                % {"chosen": next_review, "derived": derived}
+            ]
+        }
+    return {}
+
+
+def does_not_supersede_itself(pk, supersedes_id):
+    if pk and supersedes_id and supersedes_id == pk:
+        return {"supersedes": [_("Ett dokument kan inte ersätta sig självt.")]}
+    return {}
+
+
+RULES = {
+    rule.__name__: rule
+    for rule in (
+        public_under_internal_parent,
+        links_to_hidden_documents,
+        identity_numbers_in_public_text,
+        submitted_with_workflow,
+        submission_has_approvers,
+        restricted_is_not_public,
+        restricted_like_parent,
+        internal_without_public_children,
+        body_may_adopt_type,
+        decision_date_not_in_future,
+        valid_from_not_before_decision,
+        valid_until_after_valid_from,
+        next_review_after_decision,
+        later_review_has_reason,
+        does_not_supersede_itself,
+    )
+}
+
+# What the editor checks on top of the record rules (which the form gets from the model).
+EDITOR = (
+    "public_under_internal_parent",
+    "links_to_hidden_documents",
+    "identity_numbers_in_public_text",
+    "submitted_with_workflow",
+    "submission_has_approvers",
+    "restricted_is_not_public",
+    "restricted_like_parent",
+    "internal_without_public_children",
+)
+RECORD = (
+    "body_may_adopt_type",
+    "decision_date_not_in_future",
+    "valid_from_not_before_decision",
+    "valid_until_after_valid_from",
+    "next_review_after_decision",
+    "later_review_has_reason",
+    "does_not_supersede_itself",
+)
+# Checked on the draft at the moment of decision: nothing unfit for the public site is
+# published, and only a body entitled to adopt the type decides it.
+DECISION = (
+    "identity_numbers_in_public_text",
+    "links_to_hidden_documents",
+    "body_may_adopt_type",
+)
+
+
+@cache
+def _parameters(name):
+    return tuple(inspect.signature(RULES[name]).parameters.values())
+
+
+def check(names, values):
+    """Run the named rules on `values` and merge what they say, field by field, in order.
+
+    A rule gets only the values it declares; one it declares without a default and `values`
+    lacks is passed None.
+    """
+    errors = {}
+    for name in names:
+        kwargs = {}
+        for parameter in _parameters(name):
+            if parameter.name in values:
+                value = values[parameter.name]
+                if isinstance(value, Lazy):
+                    value = values[parameter.name] = value.get()
+                kwargs[parameter.name] = value
+            elif parameter.default is inspect.Parameter.empty:
+                kwargs[parameter.name] = None
+        for field, messages in RULES[name](**kwargs).items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+class Lazy:
+    """A value only some rules need and that costs a query: computed when a rule asks."""
+
+    def __init__(self, compute):
+        self.get = compute
+
+
+def _parent_of(page):
+    parent = page.get_parent() if page.path else None
+    return parent.specific if parent is not None else None
+
+
+PAGE_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "publicity",
+    "document_type",
+    "decision_date",
+    "valid_from",
+    "valid_until",
+    "review_interval_months",
+    "next_review",
+    "next_review_reason",
+)
+
+# What the editor form supplies from its cleaned data.
+FORM_FIELDS = (*PAGE_FIELDS, "decision_body", "restricted_to")
+
+
+def values_of(page, **overrides):
+    """The values the rules read, taken from a (possibly unsaved) page; overrides win."""
+    from django.utils import timezone
+
+    values = {name: getattr(page, name, None) for name in PAGE_FIELDS}
+    values.update(
+        page=page,
+        pk=page.pk,
+        decision_body=page.decision_body if page.decision_body_id else None,
+        supersedes_id=page.supersedes_id,
+        today=timezone.localdate(),
+        stage=EDIT,
+    )
+    values["parent"] = Lazy(lambda: _parent_of(page))
+    values["restricted_to"] = Lazy(lambda: list(page.restricted_to.all()))
+    values.update(overrides)
+    return values
+
+
+def refuse_unfit_decision(page, body):
+    """Raise ValidationError (Swedish messages) if `body` may not adopt this draft as it is."""
+    errors = check(DECISION, values_of(page, decision_body=body, stage=DECISION_STAGE))
+    if errors:
+        raise ValidationError([message for messages in errors.values() for message in messages])
