@@ -30,6 +30,50 @@ STATUS_LABELS = {
     WorkflowState.STATUS_CANCELLED: _("Avbruten eller avslagen"),
 }
 
+# How a finished run that did not end in a decision ended, by its last recorded transition.
+ENDED_LABELS = {
+    "governance.returned": _("Återremitterad"),
+    "governance.refused": _("Avslagen"),
+}
+ENDED_DEFAULT = _("Avbruten")
+
+
+def run_labels(states):
+    """{workflow state pk: status label} for the runs in `states`.
+
+    A cancelled run is not all alike: an återremiss that the editor then withdrew is
+    "Återremitterad", an avslag "Avslagen", anything else "Avbruten".
+    """
+    from wagtail.models import PageLogEntry, TaskState
+
+    cancelled = [s.pk for s in states if s.status == WorkflowState.STATUS_CANCELLED]
+    run_of = dict(
+        TaskState.objects.filter(workflow_state_id__in=cancelled).values_list(
+            "pk", "workflow_state_id"
+        )
+    )
+    ended = {}
+    if run_of:
+        entries = (
+            PageLogEntry.objects.filter(
+                action__in=[*ENDED_LABELS, "governance.decided", "governance.step_returned"],
+                data__task_state_id__in=list(run_of),
+            )
+            .order_by("timestamp", "pk")
+            .values_list("action", "data")
+        )
+        for action, data in entries:
+            run = run_of.get((data or {}).get("task_state_id"))
+            if run is not None:
+                ended[run] = action
+    labels = {}
+    for state in states:
+        if state.status == WorkflowState.STATUS_CANCELLED:
+            labels[state.pk] = ENDED_LABELS.get(ended.get(state.pk), ENDED_DEFAULT)
+        else:
+            labels[state.pk] = STATUS_LABELS.get(state.status, state.status)
+    return labels
+
 
 def _documents():
     from policies.models import Styrdokument
@@ -137,9 +181,10 @@ class DecisionCasesReportView(ReportView):
 
     def decorate_paginated_queryset(self, object_list):
         labels = dict(DocumentType.choices)
+        status_labels = run_labels(object_list)
         for state in object_list:
             state.doc_type_label = labels.get(state.doc_type, "")
-            state.status_label = STATUS_LABELS.get(state.status, state.status)
+            state.status_label = str(status_labels[state.pk])
             task_state = state.current_task_state
             state.current_step = (
                 task_state.task.name

@@ -16,9 +16,10 @@ from wagtail.admin.views.pages.revisions import RevisionsCompareView
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Page, TaskState
 
+from .fields import DiarienummerFormField
 from .history import decision_history
-from .models import DecisionBody, StyrdokSettings
-from .workflows import StyrdokTaskMixin, is_submitter, normalise_diarienummer
+from .models import DecisionBody
+from .workflows import StyrdokTaskMixin, form_for_page, is_submitter
 
 
 def _can_follow(user, page, workflow_state, task, actions):
@@ -30,14 +31,14 @@ def _can_follow(user, page, workflow_state, task, actions):
     return page.permissions_for_user(user).can_edit()
 
 
-def _action_forms(task, actions, data=None, submitted=None):
+def _action_forms(task, actions, data=None, submitted=None, page=None):
     forms = []
     seen = set()
     for name, label, _modal in actions:
         if name in seen:
             continue
         seen.add(name)
-        form_class = task.get_form_for_action(name)
+        form_class = form_for_page(task.get_form_for_action(name), page)
         bound = data if submitted == name else None
         forms.append(
             {
@@ -117,7 +118,7 @@ def task_decision(request, task_state_id):
         "in_progress": in_progress,
         "is_submitter": is_submitter(page, request.user),
         "action_forms": _action_forms(
-            task, actions, request.POST if submitted else None, submitted
+            task, actions, request.POST if submitted else None, submitted, page=page
         ),
         "compare_url": compare_url,
         "preview_url": reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk]),
@@ -190,7 +191,7 @@ class ConfirmUnchangedForm(forms.Form):
         help_text=_lazy("Krävs när ett politiskt organ prövar dokumentet i ett sammanträde."),
         error_messages={"invalid": _lazy("Ange paragrafen som ett heltal, utan §-tecken.")},
     )
-    diarienummer = forms.CharField(label=_lazy("Diarienummer"), required=False, max_length=40)
+    diarienummer = DiarienummerFormField(label=_lazy("Diarienummer"), required=False)
     comment = forms.CharField(
         label=_lazy("Kommentar"),
         required=False,
@@ -216,15 +217,6 @@ class ConfirmUnchangedForm(forms.Form):
                 _("Prövningen kan inte vara före dokumentets beslutsdatum (%(date)s).")
                 % {"date": self.page.decision_date.isoformat()}
             )
-        return value
-
-    def clean_diarienummer(self):
-        value = normalise_diarienummer(self.cleaned_data.get("diarienummer") or "")
-        if value:
-            try:
-                StyrdokSettings.load().validate_diarienummer(value)
-            except ValidationError as exc:
-                raise forms.ValidationError(exc.messages) from exc
         return value
 
     def clean(self):
