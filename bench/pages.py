@@ -178,10 +178,18 @@ class Generator:
         published = timezone.make_aware(
             datetime.datetime.combine(metadata["decision_date"], datetime.time(9))
         )
+        parent.add_child(instance=page)
+        # Raw benchmark data: flipped live with an update, which the model's decision rule
+        # (Styrdokument.save) does not see; the AdoptedVersion rows are bulk-created below.
+        type(page).objects.filter(pk=page.pk).update(
+            live=True,
+            has_unpublished_changes=False,
+            first_published_at=published,
+            last_published_at=published,
+        )
         page.live = True
         page.has_unpublished_changes = False
         page.first_published_at = page.last_published_at = published
-        parent.add_child(instance=page)
         self.count += 1
         self.documents.append(page)
         return page

@@ -117,6 +117,7 @@ def long_body():
 
 def make_long_riktlinje():
     from governance.models import DecisionBody
+    from policies.decisions import register_existing_decision
     from policies.models import RegisterPage, RiktlinjePage
 
     today = timezone.localdate()
@@ -133,8 +134,15 @@ def make_long_riktlinje():
         body=long_body(),
     )
     RegisterPage.objects.get().add_child(instance=page)
-    # Publishing records the adopted version (and renders its PDF once, immediately).
-    page.save_revision().publish()
+    # Publishing records the adopted version (and renders its PDF once, immediately); it needs
+    # a recorded decision for the revision, entered as a decision taken before Styrdok.
+    register_existing_decision(
+        page,
+        body=page.decision_body,
+        decision_date=page.decision_date,
+        diarienummer=page.diarienummer,
+        paragraph=page.protocol_paragraph,
+    )
     return page.adopted_versions.get()
 
 

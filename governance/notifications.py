@@ -142,6 +142,8 @@ def notify_task_approvers(sender, instance, user=None, **kwargs):
 
 def notify_transition(sender, task_state, workflow_state, user, data, final, **kwargs):
     """A step had an outcome: tell the submitter and the dokumentansvarig."""
+    if final and data.get("repeal"):
+        return  # the repeal's own message goes out when it is executed (policies.repeal)
     template = "decided" if final else TRANSITION_TEMPLATES.get(data.get("action"))
     if template is None:
         return

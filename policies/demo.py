@@ -15,7 +15,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.log_actions import log
 
 from governance.models import (
     Assignment,
@@ -29,6 +28,7 @@ from governance.models import (
 from governance.setup import ensure_defaults
 
 from .dates import add_months
+from .decisions import register_existing_decision
 from .models import (
     ContentPage,
     InformationPage,
@@ -169,6 +169,8 @@ class DemoLoader:
             )
             if "official" in item:
                 body.official = self.users[item["official"]]
+            if "deputy" in item:
+                body.deputy = self.users[item["deputy"]]
             if "organisation" in item:
                 body.organisation = self.organisations[item["organisation"]]
             body.save()
@@ -234,26 +236,20 @@ class DemoLoader:
             ]
 
     def publish(self, page, user):
-        page.full_clean()
-        revision = page.save_revision(user=user, log_action=True)
-        revision.publish(user=user, skip_permission_checks=True)
-        if page.decision_body_id and page.decision_date:
-            # The decision as the workflow's decision step records it, so the beslutshistorik
-            # and the yearly report show the demo's decisions.
-            log(
-                instance=page,
-                action="governance.decided",
-                user=user,
-                data={
-                    "body": page.decision_body.name,
-                    "body_id": page.decision_body_id,
-                    "outcome": "beslutad",
-                    "decision_date": page.decision_date.isoformat(),
-                    "diarienummer": page.diarienummer,
-                    "paragraph": page.protocol_paragraph,
-                    "comment": "",
-                },
-            )
+        """The demo's decisions, entered as decisions taken before Styrdok are: the decision is
+        recorded for the revision and only then published (see policies.decisions)."""
+        if not (page.decision_body_id and page.decision_date):
+            page.full_clean()
+            page.save_revision(user=user, log_action=True)
+            return page
+        register_existing_decision(
+            page,
+            body=page.decision_body,
+            decision_date=page.decision_date,
+            diarienummer=page.diarienummer,
+            paragraph=page.protocol_paragraph,
+            user=user,
+        )
         return page
 
     def load_documents(self, register):

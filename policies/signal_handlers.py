@@ -1,35 +1,42 @@
-from django.db import transaction
-from django.utils import timezone
-from wagtail.signals import page_published, page_unpublished
+import logging
 
+from django.db import transaction
+from django.db.models.signals import pre_save
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.signals import page_published
+
+from .decisions import next_free_label, used_labels
 from .models import AdoptedVersion, Styrdokument
+from .models.documents import check_publication_change
 from .tasks import enqueue_version_pdf
+
+logger = logging.getLogger(__name__)
 
 
 def record_adopted_version(sender, instance, revision=None, **kwargs):
-    """Keep a record of each adopted version; a new decision supersedes the previous one."""
-    if not isinstance(instance, Styrdokument) or not instance.decision_date:
+    """Keep a record of each adopted version; a new decision supersedes the previous one.
+
+    Every publication is a decision (the model refuses any other), so every publication gets its
+    own version: nothing recorded is ever overwritten.
+    """
+    if not isinstance(instance, Styrdokument) or not instance.decision_date or not instance.live:
         return
     with transaction.atomic():
-        current = instance.adopted_versions.filter(superseded_at__isnull=True).first()
-        key = (instance.version, instance.decision_date, instance.diarienummer)
-        if current and (current.version, current.decision_date, current.diarienummer) == key:
-            # Same decision republished (e.g. a typo fixed): keep the record up to date.
-            current.revision = revision
-            current.title = instance.title
-            current.publicity = instance.publicity
-            current.content = revision.content if revision else current.content
-            current.repealed_at = None
-            current.save(update_fields=["revision", "title", "publicity", "content", "repealed_at"])
-            # The current version's archive PDF follows its corrected text.
-            enqueue_version_pdf(current.pk, replace=True)
-            return
+        current = instance.adopted_versions.filter(
+            superseded_at__isnull=True, repealed_at__isnull=True
+        ).first()
+        label = next_free_label(instance.version, used_labels(instance.pk))
+        if label != instance.version:
+            # The decision step assigns the label; this only guards the unique constraint.
+            Styrdokument.objects.filter(pk=instance.pk).update(version=label)
+            instance.version = label
         now = timezone.now()
         new_version = AdoptedVersion.objects.create(
             document=instance,
             revision=revision,
             title=instance.title,
-            version=instance.version,
+            version=label,
             decision_body_name=instance.decision_body.name if instance.decision_body_id else "",
             decision_date=instance.decision_date,
             diarienummer=instance.diarienummer,
@@ -52,15 +59,45 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             flag_children(instance, new_version)
 
 
-def record_repeal(sender, instance, **kwargs):
-    """Unpublishing an adopted document repeals it; its versions stay readable, marked Upphävd."""
-    if isinstance(instance, Styrdokument):
-        instance.adopted_versions.filter(
-            superseded_at__isnull=True, repealed_at__isnull=True
-        ).update(repealed_at=timezone.now())
+def check_base_page_save(sender, instance, update_fields=None, raw=False, **kwargs):
+    """Wagtail saves some pages through the base Page class (e.g. publish_scheduled's expiry);
+    a styrdokument saved that way obeys the same decision rule as Styrdokument.save().
+
+    Raw saves (loaddata, restoring a database snapshot) write rows as they were and are not
+    publications, just as they bypass Styrdokument.save()."""
+    if raw or type(instance) is not Page or instance.pk is None:
+        return
+    if not issubclass(instance.specific_class or Page, Styrdokument):
+        return
+    if instance.expired and not instance.live and keep_adopted_live(instance):
+        return
+    check_publication_change(instance, update_fields)
+
+
+def keep_adopted_live(page):
+    """Wagtail's scheduled expiry (publish_scheduled) is a plain unpublish on a timer. For an
+    adopted document the save is turned back into "still live, no expiry", so the command goes
+    on with the other pages and the document stays in force until a repeal decision."""
+    stored = (
+        Page.objects.filter(pk=page.pk)
+        .values("live", "live_revision_id", "has_unpublished_changes")
+        .first()
+    )
+    if (
+        not (stored and stored["live"])
+        or not AdoptedVersion.objects.filter(document_id=page.pk).exists()
+    ):
+        return False
+    page.live = True
+    page.expired = False
+    page.expire_at = None
+    page.live_revision_id = stored["live_revision_id"]
+    page.has_unpublished_changes = stored["has_unpublished_changes"]
+    logger.warning("Scheduled expiry of adopted document %s refused: no repeal decision", page.pk)
+    return True
 
 
 def connect():
+    pre_save.connect(check_base_page_save, sender=Page, dispatch_uid="styrdok-base-page-save")
     for model in Styrdokument.__subclasses__():
         page_published.connect(record_adopted_version, sender=model, dispatch_uid=f"adopt-{model}")
-        page_unpublished.connect(record_repeal, sender=model, dispatch_uid=f"repeal-{model}")

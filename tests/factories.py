@@ -6,9 +6,11 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from wagtail.models import Page
 
 from governance.constants import OrganisationKind
 from governance.models import DecisionBody, LisArea, Organisation, Role, StyrdokSettings
+from policies.decisions import register_existing_decision
 from policies.models import (
     PolicyPage,
     Publicity,
@@ -204,10 +206,24 @@ def make_document(page_class, parent=None, publish=True, user=None, **fields):
     for name, values in m2m.items():
         setattr(page, name, list(values))
     parent.add_child(instance=page)
-    revision = page.save_revision(user=user)
     if publish:
-        revision.publish(user=user, skip_permission_checks=True)
+        record_decision(page, user=user)
+    else:
+        page.save_revision(user=user)
     return page_class.objects.get(pk=page.pk)
+
+
+def record_decision(page, user=None):
+    """Publish the page's current state through the sanctioned path: a decision registered for
+    its revision (as for decisions taken before Styrdok), with the decision fields it carries."""
+    return register_existing_decision(
+        page,
+        body=page.decision_body,
+        decision_date=page.decision_date,
+        diarienummer=page.diarienummer,
+        paragraph=page.protocol_paragraph,
+        user=user,
+    )
 
 
 def adopt_new_version(page, user=None, **changes):
@@ -216,17 +232,17 @@ def adopt_new_version(page, user=None, **changes):
         page.next_review = None  # derived again from the new decision
     for name, value in changes.items():
         setattr(page, name, value)
-    page.full_clean()
-    revision = page.save_revision(user=user)
-    revision.publish(user=user, skip_permission_checks=True)
+    record_decision(page, user=user)
     return type(page).objects.get(pk=page.pk)
 
 
 def make_live_document(page_class, parent=None, **fields):
     """An adopted, live document without revisions: quick, for tests that list or link to it.
 
-    Saving a live page runs the full validation, like publishing does, but no revision or adopted
-    version is recorded; use make_document for anything read through its history.
+    Raw test data, not a route the product offers: the page is saved (with the full validation)
+    as a draft and then flipped live with a queryset update, which the model's decision rule
+    (Styrdokument.save) does not see. No revision, decision or adopted version is recorded; use
+    make_document for anything read through its history.
     """
     m = _next()
     values = {
@@ -240,10 +256,18 @@ def make_live_document(page_class, parent=None, **fields):
     if "decision_body" not in values and "decision_body_id" not in values:
         values["decision_body"] = get_body(DEFAULT_BODY[page_class])
     m2m = {name: values.pop(name) for name in M2M_FIELDS if name in values}
-    page = page_class(live=True, **values)
+    page = page_class(live=False, **values)
     for name, related in m2m.items():
         setattr(page, name, list(related))
-    return (parent or get_register()).add_child(instance=page)
+    page = (parent or get_register()).add_child(instance=page)
+    now = timezone.now()
+    Page.objects.filter(pk=page.pk).update(
+        live=True, has_unpublished_changes=False, first_published_at=now, last_published_at=now
+    )
+    page.live = True
+    page.has_unpublished_changes = False
+    page.first_published_at = page.last_published_at = now
+    return page
 
 
 def make_live_documents(page_class, count, parent=None, title="Dokument {n:02d}", **fields):

@@ -1,6 +1,7 @@
 """Adopted versions: the decisions a document has had, kept when a new one replaces them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -10,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
+
+from governance.fields import DiarienummerField
 
 from .choices import Publicity
 from .documents import Styrdokument
@@ -42,13 +45,78 @@ def archive_pdf_path(instance, filename):
     return f"{instance.document_id}/{filename}"
 
 
+IMMUTABLE_MESSAGE = _(
+    "En fastställd version är en allmän handling och ändras inte: %(fields)s kan inte ändras. "
+    "Ett nytt beslut ger en ny version."
+)
+UNDELETABLE_MESSAGE = _(
+    "En fastställd version är en allmän handling och kan inte raderas. Ett gällande dokument "
+    "upphävs genom beslut med ”Föreslå upphävande”."
+)
+
+# What the decision recorded; never changed once the row exists.
+PROTECTED_FIELDS = (
+    "document",
+    "revision",
+    "title",
+    "version",
+    "decision_body_name",
+    "decision_date",
+    "diarienummer",
+    "protocol_paragraph",
+    "publicity",
+    "content",
+    "adopted_at",
+)
+# Set once, when the version is superseded or repealed, and never changed or cleared after that.
+SET_ONCE_FIELDS = (
+    "superseded_at",
+    "superseded_by",
+    "repealed_at",
+    "repeal_body_name",
+    "repeal_date",
+    "repeal_paragraph",
+    "repeal_diarienummer",
+)
+
+
+def _field_names(names):
+    return {name[:-3] if name.endswith("_id") else name for name in names}
+
+
+class AdoptedVersionQuerySet(models.QuerySet):
+    """Bulk writes obey the same rule as save(): only the PDF, superseded and repeal fields."""
+
+    def update(self, **kwargs):
+        protected = _field_names(kwargs) & set(PROTECTED_FIELDS)
+        if protected:
+            raise ValidationError(IMMUTABLE_MESSAGE % {"fields": ", ".join(sorted(protected))})
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        protected = _field_names(fields) & set(PROTECTED_FIELDS)
+        if protected:
+            raise ValidationError(IMMUTABLE_MESSAGE % {"fields": ", ".join(sorted(protected))})
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        raise ValidationError(UNDELETABLE_MESSAGE)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class AdoptedVersion(models.Model):
-    """A snapshot of each adopted version, so earlier decisions stay on record."""
+    """A snapshot of each adopted version, so earlier decisions stay on record.
+
+    Immutable once recorded (an allmän handling): see PROTECTED_FIELDS and SET_ONCE_FIELDS.
+    """
 
     document = models.ForeignKey(
         Styrdokument,
         verbose_name=_("dokument"),
-        on_delete=models.CASCADE,
+        # The archive is never cascade-deleted with its document.
+        on_delete=models.PROTECT,
         related_name="adopted_versions",
     )
     revision = models.ForeignKey(
@@ -63,7 +131,7 @@ class AdoptedVersion(models.Model):
     version = models.CharField(_("version"), max_length=12)
     decision_body_name = models.CharField(_("beslutad av"), max_length=120, blank=True)
     decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
-    diarienummer = models.CharField(_("diarienummer"), max_length=40, blank=True)
+    diarienummer = DiarienummerField(_("diarienummer"), max_length=40, blank=True)
     protocol_paragraph = models.PositiveIntegerField(_("§"), null=True, blank=True)
     publicity = models.CharField(_("publicering"), max_length=10, choices=Publicity.choices)
     adopted_at = models.DateTimeField(_("registrerad"), default=timezone.now)
@@ -78,6 +146,13 @@ class AdoptedVersion(models.Model):
     )
 
     repealed_at = models.DateTimeField(_("upphävd"), null=True, blank=True)
+    # The repeal decision (upphävande), copied from the decision step's record.
+    repeal_body_name = models.CharField(_("upphävd av"), max_length=120, blank=True)
+    repeal_date = models.DateField(_("datum för upphävande"), null=True, blank=True)
+    repeal_paragraph = models.PositiveIntegerField(_("§ för upphävande"), null=True, blank=True)
+    repeal_diarienummer = DiarienummerField(
+        _("diarienummer för upphävande"), max_length=40, blank=True
+    )
     content = models.JSONField(
         _("innehåll vid beslutet"),
         encoder=DjangoJSONEncoder,
@@ -99,25 +174,76 @@ class AdoptedVersion(models.Model):
     pdf_generated_at = models.DateTimeField(_("PDF skapad"), null=True, blank=True)
     pdf_error = models.TextField(_("fel vid PDF-skapande"), blank=True)
 
+    objects = AdoptedVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-decision_date", "-adopted_at"]
         verbose_name = _("fastställd version")
         verbose_name_plural = _("fastställda versioner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "version"], name="adopted_version_label_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.title}, version {self.version}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.check_unchanged(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("adopted_version", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(UNDELETABLE_MESSAGE)
+
+    def check_unchanged(self, update_fields=None):
+        names = PROTECTED_FIELDS + SET_ONCE_FIELDS
+        if update_fields is not None:
+            names = tuple(n for n in names if n in _field_names(update_fields))
+        if not names:
+            return
+        attnames = [self._meta.get_field(name).attname for name in names]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*attnames).first()
+        if stored is None:
+            return
+        changed = []
+        for name, attname in zip(names, attnames, strict=True):
+            old, new = stored[attname], getattr(self, attname)
+            if name in SET_ONCE_FIELDS and old in (None, ""):
+                continue
+            if old != new:
+                changed.append(str(self._meta.get_field(name).verbose_name))
+        if changed:
+            raise ValidationError(IMMUTABLE_MESSAGE % {"fields": ", ".join(changed)})
 
     @property
     def is_current(self):
         return self.superseded_at is None and self.repealed_at is None
 
     @property
+    def repeal_display(self):
+        """The repeal line, e.g. "Upphävd genom beslut av KS 2026-03-12, § 45, dnr KS-2026-12";
+        empty if the version was not repealed by a recorded decision."""
+        if not self.repeal_body_name:
+            return ""
+        text = _("Upphävd genom beslut av %(body)s %(date)s") % {
+            "body": self.repeal_body_name,
+            "date": self.repeal_date.isoformat() if self.repeal_date else "",
+        }
+        if self.repeal_paragraph:
+            text += f", § {self.repeal_paragraph}"
+        if self.repeal_diarienummer:
+            text += _(", dnr %(dnr)s") % {"dnr": self.repeal_diarienummer}
+        return text
+
+    @property
     def status_label(self):
         if self.repealed_at:
-            return _("Upphävd")
+            return self.repeal_display or _("Upphävd")
         if self.superseded_at:
             return _("Ersatt av version %(version)s") % {
                 "version": self.superseded_by.version if self.superseded_by_id else "?"
@@ -146,3 +272,52 @@ class AdoptedVersion(models.Model):
     @property
     def paragraph_display(self):
         return f"§ {self.protocol_paragraph}" if self.protocol_paragraph else ""
+
+
+class RepealProposal(models.Model):
+    """A proposal to repeal (upphäva) an adopted document, decided through its body's workflow.
+
+    The run is an ordinary decision run of the document's body; this row is what marks it as a
+    repeal, so the final decision unpublishes the document instead of publishing a new version.
+    """
+
+    document = models.ForeignKey(
+        Styrdokument,
+        verbose_name=_("dokument"),
+        on_delete=models.PROTECT,
+        related_name="repeal_proposals",
+    )
+    workflow_state = models.OneToOneField(
+        "wagtailcore.WorkflowState",
+        verbose_name=_("beslutsärende"),
+        on_delete=models.PROTECT,
+        related_name="repeal_proposal",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("föreslagen av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("motivering"))
+    created_at = models.DateTimeField(_("föreslagen"), default=timezone.now)
+    # The decision, once the body has decided to repeal.
+    decision_body_name = models.CharField(_("beslutad av"), max_length=120, blank=True)
+    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    protocol_paragraph = models.PositiveIntegerField(_("§"), null=True, blank=True)
+    diarienummer = DiarienummerField(_("diarienummer"), max_length=40, blank=True)
+    decided_at = models.DateTimeField(_("upphävd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("förslag om upphävande")
+        verbose_name_plural = _("förslag om upphävande")
+
+    def __str__(self):
+        return _("Upphävande av %(title)s") % {"title": self.document.title}
+
+    @property
+    def is_decided(self):
+        return self.decided_at is not None

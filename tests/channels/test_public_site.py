@@ -3,8 +3,9 @@
 import pytest
 
 from governance.models import Role
+from policies.repeal import register_existing_repeal
 from tests.channels.conftest import MARKER, SECURITY_EMAIL, body_of, soup, text_of
-from tests.factories import get_role, update_settings
+from tests.factories import days_ago, get_body, get_role, update_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,13 @@ def test_the_information_page_shows_its_four_live_parts(scene, public_client):
 
 def test_the_information_page_follows_the_register(scene, public_client):
     """Live parts are read from the register on every request, never typed by hand."""
-    scene.page("offentligrutin").unpublish()
+    # Taken off the register the only way there is: a repeal decision.
+    register_existing_repeal(
+        scene.page("offentligrutin"),
+        body=get_body("kommundirektor"),
+        decision_date=days_ago(1),
+        diarienummer="KS-2026-31",
+    )
     update_settings(security_team_email="")
 
     parts = live_parts(public_client.get("/informationssakerhet/"))

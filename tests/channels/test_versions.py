@@ -9,9 +9,11 @@ import datetime
 import pytest
 
 from policies.models import RiktlinjePage
+from policies.repeal import register_existing_repeal
 from tests.channels.conftest import body_of, soup, text_of, versions_of
 from tests.factories import (
     adopt_new_version,
+    days_ago,
     get_body,
     make_document,
     paragraph,
@@ -169,19 +171,24 @@ def test_a_repealed_document_stays_readable_and_marked(public_client, three_time
     page = three_times_adopted
     v1, v2, v3 = versions_of(page)
 
-    page.unpublish()
+    # A repeal is a decision (see tests/policies/test_repeal.py for the workflow itself).
+    register_existing_repeal(
+        page, body=get_body("ks"), decision_date=days_ago(1), diarienummer="KS-2026-9", paragraph=12
+    )
 
     assert public_client.get(path_of(page)).status_code == 404
     responses = [public_client.get(f"/arkiv/{v.pk}/") for v in (v1, v2, v3)]
     assert [r.status_code for r in responses] == [200, 200, 200]
-    assert banner(responses[2]).startswith("Upphävd. Dokumentet upphävdes")
+    assert banner(responses[2]).startswith(
+        f"Upphävd genom beslut av Kommunstyrelsen {days_ago(1).isoformat()}, § 12, dnr KS-2026-9."
+    )
     assert "gäller inte längre" in banner(responses[2])
     assert banner(responses[0]).startswith("Ersatt av version 2.0")
     for response in responses:
         assert soup(response).select_one(".version-banner a") is None
         assert path_of(page) not in body_of(response)
     assert [row[-1] for row in versions_table(responses[0])] == [
-        "Upphävd",
+        f"Upphävd genom beslut av Kommunstyrelsen {days_ago(1).isoformat()}, § 12, dnr KS-2026-9",
         "Ersatt av version 3.0",
         "Ersatt av version 2.0",
     ]

@@ -257,8 +257,8 @@ def test_owner_starts_a_revision_and_gets_a_draft_of_the_next_version(people, ri
     assert "Ett utkast som inte är inskickat finns redan." in text_of(start_section(overview))
     assert start_section(overview).find("a", href=edit_url(riktlinje)) is not None
     rows = page_history(overview)
-    assert rows[0][1:4] == ["Ett utkast till ny version skapat", "Åsa Ägare", ""]
-    assert rows[0][6] == "Utkast till version 1.1 (ersätter 1.0)."
+    assert rows[-1][1:5] == ["Ett utkast till ny version skapat", "", "Åsa Ägare", ""]
+    assert rows[-1][7] == "Utkast till version 1.1 (ersätter 1.0)."
     intranet = intranet_reader().get(path_of(page))
     assert "Ett utkast till ny version skapat" in [row[1] for row in page_history(intranet)]
 
@@ -277,14 +277,42 @@ def test_editors_start_a_revision_of_any_document(people, riktlinje, role):
     ("version", "expected"), [("1.0", "1.1"), ("2", "2.1"), ("2.9", "2.10"), ("2.1.3", "2.1.4")]
 )
 def test_the_draft_gets_the_next_version_number(people, version, expected):
-    page = make_riktlinje("ks", responsible=people.agare)
-    page = adopt_new_version(page, version=version)
+    """Påbörja revision proposes the version after the adopted label the document carries."""
+    page = make_riktlinje("ks", responsible=people.agare)  # adopted as 1.0
+    if version != page.version:
+        # Adopting "1.0" once more would be a new decision numbered 1.1 (issue 13, item 8:
+        # see the next test), so the 1.0 case is the document's first adoption.
+        page = adopt_new_version(page, version=version)
 
     response = client_for(people.agare).post(start_url(page))
 
     assert last_message(response).startswith(STARTED.format(version=expected))
     assert latest(page).version == expected
     assert reload(page).version == version
+
+
+def test_a_label_already_adopted_is_renumbered_and_the_next_draft_follows_it(people):
+    """The numbering rule (issue 13, item 8): a proposed label that an earlier adopted version
+    already carries becomes the next free minor number after the highest adopted version, on the
+    version and on the published page; Påbörja revision then proposes the one after it."""
+    page = make_riktlinje("ks", responsible=people.agare)  # 1.0
+    page = adopt_new_version(page, version="2.0")
+
+    page = adopt_new_version(page, version="1.0")  # taken: 2.1 (after the highest), not 1.1
+    page = adopt_new_version(page, version="2.1")  # taken by the previous decision: 2.2
+
+    labels = list(
+        page.adopted_versions.order_by("adopted_at", "pk").values_list("version", flat=True)
+    )
+    assert labels == ["1.0", "2.0", "2.1", "2.2"]
+    assert page.version == "2.2"
+    assert metadata(intranet_reader().get(path_of(page)))["Version"] == "2.2"
+
+    response = client_for(people.agare).post(start_url(page))
+
+    assert last_message(response).startswith(STARTED.format(version="2.3"))
+    assert latest(page).version == "2.3"
+    assert reload(page).version == "2.2"
 
 
 def test_someone_else_may_not_start_a_revision(people, riktlinje):
@@ -572,11 +600,12 @@ def test_official_confirms_the_document_unchanged(people, kd_riktlinje):
     assert facts(overview)["Status"] == "Aktuell"
     assert facts(overview)["Revideras senast"] == new_due.isoformat()
     assert facts(overview)["Senast aktualitetsprövad"] == today().isoformat()
-    row = page_history(overview)[0]
+    row = page_history(overview)[-1]
     assert row == [
         today().isoformat(),
         "Granskad utan ändringar",
         "Kommundirektör",
+        name_of(people.kommundirektor),
         "",
         "",
         "",
@@ -588,7 +617,7 @@ def test_official_confirms_the_document_unchanged(people, kd_riktlinje):
     assert meta["Revideras senast"] == f"{new_due.isoformat()} Aktuell"
     assert meta["Senast aktualitetsprövad"] == today().isoformat()
     assert meta["Version"] == "1.0"
-    assert page_history(intranet)[0][1:3] == ["Granskad utan ändringar", "Kommundirektör"]
+    assert page_history(intranet)[-1][1:3] == ["Granskad utan ändringar", "Kommundirektör"]
     public = Client(HTTP_HOST=PUBLIC_HOST).get(path_of(page))
     assert metadata(public)["Revideras senast"] == f"{new_due.isoformat()} Aktuell"
     # Still one adopted version: no "Fastställda versioner" table listing a second one.
@@ -607,7 +636,7 @@ def test_the_new_cycle_starts_from_the_date_of_the_review(people):
     assert page.last_reviewed == days_ago(10)
     overview = client.get(review_url(page))
     assert facts(overview)["Status"] == "Aktuell"
-    assert page_history(overview)[0][0] == days_ago(10).isoformat()
+    assert page_history(overview)[-1][0] == days_ago(10).isoformat()
 
 
 def test_review_interval_of_the_document_is_used(people):
@@ -635,7 +664,7 @@ def test_delegate_confirms_a_ks_document(people, riktlinje):
 
     assert last_message(response).startswith(f"”{TITLE}” är granskad utan ändringar.")
     assert reload(riktlinje).last_reviewed == today()
-    assert page_history(client.get(review_url(riktlinje)))[0][1:3] == [
+    assert page_history(client.get(review_url(riktlinje)))[-1][1:3] == [
         "Granskad utan ändringar",
         "Kommundirektör",
     ]
@@ -659,10 +688,11 @@ def test_kf_document_is_confirmed_by_its_delegate_ks_in_a_meeting(people):
     )
 
     assert response["Location"] == review_url(policy)
-    row = page_history(client.get(review_url(policy)))[0]
-    assert row[1:6] == [
+    row = page_history(client.get(review_url(policy)))[-1]
+    assert row[1:7] == [
         "Granskad utan ändringar",
-        f"Kommunstyrelsen (registrerat av {name_of(people.sekreterare)})",
+        "Kommunstyrelsen",
+        name_of(people.sekreterare),
         "",
         "§ 88",
         "KS-2026-40",
@@ -697,10 +727,11 @@ def test_secretary_records_ks_review_with_paragraph_and_diarienummer(people, rik
     assert page.last_reviewed == days_ago(3)
     assert page.next_review == add_months(days_ago(3), 12)
     rows = page_history(client.get(review_url(page)))
-    assert rows[0] == [
+    assert rows[-1] == [
         days_ago(3).isoformat(),
         "Granskad utan ändringar",
-        f"Kommunstyrelsen (registrerat av {name_of(people.sekreterare)})",
+        "Kommunstyrelsen",
+        name_of(people.sekreterare),
         "",
         "§ 112",
         "KS-2026-12",
@@ -971,13 +1002,13 @@ def test_new_version_of_a_parent_flags_the_documents_under_it(
     revideras = metadata(intranet)["Revideras senast"]
     assert "Översyn behövs" in revideras
     assert note in revideras
-    row = page_history(intranet)[0]
-    assert row[1:3] == ["Överordnat dokument har ändrats", "Styrdok"]
-    assert row[6] == note
+    row = page_history(intranet)[-1]
+    assert row[1:4] == ["Överordnat dokument har ändrats", "", "Styrdok"]
+    assert row[7] == note
 
     overview = client_for(people.agare).get(review_url(riktlinje))
     assert facts(overview)["Status"].endswith(note)
-    assert page_history(overview)[0][1] == "Överordnat dokument har ändrats"
+    assert page_history(overview)[-1][1] == "Överordnat dokument har ändrats"
 
     register = intranet_reader().get("/styrdokument/")
     badges = {
@@ -1061,7 +1092,7 @@ def test_each_new_version_of_the_parent_raises_the_flag_again(
     assert [m.to for m in mail.outbox] == [[people.agare.email], [people.agare.email]]
     assert "version 3.0" in mail.outbox[1].body
     rows = page_history(client_for(people.agare).get(review_url(page)))
-    assert [row[1] for row in rows[:3]] == [
+    assert [row[1] for row in rows[-3:]] == [
         "Överordnat dokument har ändrats",
         "Granskad utan ändringar",
         "Överordnat dokument har ändrats",
@@ -1105,17 +1136,30 @@ def test_the_first_adoption_flags_nothing(people, django_capture_on_commit_callb
     assert "Översyn behövs" not in text_of(soup(intranet_reader().get(path_of(child))))
 
 
-def test_republishing_the_same_decision_flags_nothing(
+def test_a_corrected_text_is_a_new_decision_and_flags_the_children(
     people, hierarchy, django_capture_on_commit_callbacks
 ):
+    """Issue 13, items 2 and 8: there is no "same decision republished" any more; every
+    publication is a decision with its own version, so the documents under it are flagged."""
     policy, riktlinje, _rutin = hierarchy
 
     with django_capture_on_commit_callbacks(execute=True):
         adopt_new_version(reload(policy), title="Informationssäkerhetspolicy (rättad)")
 
-    assert reload(policy).adopted_versions.count() == 1
-    assert reload(riktlinje).review_flagged_at is None
-    assert mail.outbox == []
+    versions = reload(policy).adopted_versions.order_by("adopted_at")
+    assert [v.title for v in versions] == [
+        "Informationssäkerhetspolicy",
+        "Informationssäkerhetspolicy (rättad)",
+    ]
+    # The proposed label (still 1.0) is taken: the correction is adopted as 1.1.
+    assert [v.version for v in versions] == ["1.0", "1.1"]
+    assert reload(policy).version == "1.1"
+    assert reload(riktlinje).review_flagged_at is not None
+    assert [m.to for m in mail.outbox] == [[people.agare.email]]
+    assert "version 1.1" in mail.outbox[0].body
+    assert (
+        "Översyn behövs" in metadata(intranet_reader().get(path_of(riktlinje)))["Revideras senast"]
+    )
 
 
 def test_the_child_s_own_new_version_clears_the_flag(
@@ -1164,9 +1208,9 @@ def test_granskad_utan_andringar_clears_the_flag(
     assert meta["Senast aktualitetsprövad"] == today().isoformat()
     overview = client_for(people.agare).get(review_url(page))
     assert "Översyn behövs" not in facts(overview)["Status"]
-    assert [row[1] for row in page_history(overview)[:2]] == [
-        "Granskad utan ändringar",
+    assert [row[1] for row in page_history(overview)[-2:]] == [
         "Överordnat dokument har ändrats",
+        "Granskad utan ändringar",
     ]
 
 

@@ -412,9 +412,11 @@ def test_a_lost_file_is_rendered_again_with_the_same_bytes(version):
     assert version.pdf_sha256 == hashlib.sha256(before).hexdigest()
 
 
-def test_a_republished_decision_replaces_only_the_current_pdf(
+def test_a_republished_decision_is_a_new_version_and_no_pdf_is_rewritten(
     django_capture_on_commit_callbacks, riktlinje
 ):
+    """Issue 13, items 2 and 8: a recorded version never changes; a corrected text is a new
+    decision with its own label and its own PDF."""
     page = adopt(
         django_capture_on_commit_callbacks,
         riktlinje,
@@ -425,7 +427,7 @@ def test_a_republished_decision_replaces_only_the_current_pdf(
     )
     first, second = versions_of(page)
     first_sha, first_at = first.pdf_sha256, first.pdf_generated_at
-    second_sha = second.pdf_sha256
+    second_sha, second_at = second.pdf_sha256, second.pdf_generated_at
     body = page.body.raw_data
     body[1]["value"] = body[1]["value"].replace("årligen", "årligen (rättat stavfel)")
 
@@ -433,11 +435,14 @@ def test_a_republished_decision_replaces_only_the_current_pdf(
 
     first.refresh_from_db()
     second.refresh_from_db()
-    assert len(versions_of(page)) == 2
-    assert second.pdf_sha256 != second_sha
-    assert "rättat stavfel" in "\n".join(page_texts(reader_for(stored_bytes(second))))
+    third = versions_of(page)[-1]
+    assert [v.version for v in versions_of(page)] == ["1.0", "2.0", "2.1"]
+    assert page.version == "2.1"
+    assert third.pdf_filename != second.pdf_filename
+    assert "rättat stavfel" in "\n".join(page_texts(reader_for(stored_bytes(third))))
+    assert (second.pdf_sha256, second.pdf_generated_at) == (second_sha, second_at)
     assert (first.pdf_sha256, first.pdf_generated_at) == (first_sha, first_at)
-    assert "rättat stavfel" not in "\n".join(page_texts(reader_for(stored_bytes(first))))
+    assert "rättat stavfel" not in "\n".join(page_texts(reader_for(stored_bytes(second))))
 
 
 # -- failures ------------------------------------------------------------------------------

@@ -17,9 +17,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
 from policies.models import Publicity, RiktlinjePage, RutinPage
+from policies.repeal import register_existing_repeal
 from tests.factories import (
     INTRANET_HOST,
     adopt_new_version,
+    days_ago,
     make_document,
     make_user,
     paragraph,
@@ -268,7 +270,14 @@ def test_unpublishing_removes_a_document_from_the_public_results_at_once(
 ):
     assert result_titles(search(public_client, OPEN_MARKER)) == [public_document.title]
 
-    public_document.unpublish()
+    # An adopted document leaves the register only by a repeal decision (issue 13).
+    register_existing_repeal(
+        public_document,
+        body=public_document.decision_body,
+        decision_date=days_ago(1),
+        diarienummer="KS-2026-41",
+        paragraph=41,
+    )
 
     assert_nothing_leaks(search(public_client, OPEN_MARKER), OPEN_MARKER, [public_document])
     assert result_titles(search(public_client, "kameraövervakning")) == []

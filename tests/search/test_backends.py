@@ -24,11 +24,14 @@ from wagtail.search.backends import get_search_backend
 
 from policies.channels import INTRANET, PUBLIC
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
+from policies.repeal import register_existing_repeal
 from search import backends
 from search.backends import search_backends, swedish_index_settings
 from search.swedish import BASE_LEXICON, fold, stem
 from tests.factories import (
     adopt_new_version,
+    days_ago,
+    get_body,
     make_document,
     make_live_document,
     make_user,
@@ -340,7 +343,10 @@ def test_a_published_document_is_found_at_once_and_a_draft_is_not(db):
     draft = make_document(RiktlinjePage, title="Riktlinje för molntjänster", publish=False)
     assert public("molntjänster") == []
 
-    draft.get_latest_revision().publish(skip_permission_checks=True)
+    # A styrdokument goes live only through a recorded decision (issue 13).
+    adopt_new_version(
+        draft, decision_body=get_body("ks"), decision_date=days_ago(1), diarienummer="KS-2026-43"
+    )
 
     assert public("molntjänster") == [draft.pk]
 
@@ -349,7 +355,10 @@ def test_an_unpublished_document_disappears_at_once(db):
     page = make_document(RiktlinjePage, title="Riktlinje för kameraövervakning")
     assert public("kameraövervakning") == [page.pk]
 
-    page.unpublish()
+    # An adopted document leaves the register only by a repeal decision (issue 13).
+    register_existing_repeal(
+        page, body=page.decision_body, decision_date=days_ago(1), diarienummer="KS-2026-44"
+    )
 
     assert public("kameraövervakning") == []
     assert found("kameraövervakning") == []

@@ -6,12 +6,14 @@ from django.core.cache import cache
 from django.test import RequestFactory
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
+from policies.repeal import register_existing_repeal
 from search import suggest
 from search.suggest import did_you_mean, edit_distance
 from tests.factories import (
     INTRANET_HOST,
     PUBLIC_HOST,
     adopt_new_version,
+    days_ago,
     make_document,
     make_live_document,
     make_user,
@@ -228,7 +230,10 @@ def test_an_unpublished_document_stops_giving_suggestions_at_once(public_request
     page = make_document(RiktlinjePage, title="Riktlinje för kameraövervakning")
     assert did_you_mean("kameraövervakningg", public_request) == "kameraövervakning"
 
-    page.unpublish()
+    # An adopted document leaves the register only by a repeal decision (issue 13).
+    register_existing_repeal(
+        page, body=page.decision_body, decision_date=days_ago(1), diarienummer="KS-2026-42"
+    )
 
     assert did_you_mean("kameraövervakningg", public_request) != "kameraövervakning"
 

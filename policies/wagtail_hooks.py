@@ -1,0 +1,105 @@
+"""Admin hooks for styrdokument: Föreslå upphävande, and Swedish refusals of Wagtail's own
+delete, move and unpublish where they would reach an adopted document's archive."""
+
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from .decisions import NOT_DELETABLE_MESSAGE
+from .models import AdoptedVersion, Styrdokument
+
+
+@hooks.register("register_admin_urls")
+def register_repeal_urls():
+    from .repeal_views import propose_repeal_view
+
+    return [
+        path(
+            "styrdokument/<int:page_id>/foresla-upphavande/",
+            propose_repeal_view,
+            name="styrdok_propose_repeal",
+        ),
+    ]
+
+
+class ProposeRepealButton(PageMenuItem):
+    label = _lazy("Föreslå upphävande")
+    icon_name = "cross"
+
+    def is_shown(self, user):
+        page = self.page.specific_deferred
+        return (
+            isinstance(page, Styrdokument)
+            and page.live
+            and user.has_perm("governance.propose_repeal")
+            and page.adopted_versions.filter(
+                superseded_at__isnull=True, repealed_at__isnull=True
+            ).exists()
+        )
+
+    @property
+    def url(self):
+        return reverse("styrdok_propose_repeal", args=[self.page.pk])
+
+
+@hooks.register("register_page_header_buttons")
+def repeal_header_button(page, user, view_name, next_url=None):
+    yield ProposeRepealButton(page=page, priority=55)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def repeal_listing_button(page, user, next_url=None):
+    yield ProposeRepealButton(page=page, priority=55)
+
+
+def _archive_below(page):
+    return AdoptedVersion.objects.filter(document__path__startswith=page.path).exists()
+
+
+def _refuse(request, page, message):
+    messages.error(request, message)
+    parent = page.get_parent()
+    return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+
+
+@hooks.register("before_delete_page")
+def refuse_delete_of_archive(request, page):
+    """Deleting any page above an adopted document would take the archive with it."""
+    if _archive_below(page):
+        return _refuse(request, page, NOT_DELETABLE_MESSAGE)
+
+
+@hooks.register("before_move_page")
+def refuse_move_of_adopted(request, page, destination):
+    if _archive_below(page):
+        return _refuse(
+            request,
+            page,
+            _(
+                "Dokumentet har fastställda versioner (eller ligger över dokument som har det) "
+                "och flyttas inte: adressen är en del av beslutet och arkivet."
+            ),
+        )
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_actions_on_archive(request, action_type, objects, action_class_instance):
+    if action_type not in {"delete", "move", "unpublish"}:
+        return None
+    blocked = [page for page in objects if hasattr(page, "path") and _archive_below(page)]
+    if not blocked:
+        return None
+    titles = ", ".join(f"”{page.title}”" for page in blocked[:5])
+    messages.error(
+        request,
+        _(
+            "Åtgärden gäller fastställda styrdokument (%(titles)s). De tas bort ur registret bara "
+            "genom ett beslut om upphävande, och deras versioner raderas eller flyttas aldrig."
+        )
+        % {"titles": titles},
+    )
+    return redirect(action_class_instance.next_url)
