@@ -13,7 +13,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.search import index
 
 from .constants import BodyKind, DocumentType, OrganisationKind
-from .fields import DocumentTypesField
+from .fields import DocumentTypesField, normalise_diarienummer, tidy_diarienummer
 
 DEFAULT_DIARIENUMMER_PATTERN = r"^[A-ZÅÄÖ]{1,10}[ -]\d{4}[-/]\d{1,6}(-\d{1,4})?$"
 
@@ -164,6 +164,44 @@ class Assignment(models.Model):
         return f"{name} – {self.role} ({self.organisation})"
 
 
+def workflow_problem(workflow):
+    """Why a workflow cannot decide a styrdokument, or None.
+
+    A document is in force only when its body has decided, so the workflow must consist of
+    Styrdok's own steps and its last active step must record that decision; anything else
+    (Wagtail's plain approval, or a run ending in a proposal) would publish without one.
+    """
+    # The task classes are imported at the end of this module (they need its models).
+    tasks = [
+        workflow_task.task.specific
+        for workflow_task in workflow.workflow_tasks.select_related("task").order_by("sort_order")
+        if workflow_task.task.active
+    ]
+    if not tasks:
+        return _(
+            "Arbetsflödet ”%(workflow)s” har inga aktiva steg. Välj ett arbetsflöde som slutar "
+            "med ett beslut."
+        ) % {"workflow": workflow.name}
+    for task in tasks:
+        if not isinstance(task, (ReviewTask, OfficialDecisionTask, RecordedDecisionTask)):
+            return _(
+                "Arbetsflödet ”%(workflow)s” har steget ”%(task)s”, som inte är ett av Styrdoks "
+                "steg (granskning, beslut av tjänsteperson, protokollfört beslut). Ett sådant "
+                "steg kan publicera ett dokument utan beslut. Välj ett av Styrdoks arbetsflöden."
+            ) % {"workflow": workflow.name, "task": task.name}
+    last = tasks[-1]
+    decides = (isinstance(last, OfficialDecisionTask) and last.sets_decision) or (
+        isinstance(last, RecordedDecisionTask) and not last.is_proposal
+    )
+    if not decides:
+        return _(
+            "Arbetsflödet ”%(workflow)s” slutar inte med ett beslut: det sista steget "
+            "”%(task)s” fastställer inte dokumentet. Välj ett arbetsflöde vars sista steg är "
+            "ett beslut av tjänsteperson eller ett protokollfört beslut."
+        ) % {"workflow": workflow.name, "task": last.name}
+    return None
+
+
 class DecisionBody(index.Indexed, models.Model):
     """Who may adopt a styrdokument: an assembly (KF, KS, a nämnd) or an official by delegation."""
 
@@ -194,6 +232,18 @@ class DecisionBody(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="decision_bodies",
         help_text=_("För beslut på delegation: den person som innehar befattningen."),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ersättare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_decision_bodies",
+        help_text=_(
+            "Beslutar i beslutsfattarens ställe, t.ex. när beslutsfattaren själv har skickat in "
+            "dokumentet eller har granskat det."
+        ),
     )
     workflow = models.ForeignKey(
         "wagtailcore.Workflow",
@@ -228,6 +278,23 @@ class DecisionBody(index.Indexed, models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("beslutande organ")
         verbose_name_plural = _("beslutande organ")
+        permissions = [
+            (
+                "redirect_decision_body",
+                _("Kan skicka nästa version till ett annat beslutande organ"),
+            ),
+            ("record_review", _("Kan registrera aktualitetsprövning")),
+            ("view_annual_report", _("Kan se årlig genomgång")),
+            (
+                "manage_decision_makers",
+                _(
+                    "Kan ändra beslutsfattare, ersättare, delegat och arbetsflöde för "
+                    "beslutande organ"
+                ),
+            ),
+            ("propose_repeal", _("Kan föreslå upphävande")),
+            ("monitor_decision_runs", _("Kan se fastnade beslutsärenden")),
+        ]
 
     def __str__(self):
         return self.name
@@ -237,10 +304,15 @@ class DecisionBody(index.Indexed, models.Model):
         return self.kind == BodyKind.ASSEMBLY
 
     def clean(self):
+        errors = {}
         if self.review_delegate_id and self.pk and self.review_delegate_id == self.pk:
-            raise ValidationError(
-                {"review_delegate": _("Ett organ kan inte vara sitt eget delegat.")}
-            )
+            errors["review_delegate"] = _("Ett organ kan inte vara sitt eget delegat.")
+        if self.workflow_id:
+            problem = workflow_problem(self.workflow)
+            if problem:
+                errors["workflow"] = problem
+        if errors:
+            raise ValidationError(errors)
 
     def may_adopt(self, document_type):
         return document_type in (self.document_types or [])
@@ -376,6 +448,15 @@ class StyrdokSettings(BaseGenericSetting):
         validators=[MaxValueValidator(365)],
         help_text=_("0 betyder att eskaleringen skickas en gång per revisionsperiod."),
     )
+    stall_days = models.PositiveSmallIntegerField(
+        _("beslutsärende fastnat efter (dagar)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Ett ärende som väntat så många dagar på samma steg visas som fastnat på "
+            "samordnarens och administratörernas startsida."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Styrdok-inställningar")
@@ -388,17 +469,24 @@ class StyrdokSettings(BaseGenericSetting):
             return [60, 30, 7, 0]
 
     def diarienummer_is_valid(self, value):
-        return re.fullmatch(self.diarienummer_pattern, value or "") is not None
+        return normalise_diarienummer(value, self.diarienummer_pattern) not in (None, "")
 
     def validate_diarienummer(self, value):
-        if not self.diarienummer_is_valid(value):
+        self.clean_diarienummer(value)
+
+    def clean_diarienummer(self, value):
+        """The one stored spelling of a diarienummer, or a Swedish error naming the example."""
+        normalised = normalise_diarienummer(value, self.diarienummer_pattern)
+        if not normalised:
             raise ValidationError(
                 _(
                     "Diarienumret ”%(value)s” har inte kommunens format. Skriv det till "
                     "exempel som %(example)s."
                 ),
-                params={"value": value, "example": self.diarienummer_example},
+                code="invalid_diarienummer",
+                params={"value": tidy_diarienummer(value), "example": self.diarienummer_example},
             )
+        return normalised
 
 
 class ReviewReminder(models.Model):

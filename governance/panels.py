@@ -13,8 +13,6 @@ from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, TaskState, WorkflowState
 
-from policies.models.documents import COORDINATORS_GROUP
-
 from .reports import organisation_label, owner_label, warning_days
 from .workflows import StyrdokTaskMixin
 
@@ -188,7 +186,8 @@ class OverdueOwnerlessPanel(ReviewPanel):
         user = self.user
         if not (user.is_authenticated and user.is_active):
             return False
-        return user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
+        # Whoever follows up stalled decision runs follows up late and ownerless documents too.
+        return user.has_perm("governance.monitor_decision_runs")
 
     def has_content(self, context):
         return bool(context["total"])
@@ -236,3 +235,72 @@ class OverdueOwnerlessPanel(ReviewPanel):
             "overdue_url": f"{plan_url}?{urlencode({'next_review_to': yesterday.isoformat()})}",
             "ownerless_url": f"{plan_url}?{urlencode({'status': ReviewStatus.NO_OWNER.value})}",
         }
+
+
+def stalled_runs(user, now=None):
+    """Decision runs that wait without anyone to move them: the current step has no eligible
+    approver (everyone assigned is a submitter or performed another step), or nobody has acted
+    for the configured number of days. Only documents `user` may see are listed."""
+    from policies.models import Styrdokument
+
+    from .models import StyrdokSettings
+    from .workflows import is_submitter
+
+    now = now or timezone.now()
+    stall_days = StyrdokSettings.load().stall_days
+    states = (
+        WorkflowState.objects.filter(
+            status=WorkflowState.STATUS_IN_PROGRESS,
+            base_content_type=ContentType.objects.get_for_model(Page),
+            current_task_state__status=TaskState.STATUS_IN_PROGRESS,
+        )
+        .select_related("current_task_state__task", "requested_by", "workflow")
+        .order_by("current_task_state__started_at")
+    )
+    pages = Styrdokument.objects.visible_to(user).in_bulk(
+        [int(state.object_id) for state in states]
+    )
+    rows = []
+    for state in states:
+        page = pages.get(int(state.object_id))
+        task = state.current_task_state.task.specific
+        if page is None or not isinstance(task, StyrdokTaskMixin):
+            continue
+        page._styrdok_workflow_state = state
+        eligible = [
+            person
+            for person in task.eligible_approvers(page, state, [state.requested_by])
+            if not is_submitter(page, person)
+        ]
+        waited = (now - state.current_task_state.started_at).days
+        if not eligible:
+            reason = "Ingen som kan besluta i steget"
+        elif waited >= stall_days:
+            reason = f"Inget har hänt på {waited} dagar"
+        else:
+            continue
+        rows.append(
+            {
+                "state": state.current_task_state,
+                "page": page,
+                "task": task,
+                "submitter": state.requested_by,
+                "waited": waited,
+                "reason": reason,
+            }
+        )
+    return rows
+
+
+class StalledRunsPanel(ReviewPanel):
+    """Fastnade beslutsärenden: for the samordnare and administrators, who can unblock them."""
+
+    name = "styrdok_fastnade"
+    template_name = "governance/panels/fastnade.html"
+    order = 92
+
+    def get_context_data(self, parent_context=None):
+        user = self.user
+        if not (user.is_active and user.has_perm("governance.monitor_decision_runs")):
+            return {}
+        return {"rows": stalled_runs(user)[:MAX_ROWS]}

@@ -3,11 +3,15 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .decision_makers import decision_maker_fields
 from .models import Assignment, DecisionBody, LisArea, Organisation, Role, TargetGroup
 
 
@@ -51,6 +55,65 @@ class AssignmentViewSet(SnippetViewSet):
     ]
 
 
+class DecisionBodyForm(WagtailAdminModelForm):
+    """Only those with governance.manage_decision_makers change who decides.
+
+    Others (the samordnare edits names and document types) see the fields disabled; a posted
+    change to them is refused rather than silently ignored, so a forged form cannot pass.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        self.may_manage = user is not None and user.has_perm("governance.manage_decision_makers")
+        self.guarded = [name for name in decision_maker_fields() if name in self.fields]
+        if not self.may_manage:
+            for name in self.guarded:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Ändras bara av en administratör (behörigheten att ändra beslutsfattare)."
+                )
+
+    def _initial_key(self, name):
+        value = self.initial.get(name)
+        return "" if value is None else str(getattr(value, "pk", value))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.may_manage:
+            return cleaned_data
+        for name in self.guarded:
+            posted = self.data.get(self.add_prefix(name))
+            if posted is not None and str(posted) != self._initial_key(name):
+                self.add_error(
+                    name,
+                    _(
+                        "Du får inte ändra %(field)s. Beslutsfattare, ersättare, delegat och "
+                        "arbetsflöde för ett beslutande organ ändras bara av en administratör. "
+                        "Inget har sparats."
+                    )
+                    % {"field": self.fields[name].label.lower()},
+                )
+        return cleaned_data
+
+
+def _decision_body_panels():
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name"), FieldPanel("code")]),
+        FieldPanel("kind"),
+        FieldPanel("document_types"),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("official")]),
+    ]
+    if "deputy" in decision_maker_fields():
+        panels.append(FieldPanel("deputy"))
+    return [
+        *panels,
+        FieldPanel("workflow"),
+        FieldPanel("review_delegate"),
+        FieldPanel("sort_order"),
+    ]
+
+
 class DecisionBodyViewSet(SnippetViewSet):
     model = DecisionBody
     icon = "clipboard-list"
@@ -58,15 +121,7 @@ class DecisionBodyViewSet(SnippetViewSet):
     list_display = ["name", "short_name", "kind", "official"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name"), FieldPanel("code")]),
-        FieldPanel("kind"),
-        FieldPanel("document_types"),
-        FieldRowPanel([FieldPanel("organisation"), FieldPanel("official")]),
-        FieldPanel("workflow"),
-        FieldPanel("review_delegate"),
-        FieldPanel("sort_order"),
-    ]
+    edit_handler = ObjectList(_decision_body_panels(), base_form_class=DecisionBodyForm)
 
 
 class TargetGroupViewSet(SnippetViewSet):
@@ -102,12 +157,33 @@ class GovernanceViewSetGroup(SnippetViewSetGroup):
 register_snippet(GovernanceViewSetGroup)
 
 
+class DecisionMakersChangedFormatter(LogFormatter):
+    label = _("Beslutsfattare ändrade")
+
+    def format_message(self, log_entry):
+        def name(value):
+            return value["name"] if value else "–"
+
+        return "; ".join(
+            f"{change['label'].capitalize()}: {name(change['old'])} → {name(change['new'])}"
+            for change in log_entry.data.get("changes", [])
+        ) or str(self.label)
+
+
 @hooks.register("register_log_actions")
 def register_governance_log_actions(actions):
     from .history import ACTIONS
 
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
+    actions.register_action("governance.decision_makers_changed")(DecisionMakersChangedFormatter)
+    # Repeal (upphävande) as a decision: policies.repeal.
+    for action, label, message in (
+        ("governance.repeal_proposed", _("Förslag om upphävande"), _("Upphävande föreslaget")),
+        ("governance.repealed", _("Upphävande"), _("Upphävd genom beslut")),
+    ):
+        if action not in ACTIONS:
+            actions.register_action(action, label, message)
 
 
 @hooks.register("register_admin_urls")
@@ -290,7 +366,13 @@ def review_page_listing_button(page, user, next_url=None):
 
 @hooks.register("construct_homepage_panels")
 def add_governance_panels(request, panels):
-    from .panels import MyCasesPanel, MyReviewsPanel, OverdueOwnerlessPanel, PendingDecisionsPanel
+    from .panels import (
+        MyCasesPanel,
+        MyReviewsPanel,
+        OverdueOwnerlessPanel,
+        PendingDecisionsPanel,
+        StalledRunsPanel,
+    )
 
     # Styrdok's panels replace Wagtail's generic moderation panels for these users.
     panels[:] = [
@@ -300,6 +382,7 @@ def add_governance_panels(request, panels):
         not in {"workflow_objects_to_moderate", "user_objects_in_workflow_moderation"}
     ]
     panels.append(PendingDecisionsPanel(request.user))
+    panels.append(StalledRunsPanel(request.user))
     panels.append(MyCasesPanel(request.user))
     panels.append(MyReviewsPanel(request.user))
     panels.append(OverdueOwnerlessPanel(request.user))
@@ -339,3 +422,37 @@ def point_to_case_page(request, page):
             ),
         )
     return None
+
+
+class StyrdokSubmitMenuItem(SubmitForModerationMenuItem):
+    """The editor's submit button says where a styrdokument goes: a new document to its organ's
+    granskning and beslut, a returned one back to the first step (the round starts over)."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        if context["view"] == "create":
+            # The new document's own organ decides, not a workflow found from its parent.
+            parent = context["parent_page"]
+            if any(
+                hasattr(cls, "decision_body")
+                for cls in parent.specific_class.allowed_subpage_models()
+            ):
+                context["label"] = _("Skicka till granskning och beslut")
+            return context
+        if page is None or not hasattr(page, "decision_body"):
+            return context
+        state = page.current_workflow_state
+        if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+            first = state.workflow.tasks.filter(active=True).first()
+            context["label"] = _("Skicka in igen till %(task)s") % {
+                "task": first.name if first else state.workflow.name
+            }
+        return context
+
+
+@hooks.register("construct_page_action_menu")
+def styrdok_submit_label(menu_items, request, context):
+    for index, item in enumerate(menu_items):
+        if type(item) is SubmitForModerationMenuItem:
+            menu_items[index] = StyrdokSubmitMenuItem(order=item.order)

@@ -25,6 +25,7 @@ from wagtail.models import (
 
 from . import signals
 from .constants import BodyKind
+from .fields import DiarienummerFormField, clean_diarienummer
 
 
 class DecisionOutcome(models.TextChoices):
@@ -52,13 +53,46 @@ class OptionalCommentForm(forms.Form):
 
 
 def _validate_diarienummer(value):
-    from .models import StyrdokSettings
-
-    StyrdokSettings.load().validate_diarienummer(value)
+    clean_diarienummer(value)
 
 
 def normalise_diarienummer(value):
-    return " ".join((value or "").split()).upper()
+    """The kommun's one spelling of `value`; a Swedish ValidationError if it has no such form."""
+    return clean_diarienummer(value) if (value or "").strip() else ""
+
+
+class PrefilledFromDocument:
+    """Decision forms start from what the document already says, so nobody retypes the dnr.
+
+    Wagtail builds a step's form from the class get_form_for_action returns and knows nothing
+    of the document; for_page(page) returns a subclass whose initial values come from it.
+    """
+
+    @classmethod
+    def initial_from_page(cls, page):
+        draft = page
+        if hasattr(page, "get_latest_revision_as_object"):
+            draft = page.get_latest_revision_as_object()
+        return {"diarienummer": getattr(draft, "diarienummer", "") or ""}
+
+    @classmethod
+    def for_page(cls, page):
+        if page is None:
+            return cls
+        return type(cls.__name__, (cls,), {"page_initial": cls.initial_from_page(page)})
+
+    page_initial = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs["initial"] = {**self.page_initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+
+
+def form_for_page(form_class, page):
+    """`form_class` prefilled from `page` where it supports it (the decision forms)."""
+    if form_class is not None and issubclass(form_class, PrefilledFromDocument):
+        return form_class.for_page(page)
+    return form_class
 
 
 def _validate_not_future(value):
@@ -66,7 +100,7 @@ def _validate_not_future(value):
         raise ValidationError(_("Datumet kan inte ligga i framtiden."))
 
 
-class OfficialDecisionForm(forms.Form):
+class OfficialDecisionForm(PrefilledFromDocument, forms.Form):
     """An official's decision by delegation: the date and the ärende's diarienummer."""
 
     decision_date = forms.DateField(
@@ -78,22 +112,17 @@ class OfficialDecisionForm(forms.Form):
             "invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD."),
         },
     )
-    diarienummer = forms.CharField(
+    diarienummer = DiarienummerFormField(
         label=_("Diarienummer"),
-        max_length=40,
         error_messages={"required": _("Ange ärendets diarienummer.")},
+        help_text=_("Förifyllt från dokumentet. Sparas i kommunens enhetliga form."),
     )
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean_diarienummer(self):
-        value = normalise_diarienummer(self.cleaned_data["diarienummer"])
-        _validate_diarienummer(value)
-        return value
 
-
-class RecordDecisionForm(forms.Form):
+class RecordDecisionForm(PrefilledFromDocument, forms.Form):
     """What the nämndsekreterare copies from the signed protocol."""
 
     outcome = forms.ChoiceField(
@@ -121,10 +150,10 @@ class RecordDecisionForm(forms.Form):
             "max_value": _("Paragrafnumret är orimligt stort."),
         },
     )
-    diarienummer = forms.CharField(
+    diarienummer = DiarienummerFormField(
         label=_("Diarienummer"),
-        max_length=40,
         error_messages={"required": _("Ange ärendets diarienummer.")},
+        help_text=_("Förifyllt från dokumentet. Sparas i kommunens enhetliga form."),
     )
     protocol_reference = forms.CharField(
         label=_("Protokollsreferens"),
@@ -145,11 +174,6 @@ class RecordDecisionForm(forms.Form):
         help_text=_("Krävs vid återremiss och avslag."),
     )
 
-    def clean_diarienummer(self):
-        value = normalise_diarienummer(self.cleaned_data["diarienummer"])
-        _validate_diarienummer(value)
-        return value
-
     def clean(self):
         cleaned = super().clean()
         needs_reason = cleaned.get("outcome") in (
@@ -169,6 +193,78 @@ class RecordDecisionForm(forms.Form):
 
 def workflow_state_for(obj):
     return getattr(obj, "_styrdok_workflow_state", None) or obj.current_workflow_state
+
+
+class AlreadyDecided(ValidationError):
+    """A second actor reached a step that another actor finished a moment before.
+
+    A ValidationError rather than a PermissionDenied: Wagtail's admin turns the latter into a
+    generic "no access" redirect, while this is a message about the document's state.
+    """
+
+
+FINISHED_STEP_STATUSES = [TaskState.STATUS_APPROVED, TaskState.STATUS_REJECTED]
+
+
+def round_started_at(workflow_state):
+    """When the run's current round began: its start, or the last return (återremiss or begär
+    ändringar), after which the document goes through every step again."""
+    returned = (
+        TaskState.objects.filter(workflow_state=workflow_state, status=TaskState.STATUS_REJECTED)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return returned or workflow_state.created_at
+
+
+def next_task_in_round(workflow_state):
+    """The first active step not yet approved in the current round.
+
+    Wagtail skips every step approved at any time in the run, so a resubmission would continue
+    where the document was returned; a decision must rest on a complete round instead.
+    """
+    since = round_started_at(workflow_state)
+    approved = TaskState.objects.filter(
+        workflow_state=workflow_state,
+        status__in=[TaskState.STATUS_APPROVED, TaskState.STATUS_SKIPPED],
+        started_at__gte=since,
+    ).values("task_id")
+    return (
+        Task.objects.filter(workflow_tasks__workflow_id=workflow_state.workflow_id, active=True)
+        .exclude(pk__in=approved)
+        .order_by("workflow_tasks__sort_order")
+        .first()
+    )
+
+
+def performed_other_step(workflow_state, task, user):
+    """Whether `user` approved or returned another step of this run than `task`.
+
+    Separation of duties: the person who reviews a proposal is not the one who decides it,
+    however they came to hold both roles. Recording a meeting's decision is clerical, so one
+    nämndsekreterare may record several recorded steps (KS's proposal and KF's decision), but
+    not also review or decide by delegation.
+    """
+    if workflow_state is None or user.pk is None:
+        return False
+    return _other_steps(task, user, workflow_state=workflow_state).exists()
+
+
+def _other_steps(task, user, **run):
+    done = TaskState.objects.filter(
+        finished_by=user, status__in=FINISHED_STEP_STATUSES, **run
+    ).exclude(task_id=task.pk)
+    if isinstance(task, RecordedDecisionTask):
+        done = done.exclude(task_id__in=RecordedDecisionTask.objects.values("pk"))
+    return done
+
+
+def without_other_steps(task_states, task, user):
+    """`task_states` less the runs in which `user` performed another step (for dashboards)."""
+    return task_states.exclude(
+        models.Exists(_other_steps(task, user, workflow_state=models.OuterRef("workflow_state")))
+    )
 
 
 def is_submitter(obj, user):
@@ -205,22 +301,23 @@ def latest_draft(task_state):
 
 
 def apply_decision(task_state, user, *, body, decision_date, diarienummer, paragraph=None):
-    """Write the decision onto a new revision, which the workflow then publishes."""
-    from policies.models import Publicity
-    from policies.personnummer import document_text, find_identity_numbers
+    """Write the decision onto a new revision, which the workflow then publishes.
+
+    A repeal run decides the repeal, not the text: the document keeps the decision it has, and
+    the finish action (governance.finish) unpublishes it instead. The version label is made
+    unique per document here, so the decided revision, the page and the archive carry the same
+    one; the caller records page.version in the decision's log data.
+    """
+    from policies.decisions import assign_version_label
+    from policies.repeal import is_repeal_run
+    from policies.rules import refuse_unfit_decision
 
     page = latest_draft(task_state)
-    if page.publicity == Publicity.PUBLIC and (
-        findings := find_identity_numbers(document_text(page))
-    ):
-        raise ValidationError(
-            _(
-                "Dokumentet är markerat som offentligt men innehåller ett %(kind)s (%(number)s). "
-                "Det kan inte fastställas och publiceras på den externa webbplatsen förrän "
-                "numret är borttaget eller dokumentet är internt."
-            )
-            % {"kind": findings[0].kind, "number": findings[0].number}
-        )
+    if is_repeal_run(task_state.workflow_state_id):
+        page._styrdok_repeal = True
+        return page
+    refuse_unfit_decision(page, body)
+    assign_version_label(page)
     page.decision_body = body
     page.decision_date = decision_date
     page.diarienummer = diarienummer
@@ -236,6 +333,13 @@ def apply_decision(task_state, user, *, body, decision_date, diarienummer, parag
     task_state.revision = revision
     task_state.save(update_fields=["revision"])
     return page
+
+
+def decision_subject(page):
+    """What a decision decided, for its log entry: the version it adopted, or a repeal."""
+    if getattr(page, "_styrdok_repeal", False):
+        return {"repeal": True}
+    return {"version": page.version}
 
 
 def log_step(task_state, user, action, data):
@@ -292,6 +396,8 @@ class StyrdokTaskMixin:
             return []
         if not self.user_is_approver(obj, user):
             return []
+        if performed_other_step(workflow_state_for(obj), self, user):
+            return []
         return self.approver_actions(obj)
 
     def get_form_for_action(self, action):
@@ -303,15 +409,88 @@ class StyrdokTaskMixin:
         """Users who may act on this task for this document (for notifications and panels)."""
         raise NotImplementedError
 
+    def eligible_approvers(self, obj, workflow_state=None, submitters=()):
+        """The assigned approvers who may act in this run: not a submitter, and nobody who
+        performed another step of it. Superusers are not counted: nobody is assigned to be one."""
+        excluded = {user.pk for user in submitters if user is not None}
+        return [
+            user
+            for user in self.approvers_for(obj)
+            if user.pk not in excluded and not performed_other_step(workflow_state, self, user)
+        ]
+
+    def stall_message(self, obj):
+        """What to fix when nobody but the submitter could act on this step."""
+        return _(
+            "Ingen annan än den som skickar in kan godkänna steget ”%(task)s”. Lägg till "
+            "ytterligare en aktiv medlem i gruppen %(groups)s innan dokumentet skickas in."
+        ) % {
+            "task": self.name,
+            "groups": ", ".join(f"”{group.name}”" for group in self.groups.all()) or "–",
+        }
+
+    def start(self, workflow_state, user=None):
+        """Start the step the current round needs: after a return, the first step again.
+
+        Wagtail resumes a returned run at the step that returned it; a decision must rest on a
+        complete round of review and beredning, so the round starts over. At the start of a
+        round every step must have someone other than the submitter who can act on it.
+        """
+        intended = next_task_in_round(workflow_state)
+        if intended is not None and intended.pk != self.pk:
+            return intended.specific.start(workflow_state, user=user)
+        if intended is not None and self.is_first_step(workflow_state):
+            problems = submission_problems(
+                workflow_state.content_object.specific,
+                workflow_state.workflow,
+                [user, workflow_state.requested_by],
+            )
+            if problems:
+                raise ValidationError(problems)
+        return super().start(workflow_state, user=user)
+
+    def is_first_step(self, workflow_state):
+        first = (
+            Task.objects.filter(workflow_tasks__workflow_id=workflow_state.workflow_id, active=True)
+            .order_by("workflow_tasks__sort_order")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return first == self.pk
+
+    def lock_step(self, task_state):
+        """Take the run's and the step's row locks and re-read the step.
+
+        Every route into a step (the case page, Wagtail's workflow action URL, the editor's
+        workflow buttons, the shell) ends here, so two people acting at once are serialised:
+        the second finds the step decided and changes nothing.
+        """
+        WorkflowState.objects.select_for_update().filter(pk=task_state.workflow_state_id).first()
+        locked = TaskState.objects.select_for_update().get(pk=task_state.pk)
+        if locked.status != TaskState.STATUS_IN_PROGRESS:
+            raise self.already_decided(locked)
+        return locked
+
+    def already_decided(self, task_state):
+        finisher = task_state.finished_by
+        by = ""
+        if finisher is not None:
+            by = _(" av %(name)s") % {"name": finisher.get_full_name() or finisher.get_username()}
+        return AlreadyDecided(
+            _("Steget ”%(task)s” är redan beslutat%(by)s. Inget har ändrats.")
+            % {"task": self.name, "by": by}
+        )
+
     def check_actor(self, task_state, user, action_name):
         obj = task_state.workflow_state.content_object
         if task_state.status != TaskState.STATUS_IN_PROGRESS:
-            raise PermissionDenied(_("Dokumentet står inte längre på det här steget."))
+            raise self.already_decided(task_state)
         if action_name not in {name for name, _label, _modal in self.get_actions(obj, user)}:
             raise PermissionDenied(_("Du kan inte utföra den här åtgärden på det här steget."))
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
+        task_state = self.lock_step(task_state)
         self.check_actor(task_state, user, action_name)
         comment = (kwargs.pop("comment", "") or "").strip()
         if action_name == "reject":
@@ -330,6 +509,25 @@ class StyrdokTaskMixin:
         data = log_step(task_state, user, "governance.step_approved", {"comment": comment})
         task_state.approve(user=user, comment=comment)
         return data
+
+
+def submission_problems(page, workflow, submitters):
+    """Why a run of `workflow` for `page` would wait forever: steps nobody else can act on.
+
+    Checked when a document is submitted or resubmitted, so the submitter hears at once what
+    to fix instead of the run stalling unnoticed.
+    """
+    problems = []
+    tasks = Task.objects.filter(workflow_tasks__workflow=workflow, active=True).order_by(
+        "workflow_tasks__sort_order"
+    )
+    for task in tasks:
+        task = task.specific
+        if not isinstance(task, StyrdokTaskMixin):
+            continue
+        if not task.eligible_approvers(page, None, submitters):
+            problems.append(task.stall_message(page))
+    return problems
 
 
 # -- the task types ------------------------------------------------------------------------
@@ -352,11 +550,12 @@ class ReviewTask(StyrdokTaskMixin, AbstractGroupApprovalTask):
         return active_members(self.groups.all())
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        return (
+        states = (
             super()
             .get_task_states_user_can_moderate(user, **kwargs)
             .exclude(workflow_state__requested_by=user)
         )
+        return without_other_steps(states, self, user)
 
     @classmethod
     def get_description(cls):
@@ -401,13 +600,31 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
 
     def approvers_for(self, obj):
         body = self.body_for(obj)
-        if body is None or body.official is None or not body.official.is_active:
+        if body is None:
             return get_user_model().objects.none()
-        return type(body.official).objects.filter(pk=body.official_id)
+        return (
+            get_user_model()
+            .objects.filter(pk__in=[body.official_id, body.deputy_id], is_active=True)
+            .order_by("pk")
+        )
 
     def user_is_approver(self, obj, user):
         body = self.body_for(obj)
-        return bool(user.is_active and body is not None and body.official_id == user.pk)
+        return bool(
+            user.is_active
+            and user.pk is not None
+            and body is not None
+            and user.pk in (body.official_id, body.deputy_id)
+        )
+
+    def stall_message(self, obj):
+        body = self.body_for(obj)
+        return _(
+            "Ingen annan än den som skickar in kan besluta i steget ”%(task)s”: "
+            "beslutsfattaren för %(body)s saknas, är inaktiv eller är den som skickar in, och "
+            "ingen annan ersättare finns. En administratör anger beslutsfattare eller ersättare "
+            "under Styrning → Beslutande organ innan dokumentet skickas in."
+        ) % {"task": self.name, "body": body.name if body else "–"}
 
     def approver_actions(self, obj):
         if self.sets_decision:
@@ -439,14 +656,15 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
             .exclude(workflow_state__requested_by=user)
             .select_related("workflow_state")
         )
+        states = without_other_steps(states, self, user)
         if self.decision_body_id:
-            return states if self.decision_body.official_id == user.pk else TaskState.objects.none()
+            body = self.decision_body
+            return states if user.pk in (body.official_id, body.deputy_id) else states.none()
         # The deciding official follows each draft's own body; open runs are few.
         mine = [
             state.pk
             for state in states
-            if getattr(self.body_for(state.workflow_state.content_object), "official_id", None)
-            == user.pk
+            if self.user_is_approver(state.workflow_state.content_object, user)
         ]
         return self.task_states.filter(pk__in=mine)
 
@@ -463,7 +681,9 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
             task_state.approve(user=user, comment=comment)
             return data
         decision_date = decision_date or timezone.localdate()
-        apply_decision(
+        # Shell helpers and direct calls skip the form: the record gets the canonical dnr anyway.
+        diarienummer = normalise_diarienummer(diarienummer)
+        page = apply_decision(
             task_state, user, body=body, decision_date=decision_date, diarienummer=diarienummer
         )
         data = log_step(
@@ -471,6 +691,7 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
             user,
             "governance.decided",
             {
+                **decision_subject(page),
                 "comment": comment,
                 "body": body.name,
                 "body_id": body.pk,
@@ -545,13 +766,15 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
         if user.is_authenticated and (user.is_superuser or self._user_in_groups(user)):
-            return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(
+            states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(
                 workflow_state__requested_by=user
             )
+            return without_other_steps(states, self, user)
         return TaskState.objects.none()
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
+        task_state = self.lock_step(task_state)
         self.check_actor(task_state, user, action_name)
         if action_name != "record":
             raise PermissionDenied(
@@ -580,6 +803,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
             raise ValidationError(_("Ange skälet till återremissen eller avslaget."))
         if meeting_date > timezone.localdate():
             raise ValidationError(_("Sammanträdesdatum kan inte ligga i framtiden."))
+        diarienummer = normalise_diarienummer(diarienummer)
         body = self.decision_body
         data = {
             "body": body.name,
@@ -597,7 +821,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
         }
         if outcome == DecisionOutcome.ADOPTED:
             if not self.is_proposal:
-                apply_decision(
+                page = apply_decision(
                     task_state,
                     user,
                     body=body,
@@ -605,6 +829,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
                     diarienummer=diarienummer,
                     paragraph=paragraph,
                 )
+                data.update(decision_subject(page))
             action = "governance.proposed" if self.is_proposal else "governance.decided"
             data = log_step(task_state, user, action, data)
             task_state.approve(user=user, comment=comment)

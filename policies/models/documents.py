@@ -1,6 +1,7 @@
 """The styrdokument: one concrete base with the Swedish metadata, and the four document types."""
 
 import datetime
+import logging
 import re
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -38,18 +40,22 @@ from wagtail.models import (
 from wagtail.search import index
 
 from governance.constants import DocumentType
+from governance.fields import DiarienummerField, configure_person_field
 from governance.models import DecisionBody, StyrdokSettings
 
+from .. import rules
 from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
-from ..personnummer import block_texts, find_identity_numbers
+from ..personnummer import block_texts
 from .choices import (
     DOCUMENT_TYPE_RANK,
     Publicity,
     ReviewStatus,
     version_validator,
 )
+
+logger = logging.getLogger(__name__)
 
 OPEN_WORKFLOW_STATUSES = [WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]
 
@@ -151,10 +157,6 @@ class StyrdokumentQuerySet(PageQuerySet):
 StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
 
 
-# Members of this group may send the next version of an adopted document to another body.
-COORDINATORS_GROUP = "Informationssäkerhetssamordnare"
-
-
 PAGE_LINK = re.compile(r'<a\b(?=[^>]*\blinktype="page")[^>]*?\bid="(\d+)"')
 
 
@@ -169,6 +171,38 @@ def hidden_page_links(html):
         .order_by("title")
         .values_list("title", flat=True)
     )
+
+
+def check_publication_change(page, update_fields=None):
+    """Refuse a save that makes a styrdokument live (or changes its live revision) without a
+    recorded decision for that revision, or takes an adopted one off the register without a
+    recorded repeal decision. Called for every save, whichever class the instance has."""
+    from ..decisions import (
+        NOT_DECIDED_MESSAGE,
+        NOT_REPEALED_MESSAGE,
+        DecisionRequired,
+        may_go_live,
+    )
+
+    if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(
+        update_fields
+    ):
+        return
+    stored = (
+        Page.objects.filter(pk=page.pk).values("live", "live_revision_id").first()
+        if page.pk
+        else None
+    )
+    was_live = bool(stored and stored["live"])
+    was_revision = stored["live_revision_id"] if stored else None
+    going_live = page.live and (not was_live or page.live_revision_id != was_revision)
+    if going_live and not may_go_live(page.pk, page.live_revision_id):
+        raise DecisionRequired(NOT_DECIDED_MESSAGE)
+    if was_live and not page.live and getattr(page, "_styrdok_repeal_decision", None) is None:
+        from .versions import AdoptedVersion
+
+        if AdoptedVersion.objects.filter(document_id=page.pk).exists():
+            raise DecisionRequired(NOT_REPEALED_MESSAGE)
 
 
 class StyrdokumentPermissionTester(PagePermissionTester):
@@ -199,6 +233,48 @@ class StyrdokumentPermissionTester(PagePermissionTester):
     def can_unschedule(self):
         return False
 
+    # An adopted styrdokument leaves the register only by a recorded repeal decision, and its
+    # versions are allmänna handlingar: nobody, superuser included, unpublishes, deletes or moves
+    # it through Wagtail's own actions. A draft that was never adopted may still be deleted.
+
+    @cached_property
+    def _adopted(self):
+        return self.page.pk is not None and self.page.has_adopted_versions()
+
+    @cached_property
+    def _adopted_in_tree(self):
+        return self.page.pk is not None and self.page.adopted_in_tree()
+
+    def can_unpublish(self):
+        return not self._adopted and super().can_unpublish()
+
+    def can_delete(self, ignore_bulk=False):
+        return not self._adopted_in_tree and super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_move(self):
+        return not self._adopted_in_tree and super().can_move()
+
+    def can_lock(self):
+        # Wagtail lets a superuser lock anything; a document in a decision run is locked by its
+        # run alone (the Styrdok tasks refuse locks), superusers included.
+        task = self.page.current_workflow_task if self.page.pk else None
+        if task is not None:
+            return task.user_can_lock(self.page, self.user)
+        return super().can_lock()
+
+
+class StyrdokumentCopyForm(CopyForm):
+    """Copying a styrdokument makes a new draft; it is never published or aliased on the way.
+
+    Wagtail offers both to anyone with publish permission somewhere in the tree (superusers), but
+    a styrdokument goes live only through its own decision.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("publish_copies", None)
+        self.fields.pop("alias", None)
+
 
 class StyrdokumentForm(WagtailAdminPageForm):
     """Decision fields are written by the workflow's decision step, not typed by editors."""
@@ -212,6 +288,8 @@ class StyrdokumentForm(WagtailAdminPageForm):
                 self.fields[name].help_text = _(
                     "Fylls i av beslutssteget i arbetsflödet när beslutet fattas."
                 )
+        if "responsible" in self.fields:
+            configure_person_field(self.fields["responsible"], keep=page.responsible_id)
         adopted = bool(page.pk and page.decision_date)
         if adopted and "diarienummer" in self.fields:
             self.fields["diarienummer"].disabled = True
@@ -226,9 +304,7 @@ class StyrdokumentForm(WagtailAdminPageForm):
                 ).exists()
             )
             user = self.for_user
-            may_redirect = user is not None and (
-                user.is_superuser or user.groups.filter(name=COORDINATORS_GROUP).exists()
-            )
+            may_redirect = user is not None and user.has_perm("governance.redirect_decision_body")
             if in_workflow:
                 self.fields["decision_body"].disabled = True
                 self.fields["decision_body"].help_text = _(
@@ -247,108 +323,21 @@ class StyrdokumentForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        publicity = cleaned_data.get("publicity")
         page = self.instance
         parent = self.parent_page if self.parent_page is not None else page.get_parent()
-        parent = parent.specific if parent is not None else None
-        if (
-            publicity == Publicity.PUBLIC
-            and getattr(parent, "publicity", None) == Publicity.INTERNAL
-        ):
-            self.add_error(
-                "publicity",
-                _(
-                    "Dokumentet kan inte vara offentligt när det ligger under det interna "
-                    "dokumentet ”%(parent)s”: adressen och sökvägen skulle avslöja det. Gör "
-                    "dokumentet internt eller flytta det."
-                )
-                % {"parent": parent.title},
-            )
-        if publicity == Publicity.PUBLIC:
-            hidden_links = hidden_page_links(block_texts(cleaned_data.get("body")))
-            if hidden_links:
-                self.add_error(
-                    "body",
-                    _(
-                        "Texten länkar till dokument som inte är offentliga (%(titles)s). En "
-                        "länk i ett offentligt dokument skulle avslöja dem på den externa "
-                        "webbplatsen. Ta bort länkarna, använd en hänvisning till styrdokument "
-                        "(den visas bara för den som får läsa dokumentet) eller välj publicering "
-                        "Intern."
-                    )
-                    % {"titles": ", ".join(hidden_links)},
-                )
-            findings = find_identity_numbers(
-                "\n".join(
-                    [
-                        cleaned_data.get("title") or "",
-                        cleaned_data.get("summary") or "",
-                        block_texts(cleaned_data.get("body")),
-                    ]
-                )
-            )
-            for finding in findings:
-                self.add_error(
-                    "publicity",
-                    _(
-                        "Texten innehåller ett %(kind)s (%(number)s) i avsnittet ”…%(passage)s…”. "
-                        "Ett offentligt dokument publiceras på den externa webbplatsen och får "
-                        "inte innehålla personnummer eller samordningsnummer. Ta bort numret, "
-                        "eller välj publicering Intern."
-                    )
-                    % {
-                        "kind": finding.kind,
-                        "number": finding.number,
-                        "passage": finding.passage,
-                    },
-                )
-        if "action-submit" in self.data:
-            body = cleaned_data.get("decision_body") or (
-                self.instance.decision_body if self.instance.decision_body_id else None
-            )
-            workflow = body.workflow if body is not None else None
-            if workflow is None or not workflow.active:
-                self.add_error(
-                    "decision_body",
-                    _(
-                        "Välj ett beslutande organ med ett arbetsflöde innan dokumentet skickas "
-                        "in. Organet avgör vem som granskar och beslutar."
-                    ),
-                )
-        restricted = cleaned_data.get("restricted_to")
-        if restricted and publicity == Publicity.PUBLIC:
-            self.add_error(
-                "publicity",
-                _("Ett dokument som är begränsat till vissa grupper kan inte vara offentligt."),
-            )
-        parent_groups = (
-            set(parent.restricted_to.values_list("pk", flat=True))
-            if isinstance(parent, Styrdokument)
-            else set()
+        # The form's values win over the instance's: construct_instance runs only after clean().
+        values = rules.values_of(
+            page,
+            parent=parent.specific if parent is not None else None,
+            submitting="action-submit" in self.data,
+            submitter=self.for_user,
+            **{name: cleaned_data.get(name) for name in rules.FORM_FIELDS if name in self.fields},
         )
-        if parent_groups and not (
-            restricted and {group.pk for group in restricted} <= parent_groups
-        ):
-            self.add_error(
-                "restricted_to",
-                _(
-                    "Dokumentet ligger under ”%(parent)s”, som bara vissa grupper får läsa. "
-                    "Begränsa dokumentet till samma grupper (eller färre)."
-                )
-                % {"parent": parent.title},
-            )
-        if publicity == Publicity.INTERNAL and page.pk:
-            public_children = Styrdokument.objects.child_of(page).filter(publicity=Publicity.PUBLIC)
-            titles = ", ".join(child.title for child in public_children[:5])
-            if titles:
-                self.add_error(
-                    "publicity",
-                    _(
-                        "Dokumentet har offentliga underliggande dokument (%(titles)s). Gör dem "
-                        "interna först."
-                    )
-                    % {"titles": titles},
-                )
+        if values["decision_body"] is None and page.decision_body_id:
+            values["decision_body"] = page.decision_body
+        for field, messages in rules.check(rules.EDITOR, values).items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
         return cleaned_data
 
 
@@ -370,12 +359,15 @@ class Styrdokument(Page):
         related_name="documents",
     )
     decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
-    diarienummer = models.CharField(
+    diarienummer = DiarienummerField(
         _("diarienummer"),
         max_length=40,
         blank=True,
         db_index=True,
-        help_text=_("Ärendets nummer i diariet, t.ex. KS-2025-542 eller KS 2025/542."),
+        help_text=_(
+            "Ärendets nummer i diariet, t.ex. KS-2025-542. Skrivs alltid i kommunens "
+            "enhetliga form, KS 2025/542 sparas som KS-2025-542."
+        ),
     )
     protocol_paragraph = models.PositiveIntegerField(
         _("protokollsparagraf (§)"),
@@ -508,8 +500,22 @@ class Styrdokument(Page):
     # older revision published later) never overwrites them.
     SYSTEM_FIELDS = ("last_reviewed", "review_flagged_at", "review_flag_note")
 
+    # A copy is a new document: it has no decision until its own workflow decides it.
+    exclude_fields_in_copy = [
+        "decision_date",
+        "protocol_paragraph",
+        "diarienummer",
+        "valid_from",
+        "next_review",
+        "next_review_reason",
+        "last_reviewed",
+        "review_flagged_at",
+        "review_flag_note",
+    ]
+
     is_creatable = False
     base_form_class = StyrdokumentForm
+    copy_form_class = StyrdokumentCopyForm
     # The document types a page class may carry; the first is its default.
     document_types = [DocumentType.RIKTLINJE]
 
@@ -718,56 +724,12 @@ class Styrdokument(Page):
             self.document_type = self.document_types[0]
         errors = {}
 
-        if self.decision_body_id:
-            body = self.decision_body
-            if not body.may_adopt(self.document_type):
-                allowed = ", ".join(
-                    b.name for b in DecisionBody.objects.all() if b.may_adopt(self.document_type)
-                )
-                errors["decision_body"] = _(
-                    "%(body)s får inte fastställa en %(type)s. Tillåtna beslutande organ för "
-                    "dokumenttypen: %(allowed)s."
-                ) % {
-                    "body": body.name,
-                    "type": self.document_type_label.lower(),
-                    "allowed": allowed or _("inga – ändra under Beslutande organ"),
-                }
+        # The diarienummer is canonicalised and validated by its DiarienummerField.
 
-        if self.diarienummer:
-            self.diarienummer = re.sub(r"\s+", " ", self.diarienummer.strip()).upper()
-            try:
-                StyrdokSettings.load().validate_diarienummer(self.diarienummer)
-            except ValidationError as exc:
-                errors["diarienummer"] = exc.messages
-
-        if self.decision_date and self.decision_date > timezone.localdate():
-            errors["decision_date"] = _("Beslutsdatum kan inte ligga i framtiden.")
-
-        if self.decision_date and self.valid_from and self.valid_from < self.decision_date:
-            errors["valid_from"] = _(
-                "Giltig från (%(valid_from)s) kan inte vara före beslutsdatum (%(decision)s)."
-            ) % {"valid_from": self.valid_from, "decision": self.decision_date}
-
-        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
-            errors["valid_until"] = _("Gäller till måste vara ett datum efter giltig från.")
-
-        if self.decision_date and self.review_interval_months:
-            derived = self.default_next_review()
-            if not self.next_review:
-                self.next_review = derived
-            elif self.next_review <= self.decision_date:
-                errors["next_review"] = _(
-                    "Nästa revision måste ligga efter beslutsdatum (%(decision)s)."
-                ) % {"decision": self.decision_date}
-            elif self.next_review > derived and not self.next_review_reason.strip():
-                errors["next_review_reason"] = _(
-                    "Nästa revision (%(chosen)s) är senare än beslutsdatum plus "
-                    "granskningsintervallet (%(derived)s). Ange skälet till den senare "
-                    "revisionen, eller välj ett tidigare datum."
-                ) % {"chosen": self.next_review, "derived": derived}
-
-        if self.supersedes_id and self.pk and self.supersedes_id == self.pk:
-            errors["supersedes"] = _("Ett dokument kan inte ersätta sig självt.")
+        if self.decision_date and self.review_interval_months and not self.next_review:
+            self.next_review = self.default_next_review()
+        for field, messages in rules.check(rules.RECORD, rules.values_of(self)).items():
+            errors.setdefault(field, []).extend(messages)
 
         if errors:
             raise ValidationError(errors)
@@ -777,7 +739,45 @@ class Styrdokument(Page):
             self.document_type = self.document_types[0]
         if not self.next_review and self.decision_date:
             self.next_review = self.default_next_review()
+        # A styrdokument stops being in force only by a repeal decision (its "Gäller till" is
+        # shown to readers); Wagtail's scheduled expiry would unpublish it without one.
+        self.expire_at = None
+        check_publication_change(self, kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from ..decisions import NOT_DELETABLE_MESSAGE, DecisionRequired
+
+        if self.pk and self.adopted_in_tree():
+            raise DecisionRequired(NOT_DELETABLE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    def publish(self, revision, *args, **kwargs):
+        """Only a decided revision, published for the first time, goes live (see decisions)."""
+        from ..decisions import NOT_DECIDED_MESSAGE, DecisionRequired, may_go_live
+
+        if not may_go_live(self.pk, revision.pk):
+            log_action = kwargs.get("log_action", args[2] if len(args) > 2 else True)
+            if log_action == "wagtail.publish.scheduled":
+                # publish_scheduled goes on with the other pages; the schedule is dropped.
+                type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+                logger.warning(
+                    "Scheduled publishing of %s (revision %s) refused: no recorded decision",
+                    self.pk,
+                    revision.pk,
+                )
+                return None
+            raise DecisionRequired(NOT_DECIDED_MESSAGE)
+        return super().publish(revision, *args, **kwargs)
+
+    def has_adopted_versions(self):
+        return self.adopted_versions.exists()
+
+    def adopted_in_tree(self):
+        """Whether this document or any document below it has an adopted version."""
+        from .versions import AdoptedVersion
+
+        return AdoptedVersion.objects.filter(document__path__startswith=self.path).exists()
 
     # -- approval ---------------------------------------------------------------------------
 

@@ -17,6 +17,10 @@ class RegisterPermissionTester(PagePermissionTester):
     def can_publish_subpage(self):
         return False
 
+    def can_submit_for_moderation(self):
+        # The register itself is not a styrdokument and is not decided (see has_workflow).
+        return False
+
 
 class HomePage(Page):
     """Startsida: the root of both channels."""
@@ -63,6 +67,13 @@ class RegisterPage(Page):
 
     def permissions_for_user(self, user):
         return RegisterPermissionTester(user, self)
+
+    @property
+    def has_workflow(self):
+        """Wagtail offers "submit" on a new page only if its parent has a workflow. The documents
+        added here are decided by their own body's workflow (Styrdokument.get_workflow), not by one
+        attached to the tree, where Styrdok keeps none."""
+        return True
 
     def get_context(self, request, *args, **kwargs):
         from ..register import build_register

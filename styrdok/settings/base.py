@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "governance.middleware.WorkflowActionErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "policies.channels.ChannelMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -85,9 +85,12 @@ def fill_document(page: Page, *, title, slug, summary, text, body_name):
 
 
 def submit_button(page: Page):
-    """The workflow submit item in the editor's action menu ("Lämna in till …")."""
+    """The workflow submit item in the editor's action menu: "Skicka till granskning och beslut"
+    for a new document, "Lämna in till <workflow>" for a saved one."""
     page.get_by_role("button", name="Fler åtgärder").click()
-    return page.get_by_role("button", name=re.compile(r"^Lämna in till "))
+    return page.get_by_role(
+        "button", name=re.compile(r"^(Lämna in till |Skicka till granskning och beslut)")
+    )
 
 
 def save_draft(page: Page):

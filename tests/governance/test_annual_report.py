@@ -170,7 +170,11 @@ def register_2025(agare, former_owner, samordnare, admin, sekreterare):
         lis_areas=[lis[4]],
     )
     docs["behorighet"] = adopt_new_version(
-        docs["behorighet"], decision_date=d("2025-04-02"), version="2.0", diarienummer="KS-2025-50"
+        docs["behorighet"],
+        decision_date=d("2025-04-02"),
+        version="2.0",
+        diarienummer="KS-2025-50",
+        protocol_paragraph=40,
     )
     # Riktlinje restricted to a group, aktuell (2026-09-15); LIS 10. Only the superuser sees it.
     docs["sakerhetsskydd"] = make_live_document(
@@ -244,10 +248,11 @@ def register_2025(agare, former_owner, samordnare, admin, sekreterare):
             document=document,
         )
 
-    # Decisions: eight in the period (one on the restricted document), two outside it.
+    # Decisions: eight in the period (one on the restricted document), three outside it.
+    # make_document/adopt_new_version record their decisions as the workflow does: KF adopted
+    # the policy on 2025-03-10 (§ 15, KS-2025-10) and KS the behörighet riktlinje 1.0 on
+    # 2024-04-01 (outside) and 2.0 on 2025-04-02 (§ 40, KS-2025-50). The rest are logged here.
     decided(docs["policy"], "governance.proposed", "2025-02-10", ks.name, 20, "KS-2025-10")
-    decided(docs["policy"], "governance.decided", "2025-03-10", kf.name, 15, "KS-2025-10")
-    decided(docs["behorighet"], "governance.decided", "2025-04-02", ks.name, 40, "KS-2025-50")
     decided(docs["organisation"], "governance.decided", "2025-05-20", ks.name, 88, "KS-2025-100")
     confirm_unchanged(
         docs["kontinuitet"],
@@ -272,7 +277,13 @@ def register_2025(agare, former_owner, samordnare, admin, sekreterare):
     # Not a decision: a submission in the period.
     log(instance=docs["organisation"], action="governance.submitted", data={})
 
-    # The loggning rutin's next version is in the kommundirektör's workflow.
+    # The loggning rutin's next version is in the kommundirektör's workflow (whose steps must
+    # have someone to act on them, or submitting is refused).
+    kd.official = make_user("kd-arsrapport", first_name="Karin", last_name="Direktör")
+    kd.save(update_fields=["official"])
+    make_user("granskare-arsrapport").groups.add(
+        Group.objects.get(name="Informationssäkerhetssamordnare")
+    )
     docs["loggning"].save_revision(user=agare)
     start(docs["loggning"], agare)
     return docs

@@ -36,6 +36,7 @@ from governance.review import confirm_unchanged, start_revision
 from policies.models import PolicyPage, RiktlinjePage, Styrdokument
 from tests.factories import (
     INTRANET_HOST,
+    get_body,
     get_role,
     make_document,
     make_kommun,
@@ -193,6 +194,15 @@ def escalated_to(*users, mailbox=True):
 # -- a whole year ----------------------------------------------------------------------------
 
 
+def staff_every_step():
+    """People on each step of the KS workflow, so that submitting is not refused as a stall."""
+    make_user("granskare-ar").groups.add(Group.objects.get(name="Informationssäkerhetssamordnare"))
+    make_user("sekreterare-ar").groups.add(Group.objects.get(name="Nämndsekreterare"))
+    kd = get_body("kommundirektor")
+    kd.official = make_user("kd-ar")
+    kd.save(update_fields=["official"])
+
+
 def test_a_year_of_daily_runs(kommun, time_machine):
     k = kommun
     # 17 documents. A is the plain case; the other named ones each exercise one rule.
@@ -240,6 +250,7 @@ def test_a_year_of_daily_runs(kommun, time_machine):
         if day == b_in_workflow_from:
             # Bertil starts the revision and submits the draft: "Under revision".
             start_revision(b, k.admin)
+            staff_every_step()
             start_workflow(b, k.admin)
         if day == c_confirmed_on:
             # KS confirms the document unchanged (aktualitetsprövning): a new review cycle.

@@ -103,8 +103,13 @@ def former_owner(db):
 
 
 @pytest.fixture
-def plan(agare, redaktor2, former_owner, units):
-    """One document in each status, with owners, units and bodies to filter on."""
+def plan(agare, redaktor2, former_owner, units, samordnare, kommundirektor, sekreterare):
+    """One document in each status, with owners, units and bodies to filter on.
+
+    The riktlinje under revision is submitted to Kommunstyrelsen's workflow, so its steps need
+    someone other than the submitter: the samordnare (Granskning), the kommundirektör (förslag)
+    and a nämndsekreterare (KS-beslut); without them the submission is refused.
+    """
     docs = {
         "forsenad": document(
             "Försenad riktlinje",

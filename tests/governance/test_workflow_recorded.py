@@ -15,10 +15,12 @@ from .workflow_helpers import (
     REVIEW,
     SUCCESS,
     action_forms,
+    advance,
     case_url,
     client_for,
     days_ago,
     edit_url,
+    error_texts,
     field_is_disabled,
     history_rows,
     history_url,
@@ -31,6 +33,7 @@ from .workflow_helpers import (
     record_data,
     reload,
     run_to_step,
+    second_coordinator,
     workflow_state,
 )
 
@@ -72,7 +75,7 @@ def test_the_secretary_records_an_adoption(people, at_ks_decision):
     assert page.decision_body == get_body("ks")
     assert page.decision_date == days_ago(6)
     assert page.protocol_paragraph == 45
-    assert page.diarienummer == "KS 2025/88"
+    assert page.diarienummer == "KS-2025-88"
     assert page.valid_from == days_ago(6)
     assert page.next_review == add_months(days_ago(6), 12)
     assert workflow_state(page).status == WorkflowState.STATUS_APPROVED
@@ -117,10 +120,14 @@ def test_aterremiss_sends_the_document_back_to_the_editor(people, at_ks_decision
     assert response.status_code == 302
     state = workflow_state(page)
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    # The run continues at the step that returned it, with the edited draft.
+    # The round starts over with the edited draft: Granskning and the kommundirektör's
+    # överlämnande again, then KS (issue 13, item 1).
+    assert state.current_task_state.task.name == REVIEW
+    assert latest(page).title == "Riktlinje för behörigheter och uppföljning"
+    advance(people, page, steps=2)
+    state = workflow_state(page)
     assert state.current_task_state.task.name == KS_DECISION
     assert state.current_task_state.pk != task_state.pk
-    assert latest(page).title == "Riktlinje för behörigheter och uppföljning"
 
     response = client_for(people.sekreterare).post(
         case_url(state.current_task_state), record_data(meeting_date=days_ago(1), paragraph="30")
@@ -146,13 +153,14 @@ def test_avslag_ends_the_run(people, at_ks_decision):
     assert TaskState.objects.get(pk=task_state.pk).status == TaskState.STATUS_REJECTED
     case = client_for(people.sekreterare).get(case_url(task_state))
     assert action_forms(case) == set()
-    assert history_rows(case)[0] == [
+    assert history_rows(case)[-1] == [
         str(days_ago(2)),
         "Avslagen",
-        f"Kommunstyrelsen (registrerat av {name_of(people.sekreterare)})",
+        "Kommunstyrelsen",
+        name_of(people.sekreterare),
         KS_DECISION,
         "§ 13",
-        "KS 2025/88",
+        "KS-2025-88",
         "Kommunstyrelsen avslår.",
     ]
     # Nothing is locked any more; a new proposal is a new submission from the start.
@@ -181,27 +189,30 @@ def test_a_kf_decision_is_recorded_after_the_ks_proposal(people):
     assert (page.decision_date, page.protocol_paragraph, page.diarienummer) == (
         days_ago(3),
         61,
-        "KS 2025/104",
+        "KS-2025-104",
     )
-    # The history keeps both meetings: KS's proposal and KF's decision.
+    # The history keeps both meetings, oldest first: KS's proposal and KF's decision, each with
+    # the organ and the nämndsekreterare who recorded it.
     rows = history_rows(client_for(people.redaktor).get(history_url(page)))
-    registered = f"(registrerat av {name_of(people.sekreterare)})"
-    assert [row[:6] for row in rows[:2]] == [
-        [
-            str(days_ago(3)),
-            "Beslutad",
-            f"Kommunfullmäktige {registered}",
-            KF_DECISION,
-            "§ 61",
-            "KS 2025/104",
-        ],
+    secretary = name_of(people.sekreterare)
+    assert [row[:7] for row in rows[-2:]] == [
         [
             str(days_ago(2)),
             "Föreslaget",
-            f"Kommunstyrelsen {registered}",
+            "Kommunstyrelsen",
+            secretary,
             KS_PROPOSAL,
             "§ 45",
-            "KS 2025/88",
+            "KS-2025-88",
+        ],
+        [
+            str(days_ago(3)),
+            "Beslutad",
+            "Kommunfullmäktige",
+            secretary,
+            KF_DECISION,
+            "§ 61",
+            "KS-2025-104",
         ],
     ]
 
@@ -255,20 +266,21 @@ def test_posted_decision_fields_are_ignored(people, adopted_by_ks):
     assert draft.title == "Ny version"
     assert draft.decision_date == days_ago(6)
     assert draft.protocol_paragraph == 45
-    assert draft.diarienummer == "KS 2025/88"
+    assert draft.diarienummer == "KS-2025-88"
     assert draft.decision_body == get_body("ks")
 
 
 def test_the_coordinator_sends_the_next_version_to_another_body(people, adopted_by_ks):
+    second_coordinator()
     page = adopted_by_ks
     data = page_form_data(RiktlinjePage, "Ny version", page.slug, "kommundirektor")
     data["action-submit"] = "1"
 
     response = client_for(people.samordnare).post(edit_url(page), data)
 
-    assert response.status_code == 302
+    assert response.status_code == 302, error_texts(response)
     assert latest(page).decision_body == get_body("kommundirektor")
-    assert latest(page).diarienummer == "KS 2025/88"
+    assert latest(page).diarienummer == "KS-2025-88"
     state = workflow_state(page)
     assert state.workflow.name == "Kommundirektörens beslut"
     # The adopted version stays as it was until the new decision.

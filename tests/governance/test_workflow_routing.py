@@ -179,7 +179,7 @@ FULL_RUNS = {
                 approve_data(decision_date=days_ago(2), diarienummer="ks 2025/101"),
             ),
         ],
-        {"decision_date": days_ago(2), "diarienummer": "KS 2025/101", "paragraph": None},
+        {"decision_date": days_ago(2), "diarienummer": "KS-2025-101", "paragraph": None},
     ),
     "kommundirektor": (
         "riktlinje",
@@ -212,7 +212,7 @@ FULL_RUNS = {
                 ),
             ),
         ],
-        {"decision_date": KS_MEETING, "diarienummer": "KS 2025/103", "paragraph": 45},
+        {"decision_date": KS_MEETING, "diarienummer": "KS-2025-103", "paragraph": 45},
     ),
     "kf": (
         "policy",
@@ -230,7 +230,7 @@ FULL_RUNS = {
                 record_data(meeting_date=KF_MEETING, paragraph="61", diarienummer="KS 2025/104"),
             ),
         ],
-        {"decision_date": KF_MEETING, "diarienummer": "KS 2025/104", "paragraph": 61},
+        {"decision_date": KF_MEETING, "diarienummer": "KS-2025-104", "paragraph": 61},
     ),
 }
 

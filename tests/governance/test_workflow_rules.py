@@ -36,6 +36,7 @@ from .workflow_helpers import (
     reject_data,
     reload,
     run_to_step,
+    second_coordinator,
     snapshot,
     soup,
     start,
@@ -124,9 +125,15 @@ def test_a_superuser_cannot_publish_a_copy_of_an_adopted_document(people, regist
         },
     )
 
-    assert response.status_code == 200
-    assert any("permission to publish pages" in text for text in error_texts(response))
-    assert not RiktlinjePage.objects.filter(slug="kopia").exists()
+    # The copy form offers no publishing (StyrdokumentCopyForm); a forged "publish_copies" is
+    # ignored: the copy is a new draft without the original's decision.
+    assert response.status_code == 302
+    copy = RiktlinjePage.objects.get(slug="kopia")
+    assert not copy.live
+    assert copy.decision_date is None and copy.diarienummer == ""
+    assert not copy.adopted_versions.exists()
+    form = client.get(f"/admin/pages/{page.pk}/copy/").content.decode()
+    assert 'name="publish_copies"' not in form
 
 
 # -- whoever submitted a run cannot approve any step of it --------------------------------------
@@ -144,6 +151,7 @@ def test_a_superuser_cannot_publish_a_copy_of_an_adopted_document(people, regist
     ],
 )
 def test_the_submitter_cannot_approve_their_own_run(people, submitter, step, data):
+    second_coordinator()
     page = make_draft("riktlinje", "ks", title="Eget dokument")
     task_state = run_to_step(people, page, step, people[submitter])
     client = client_for(people[submitter])

@@ -181,8 +181,22 @@ def history_rows(response):
     table = soup(response).select_one("table.history-table")
     assert table is not None, "no Beslutshistorik table"
     headings = [text_of(th) for th in table.select("thead th")]
-    assert headings == ["Datum", "Händelse", "Vem", "Steg", "§", "Dnr", "Kommentar"]
-    return [[text_of(td) for td in row.select("td")] for row in table.select("tbody tr")]
+    assert headings == ["Datum", "Händelse", "Organ", "Vem", "Steg", "§", "Dnr", "Kommentar"]
+    rows = [[text_of(td) for td in row.select("td")] for row in table.select("tbody tr")]
+    return [row for row in rows if row]
+
+
+def history_rounds(response):
+    """The round headings of the Beslutshistorik ("Omgång 1", …) with their rows' Händelse."""
+    table = soup(response).select_one("table.history-table")
+    assert table is not None, "no Beslutshistorik table"
+    return [
+        (
+            text_of(heading) if (heading := body.select_one("th[scope=rowgroup]")) else "",
+            [text_of(row.select("td")[1]) for row in body.select("tr") if row.select("td")],
+        )
+        for body in table.select("tbody")
+    ]
 
 
 def subjects_by_recipient():
@@ -222,6 +236,18 @@ def make_draft(doc_type, body_code, responsible=None, user=None, **fields):
         responsible=responsible,
         **fields,
     )
+
+
+def second_coordinator(username="samordnare-kollega"):
+    """Another member of the review group, so that a samordnare's own draft can be reviewed
+    (with nobody else to review it, submitting it is refused)."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_user
+
+    user = make_user(username, first_name="Kim", last_name="Kollega")
+    user.groups.add(Group.objects.get(name="Informationssäkerhetssamordnare"))
+    return user
 
 
 def start(page, user):
@@ -318,19 +344,22 @@ APPROVER_CANDIDATES = (
 )
 
 
-def approver_for(people, page, task_state):
-    """Who in `people` acts on this step: the first the task accepts who did not submit the run."""
+def approver_for(people, page, task_state, exclude=()):
+    """Who in `people` acts on this step: the first the task accepts who did not submit the run
+    (and is not one of the role names in `exclude`)."""
     task = task_state.task.specific
     page = reload(page)
     submitter_id = task_state.workflow_state.requested_by_id
     for name in APPROVER_CANDIDATES:
+        if name in exclude:
+            continue
         user = people[name]
         if user.pk != submitter_id and task.get_actions(page, user):
             return user
     raise AssertionError(f"nobody in people acts on {task.name}")
 
 
-def decide(people, page):
+def decide(people, page, exclude=()):
     """Set the scene: the current step's approver moves the run on (a decision where needed).
 
     This calls the task directly, as the case page does after validating its form; tests that
@@ -338,7 +367,7 @@ def decide(people, page):
     """
     task_state = current_task_state(page)
     task = task_state.task.specific
-    approver = approver_for(people, page, task_state)
+    approver = approver_for(people, page, task_state, exclude=exclude)
     if isinstance(task, RecordedDecisionTask):
         task.on_action(
             task_state,
@@ -357,10 +386,10 @@ def decide(people, page):
         task.on_action(task_state, approver, "approve", comment="")
 
 
-def advance(people, page, steps=1):
+def advance(people, page, steps=1, exclude=()):
     """Move the run on by `steps` steps; returns the task state it then waits at (if any)."""
     for _ in range(steps):
-        decide(people, page)
+        decide(people, page, exclude=exclude)
     return current_task_state(page)
 
 
