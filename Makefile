@@ -66,11 +66,13 @@ chromium:
 		fi; \
 	fi
 
-# WeasyPrint (archival PDFs) needs Pango and a font with å, ä and ö; installs them from Debian's
-# packages when they are missing and we are root (as in CI).
-PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+# WeasyPrint (archival PDFs) needs Pango and a font with å, ä and ö, and HarfBuzz's subsetter:
+# without it WeasyPrint subsets fonts with fontTools, which stamps the current time into each
+# embedded font, so a re-rendered PDF would not be byte-identical to the stored one. Installs
+# them from Debian's packages when they are missing and we are root (as in CI).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 pdf-libs:
-	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -q 'DejaVu Sans'; then \
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || ! fc-list 2>/dev/null | grep -q 'DejaVu Sans'; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installerar Pango och DejaVu-typsnitten för PDF:erna"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
@@ -99,10 +101,12 @@ run: $(STAMP) pdf-libs
 # .ci/run passes, or whenever CI is set; a plain local `make test` skips them to stay quick.
 SLOW ?= $(if $(CI),1,)
 BROWSER_ARGS := $(if $(SLOW),,-m "not browser")
+# pytest-xdist: one worker per core; `make test XDIST=` runs in one process (e.g. to debug).
+XDIST ?= -n auto
 
 test: $(STAMP) pdf-libs chromium
 	@$(if $(SLOW),,echo "Webbläsartesterna hoppas över; kör dem med make test SLOW=1")
-	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(BROWSER_ARGS) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
 
 # Starts the local cluster if it is down (as on the project's machines), then runs the suite.
 postgres:
@@ -115,7 +119,7 @@ postgres:
 
 test-postgres: $(STAMP) pdf-libs chromium postgres
 	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
-		$(PY) -m pytest --create-db $(BROWSER_ARGS) $(PYTEST_ARGS)
+		$(PY) -m pytest --create-db $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
