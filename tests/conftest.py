@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, get_register, make_user
@@ -85,3 +86,55 @@ def admin_client_intranet(superuser):
     client = Client(HTTP_HOST=INTRANET_HOST)
     client.force_login(superuser)
     return client
+
+
+# -- tests on a transactional database ------------------------------------------------------------
+# live_server (the browser tests) and tests with real concurrent connections need committed data,
+# so their database is flushed after each test, taking the session baseline with it. The baseline
+# is serialised once, before the first such test, and put back whenever a later one finds it gone.
+
+
+@pytest.fixture(scope="session")
+def baseline_snapshot(django_db_setup, django_db_blocker):
+    """The session baseline (Wagtail's initial data plus setup_styrdok), serialised once.
+
+    Taken before the first browser test changes anything; the earlier tests ran in transactions
+    that were rolled back, so the database still holds exactly the baseline.
+    """
+    with django_db_blocker.unblock():
+        call_command("setup_styrdok", verbosity=0)
+        return connection.creation.serialize_db_to_string()
+
+
+def restore_baseline(snapshot):
+    """Put the baseline back after the previous browser test's flush (as serialized_rollback does).
+
+    The flush re-created content types and permissions with new ids; they are replaced by the
+    snapshot's own rows, so every browser test starts from the same data as the first one.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from wagtail.models import Site
+
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(snapshot)
+    # Sequences (PostgreSQL) must continue after the restored ids.
+    tables = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+    statements = connection.ops.sequence_reset_sql(no_style(), tables)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    ContentType.objects.clear_cache()
+    Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture
+def committed_baseline(baseline_snapshot):
+    """The session baseline, committed, for a transactional test (`transaction=True`)."""
+    from wagtail.models import Page
+
+    if not Page.objects.exists():
+        restore_baseline(baseline_snapshot)
+    call_command("setup_styrdok", verbosity=0)

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+
+from tests.conftest import restore_baseline  # noqa: E402
 
 from .ui import screenshot  # noqa: E402
 
@@ -116,42 +117,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
-def baseline_snapshot(django_db_setup, django_db_blocker):
-    """The session baseline (Wagtail's initial data plus setup_styrdok), serialised once.
-
-    Taken before the first browser test changes anything; the earlier tests ran in transactions
-    that were rolled back, so the database still holds exactly the baseline.
-    """
-    with django_db_blocker.unblock():
-        call_command("setup_styrdok", verbosity=0)
-        return connection.creation.serialize_db_to_string()
-
-
-def _restore_baseline(snapshot):
-    """Put the baseline back after the previous browser test's flush (as serialized_rollback does).
-
-    The flush re-created content types and permissions with new ids; they are replaced by the
-    snapshot's own rows, so every browser test starts from the same data as the first one.
-    """
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management.color import no_style
-    from wagtail.models import Site
-
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(snapshot)
-    # Sequences (PostgreSQL) must continue after the restored ids.
-    tables = [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
-    statements = connection.ops.sequence_reset_sql(no_style(), tables)
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-    ContentType.objects.clear_cache()
-    Site.clear_site_root_paths_cache()
-
-
 @pytest.fixture
 def styrdok(live_server, baseline_snapshot):
     """The baseline on the live server's database, and the two hosts' base URLs.
@@ -163,7 +128,7 @@ def styrdok(live_server, baseline_snapshot):
     from wagtail.models import Page
 
     if not Page.objects.exists():
-        _restore_baseline(baseline_snapshot)
+        restore_baseline(baseline_snapshot)
     call_command("setup_styrdok", verbosity=0)
     port = urlsplit(live_server.url).port
     return Hosts(
