@@ -1,29 +1,105 @@
 """Find Swedish personnummer and samordningsnummer in text, so they never reach the public site.
 
 A number counts when it has a valid date (a samordningsnummer adds 60 to the day) and a valid
-Luhn check digit, written as ÅÅMMDD-NNNN (or + for people over 100), ÅÅÅÅMMDD-NNNN or
-ÅÅÅÅMMDDNNNN. Ten digits run together are not matched: too many other numbers look like that.
+Luhn check digit, written as ÅÅMMDD-NNNN (or + for people over 100), ÅÅÅÅMMDD-NNNN, with a space
+or a dot instead of the hyphen, or with no separator at all (ten or twelve digits).
+
+The text is normalised first, because a number that only looks different to a regular expression
+still reads as a personnummer to a person: NFKC (fullwidth and other compatibility digits), zero
+width characters and soft hyphens dropped, every dash and minus sign made "-", every run of
+whitespace (non-breaking spaces too) made one space. Only a digit next to the number stops a
+match: a hyphen or a letter does not, since "KS-811218-9876" still publishes the number.
+
+The date and the check digit keep false alarms low: a diarienummer, a phone number, a date or an
+amount very rarely forms a valid date followed by a matching check digit.
 """
 
 import calendar
+import html
+import io
+import os
 import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.utils.html import strip_tags
 
-PATTERN = re.compile(
-    r"(?<![\d-])"
-    r"(?:(?P<century>19|20)(?P<yy12>\d{2})(?P<mm12>\d{2})(?P<dd12>\d{2})-?(?P<nnnn12>\d{4})"
-    r"|(?P<yy10>\d{2})(?P<mm10>\d{2})(?P<dd10>\d{2})[-+](?P<nnnn10>\d{4}))"
-    r"(?![\d-])"
+# Characters that are invisible in print but break a naive match: zero-width space, non-joiner,
+# joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator, invisible operators.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064\u034f"), None
 )
+# Dashes that Unicode does not file under Pd (punctuation, dash) but that read as one.
+EXTRA_DASHES = "\u2212\u2043\u02d7\u2796\u207b\u208b\ufe63\uff0d"
+
+_DATE_SEP = r"[-. ]"
+_SERIAL_SEP = r"(?: ?[-+.] ?| )"
+
+PATTERN = re.compile(
+    r"(?<![0-9])(?:"
+    # ÅÅÅÅMMDD, optionally ÅÅÅÅ-MM-DD / ÅÅÅÅ.MM.DD / ÅÅÅÅ MM DD (the same separator twice)
+    r"(?P<century>19|20)(?P<yy12>[0-9]{2})"
+    rf"(?:(?P<ds12>{_DATE_SEP})(?P<mm12s>[0-9]{{2}})(?P=ds12)(?P<dd12s>[0-9]{{2}})"
+    r"|(?P<mm12>[0-9]{2})(?P<dd12>[0-9]{2}))"
+    rf"(?P<sep12>{_SERIAL_SEP})?(?P<nnnn12>[0-9]{{4}})"
+    r"|"
+    # ÅÅMMDD, optionally ÅÅ-MM-DD / ÅÅ.MM.DD / ÅÅ MM DD
+    r"(?P<yy10>[0-9]{2})"
+    rf"(?:(?P<ds10>{_DATE_SEP})(?P<mm10s>[0-9]{{2}})(?P=ds10)(?P<dd10s>[0-9]{{2}})"
+    r"|(?P<mm10>[0-9]{2})(?P<dd10>[0-9]{2}))"
+    rf"(?P<sep10>{_SERIAL_SEP})?(?P<nnnn10>[0-9]{{4}})"
+    r")(?![0-9])"
+)
+# After a number whose date was written with separators: another date or a range continues
+# ("2025-01-01 - 2025-12-31", "2024.05.13 1200-1300"), so this is not a personnummer.
+_CONTINUES = re.compile(r" ?[-./:–] ?[0-9]")
 
 
 @dataclass(frozen=True)
 class Finding:
-    number: str
+    number: str  # as found in the normalised text
     kind: str  # "personnummer" or "samordningsnummer"
-    passage: str
+    passage: str  # the text around it, with the number masked
+    masked: str = ""  # the number with its last four digits replaced by ****
+
+    def __post_init__(self):
+        if not self.masked:
+            object.__setattr__(self, "masked", mask(self.number))
+
+
+def mask(number: str) -> str:
+    """The number with its four last digits hidden: 19850312-1234 becomes 19850312-****."""
+    return number[:-4] + "****" if len(number) >= 4 else "****"
+
+
+def normalise(text: str) -> str:
+    """What a reader sees, in the characters the pattern knows (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(INVISIBLE)
+    text = _NON_ASCII.sub(_plain_char, text)
+    return " ".join(text.split())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _plain_char(match):
+    """One non-ASCII character as the pattern should see it: a dash as "-", a digit of another
+    script as its ASCII digit, an invisible format character (bidi marks, joiners) or a
+    combining mark (a strike-through over a digit) as nothing."""
+    char = match.group(0)
+    if char in EXTRA_DASHES:
+        return "-"
+    category = unicodedata.category(char)
+    if category == "Pd":
+        return "-"
+    if category == "Nd":
+        digit = unicodedata.decimal(char, None)
+        return str(digit) if digit is not None else char
+    if category in ("Cf", "Mn", "Me"):
+        return ""
+    return char
 
 
 def luhn_valid(digits: str) -> bool:
@@ -46,23 +122,111 @@ def _date_kind(year, month, day):
     return kind
 
 
-def find_identity_numbers(text: str, context: int = 40) -> list[Finding]:
-    plain = " ".join(strip_tags(text or "").split())
-    findings = []
-    for match in PATTERN.finditer(plain):
-        if match.group("yy12"):
-            yy, mm, dd, nnnn = (match.group(g) for g in ("yy12", "mm12", "dd12", "nnnn12"))
-            year = int(match.group("century") + yy)
-        else:
-            yy, mm, dd, nnnn = (match.group(g) for g in ("yy10", "mm10", "dd10", "nnnn10"))
-            year = 2000 + int(yy)  # only the leap-year rule depends on the century here
+def _parts(match):
+    """(year, yy, mm, dd, nnnn, date written with separators) of a match."""
+    if match.group("yy12"):
+        dated = match.group("ds12") is not None
+        mm = match.group("mm12s") if dated else match.group("mm12")
+        dd = match.group("dd12s") if dated else match.group("dd12")
+        yy = match.group("yy12")
+        return int(match.group("century") + yy), yy, mm, dd, match.group("nnnn12"), dated
+    dated = match.group("ds10") is not None
+    mm = match.group("mm10s") if dated else match.group("mm10")
+    dd = match.group("dd10s") if dated else match.group("dd10")
+    yy = match.group("yy10")
+    # Only the leap-year rule depends on the century; 2000 is a leap year like 1900 is not, so
+    # 29 February "00" is accepted (it may be a person born in 2000).
+    return 2000 + int(yy), yy, mm, dd, match.group("nnnn10"), dated
+
+
+def _dated_form_reads_as_a_number(match, plain):
+    """A date written with separators (81.12.18-9876) is a personnummer only when a hyphen, plus
+    or dot leads to the four last digits, and no further date or time follows ("2025-01-01 -
+    2025-12-31"). An ISO date of this century with four more digits ("2025-03-12-0001" in a file
+    name) is a date, not a child's personnummer."""
+    separator = match.group("sep12") or match.group("sep10") or ""
+    if not separator.strip():
+        return False
+    if _CONTINUES.match(plain, match.end()):
+        return False
+    return not (match.group("ds12") == "-" and match.group("century") == "20")
+
+
+def _looks_like_a_phone_number(match):
+    """Ten digits run together that start with 0 are read as a Swedish phone number
+    (0701234567, 0317001234): every area code starts with 0. Written with a separator
+    (050312-1234) the number still counts."""
+    number = match.group(0)
+    return len(number) == 10 and number.isdigit() and number.startswith("0")
+
+
+def _candidates(plain):
+    """Valid matches, trying every start position so that a rejected longer reading (a twelve
+    digit form with a wrong date) does not hide a valid ten digit one inside it."""
+    position = 0
+    while True:
+        match = PATTERN.search(plain, position)
+        if match is None:
+            return
+        year, yy, mm, dd, nnnn, dated = _parts(match)
         kind = _date_kind(year, int(mm), int(dd))
-        if kind is None or not luhn_valid(f"{yy}{mm}{dd}{nnnn}"):
-            continue
+        valid = kind is not None and luhn_valid(f"{yy}{mm}{dd}{nnnn}")
+        if valid and dated:
+            valid = _dated_form_reads_as_a_number(match, plain)
+        if valid and _looks_like_a_phone_number(match):
+            valid = False
+        if valid:
+            yield match, kind
+            position = match.end()
+        else:
+            position = match.start() + 1
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(text):
+    """strip_tags, which raises on some malformed markup ("<![x" in a summary): then every
+    tag-like run is dropped, so odd input is still checked and never a 500."""
+    try:
+        return strip_tags(text)
+    except (AssertionError, ValueError):
+        return _TAG.sub("", text)
+
+
+def find_identity_numbers(text: str, context: int = 40) -> list[Finding]:
+    # Rich text keeps entities (&nbsp;, &#8209;): a reader sees the characters.
+    plain = normalise(html.unescape(_strip_tags(text or "")))
+    found = list(_candidates(plain))
+    masked_text = plain
+    for match, _kind in reversed(found):
         start, end = match.span()
-        passage = plain[max(0, start - context) : min(len(plain), end + context)]
+        masked_text = masked_text[:start] + mask(match.group(0)) + masked_text[end:]
+    findings = []
+    for match, kind in found:
+        # Masking keeps lengths, so spans hold in the masked text too.
+        start, end = match.span()
+        passage = masked_text[max(0, start - context) : min(len(plain), end + context)]
         findings.append(Finding(number=match.group(0), kind=kind, passage=passage))
     return findings
+
+
+def mask_identity_numbers(text: str) -> str:
+    """The text (normalised) with the last four digits of every identity number hidden."""
+    plain = normalise(text or "")
+    for match, _kind in reversed(list(_candidates(plain))):
+        start, end = match.span()
+        plain = plain[:start] + mask(match.group(0)) + plain[end:]
+    return plain
+
+
+HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def link_targets(source: str) -> str:
+    """The addresses of external links in rich text: strip_tags drops them, but the public page
+    publishes them as href attributes."""
+    return "\n".join(html.unescape(a or b) for a, b in HREF.findall(source or ""))
 
 
 def block_texts(body) -> str:
@@ -99,3 +263,203 @@ def _block_text(block):
                 yield from walk(getattr(item, "value", item))
 
     return "\n".join(walk(block.value))
+
+
+# -- attached files ------------------------------------------------------------------------
+
+# Rich text stores a link to a Wagtail document as <a linktype="document" id="N">.
+DOCUMENT_LINK = re.compile(r'<a\b(?=[^>]*\blinktype="document")[^>]*?\bid="(\d+)"')
+
+# Read no more than this from one file, or from one member of a DOCX/XLSX archive: the upload
+# limit is 20 MB, and a zip bomb must not exhaust the memory of the editor's request.
+MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+MAX_TEXT_CHARS = 5_000_000
+MAX_PDF_PAGES = 1000
+
+
+def linked_document_ids(body) -> list[int]:
+    """Ids of the Wagtail documents (files) the body links to, in order, once each."""
+    ids = []
+    for found in DOCUMENT_LINK.findall(block_texts(body)):
+        if int(found) not in ids:
+            ids.append(int(found))
+    return ids
+
+
+def linked_documents(body):
+    from wagtail.documents import get_document_model
+
+    ids = linked_document_ids(body)
+    if not ids:
+        return []
+    documents = {doc.pk: doc for doc in get_document_model().objects.filter(pk__in=ids)}
+    return [documents[pk] for pk in ids if pk in documents]
+
+
+def file_text(document) -> str:
+    """The text of an attached file (PDF, DOCX, XLSX, TXT/CSV), "" for other kinds or when the
+    file cannot be read. Cached by content hash when there is one: a page is saved many times."""
+    name = os.path.basename(document.file.name or "")
+    file_hash = getattr(document, "file_hash", "") or ""
+    if not file_hash:
+        return extract_text(name, _read(document))
+    key = (name, file_hash)
+    if key not in _TEXT_CACHE:
+        if len(_TEXT_CACHE) >= 64:
+            _TEXT_CACHE.pop(next(iter(_TEXT_CACHE)))
+        _TEXT_CACHE[key] = extract_text(name, _read(document))
+    return _TEXT_CACHE[key]
+
+
+_TEXT_CACHE: dict = {}
+
+
+def _read(document) -> bytes:
+    try:
+        with document.file.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES)
+    except (OSError, ValueError):
+        return b""
+
+
+def extract_text(filename: str, data: bytes) -> str:
+    extension = os.path.splitext(filename)[1].lower().lstrip(".")
+    reader = {
+        "pdf": _pdf_text,
+        "docx": _docx_text,
+        "xlsx": _xlsx_text,
+        "txt": _plain_text,
+        "csv": _plain_text,
+    }.get(extension)
+    if reader is None or not data:
+        return ""
+    try:
+        return reader(data)[:MAX_TEXT_CHARS]
+    except Exception:  # noqa: BLE001 - a broken file is not checked, never a 500
+        return ""
+
+
+def _plain_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    texts = []
+    size = 0
+    for index, page in enumerate(reader.pages):
+        if index >= MAX_PDF_PAGES or size > MAX_TEXT_CHARS:
+            break
+        text = page.extract_text() or ""
+        texts.append(text)
+        size += len(text)
+    metadata = reader.metadata or {}
+    texts.extend(str(metadata.get(key) or "") for key in ("/Title", "/Subject", "/Keywords"))
+    return "\n".join(texts)
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES:
+        return b""
+    return archive.read(info)
+
+
+def _xml(data: bytes):
+    """Parse XML from an uploaded archive; a DTD (entity expansion) is refused outright."""
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise ValueError("DTD in an uploaded file")
+    return ElementTree.fromstring(data)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _docx_text(data: bytes) -> str:
+    """Paragraph by paragraph, the runs of each joined as Word shows them: Word splits a number
+    across runs freely, and writes its non-breaking hyphen as an element, not a character."""
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [
+            name
+            for name in archive.namelist()
+            if name.startswith("word/")
+            and name.endswith(".xml")
+            and os.path.basename(name).startswith(
+                ("document", "header", "footer", "footnotes", "endnotes", "comments")
+            )
+        ]
+        if "docProps/core.xml" in archive.namelist():
+            parts.append("docProps/core.xml")
+        for name in parts:
+            root = _xml(_member(archive, name))
+            if name == "docProps/core.xml":
+                texts.append(" ".join(node.text or "" for node in root.iter()))
+                continue
+            for paragraph in root.iter():
+                if _local(paragraph.tag) != "p":
+                    continue
+                pieces = []
+                for node in paragraph.iter():
+                    tag = _local(node.tag)
+                    if tag in ("t", "delText", "instrText"):
+                        pieces.append(node.text or "")
+                    elif tag == "noBreakHyphen":
+                        pieces.append("-")
+                    elif tag in ("tab", "br", "cr"):
+                        pieces.append(" ")
+                texts.append("".join(pieces))
+    return "\n".join(texts)
+
+
+def _xlsx_text(data: bytes) -> str:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - Wagtail installs it
+        return _xlsx_text_from_xml(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - fall back to reading the XML directly
+        return _xlsx_text_from_xml(data)
+    texts = []
+    try:
+        for sheet in workbook.worksheets:
+            texts.append(sheet.title)
+            for row in sheet.iter_rows(values_only=True):
+                texts.append(" | ".join(_cell_text(value) for value in row if value is not None))
+    finally:
+        workbook.close()
+    return "\n".join(texts)
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_text_from_xml(data: bytes) -> str:
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name == "xl/sharedStrings.xml":
+                for item in _xml(_member(archive, name)):
+                    texts.append("".join(n.text or "" for n in item.iter() if _local(n.tag) == "t"))
+            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                for cell in _xml(_member(archive, name)).iter():
+                    if _local(cell.tag) != "c":
+                        continue
+                    if cell.get("t") == "s":
+                        continue  # a shared string, read above
+                    values = [n.text or "" for n in cell.iter() if _local(n.tag) in ("v", "t")]
+                    texts.append(" ".join(values))
+    return "\n".join(texts)

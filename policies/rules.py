@@ -17,6 +17,7 @@ groups) and are checked again on the decided draft by DECISION before anything i
 
 import copy
 import inspect
+import os
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from .dates import add_months
 from .models.choices import Publicity
-from .personnummer import block_texts, find_identity_numbers
+from .personnummer import (
+    block_texts,
+    file_text,
+    find_identity_numbers,
+    link_targets,
+    linked_documents,
+    mask_identity_numbers,
+)
 
 EDIT = "edit"
 DECISION_STAGE = "decision"
@@ -80,36 +88,111 @@ def links_to_hidden_documents(publicity, body, stage=EDIT):
     return {"body": [message % {"titles": ", ".join(titles)}]}
 
 
-def identity_numbers_in_public_text(publicity, title, summary, body, stage=EDIT):
-    if not _is_public(publicity):
-        return {}
-    findings = find_identity_numbers("\n".join([title or "", summary or "", block_texts(body)]))
+# Every field of a styrdokument that the public site shows (page, meta description, address),
+# in the order the editor shows them.
+PUBLIC_TEXT_FIELDS = (
+    "title",
+    "slug",
+    "seo_title",
+    "search_description",
+    "summary",
+    "supersedes_note",
+    "contact_name",
+)
+
+
+def _field_label(name):
+    from django.utils.text import capfirst
+
+    from .models.documents import Styrdokument
+
+    return capfirst(str(Styrdokument._meta.get_field(name).verbose_name))
+
+
+def _identity_number_errors(findings, stage):
+    """findings: [(where, Finding)]. The editor gets one message per number, naming the field
+    and quoting the passage; the approver (who cannot edit) one message, the first number. The
+    number itself is masked: the message must not repeat what it refuses to publish."""
     if not findings:
         return {}
     if stage == DECISION_STAGE:
-        # The approver cannot edit the text: one message naming the first number is enough.
+        where, finding = findings[0]
         return {
             "publicity": [
                 _(
                     "Dokumentet är markerat som offentligt men innehåller ett %(kind)s "
-                    "(%(number)s). Det kan inte fastställas och publiceras på den externa "
-                    "webbplatsen förrän numret är borttaget eller dokumentet är internt."
+                    "(%(number)s) i %(where)s. Det kan inte fastställas och publiceras på den "
+                    "externa webbplatsen förrän numret är borttaget eller dokumentet är internt."
                 )
-                % {"kind": findings[0].kind, "number": findings[0].number}
+                % {"kind": finding.kind, "number": finding.masked, "where": where}
             ]
         }
     return {
         "publicity": [
             _(
-                "Texten innehåller ett %(kind)s (%(number)s) i avsnittet ”…%(passage)s…”. "
-                "Ett offentligt dokument publiceras på den externa webbplatsen och får "
-                "inte innehålla personnummer eller samordningsnummer. Ta bort numret, "
+                "Texten i %(where)s innehåller ett %(kind)s (%(number)s) i avsnittet "
+                "”…%(passage)s…”. Ett offentligt dokument publiceras på den externa webbplatsen "
+                "och får inte innehålla personnummer eller samordningsnummer. Ta bort numret, "
                 "eller välj publicering Intern."
             )
-            % {"kind": finding.kind, "number": finding.number, "passage": finding.passage}
-            for finding in findings
+            % {
+                "where": where,
+                "kind": finding.kind,
+                "number": finding.masked,
+                "passage": finding.passage,
+            }
+            for where, finding in findings
         ]
     }
+
+
+def identity_numbers_in_public_text(
+    publicity,
+    title,
+    summary,
+    body,
+    slug=None,
+    seo_title=None,
+    search_description=None,
+    supersedes_note=None,
+    contact_name=None,
+    stage=EDIT,
+):
+    if not _is_public(publicity):
+        return {}
+    values = {
+        "title": title,
+        "slug": slug,
+        "seo_title": seo_title,
+        "search_description": search_description,
+        "summary": summary,
+        "supersedes_note": supersedes_note,
+        "contact_name": contact_name,
+    }
+    findings = []
+    for name in PUBLIC_TEXT_FIELDS:
+        for finding in find_identity_numbers(values[name] or ""):
+            findings.append((_("fältet ”%(field)s”") % {"field": _field_label(name)}, finding))
+    source = block_texts(body)
+    for finding in find_identity_numbers(f"{source}\n{link_targets(source)}"):
+        findings.append((_("fältet ”%(field)s”") % {"field": _field_label("body")}, finding))
+    return _identity_number_errors(findings, stage)
+
+
+def identity_numbers_in_attached_files(publicity, body, stage=EDIT):
+    """The files the body links to are published with the page (/dokument/<id>/<name>): their
+    names, titles and text (PDF, DOCX, XLSX, TXT) are checked like the page's own fields."""
+    if not _is_public(publicity):
+        return {}
+    findings = []
+    for document in linked_documents(body):
+        name = os.path.basename(document.file.name or "")
+        name_findings = find_identity_numbers(f"{document.title}\n{name}")
+        shown = mask_identity_numbers(name) if name_findings else name
+        where = _("den bifogade filen ”%(name)s”") % {"name": shown}
+        findings.extend((where, finding) for finding in name_findings)
+        findings.extend((where, finding) for finding in find_identity_numbers(file_text(document)))
+    return _identity_number_errors(findings, stage)
 
 
 def restricted_is_not_public(publicity, restricted_to):
@@ -298,6 +381,7 @@ RULES = {
         public_under_internal_parent,
         links_to_hidden_documents,
         identity_numbers_in_public_text,
+        identity_numbers_in_attached_files,
         submitted_with_workflow,
         submission_has_approvers,
         restricted_is_not_public,
@@ -318,6 +402,7 @@ EDITOR = (
     "public_under_internal_parent",
     "links_to_hidden_documents",
     "identity_numbers_in_public_text",
+    "identity_numbers_in_attached_files",
     "submitted_with_workflow",
     "submission_has_approvers",
     "restricted_is_not_public",
@@ -337,6 +422,7 @@ RECORD = (
 # published, and only a body entitled to adopt the type decides it.
 DECISION = (
     "identity_numbers_in_public_text",
+    "identity_numbers_in_attached_files",
     "links_to_hidden_documents",
     "body_may_adopt_type",
 )
@@ -393,6 +479,12 @@ PAGE_FIELDS = (
     "review_interval_months",
     "next_review",
     "next_review_reason",
+    # Shown on the public site too: checked by identity_numbers_in_public_text.
+    "slug",
+    "seo_title",
+    "search_description",
+    "supersedes_note",
+    "contact_name",
 )
 
 # What the editor form supplies from its cleaned data.

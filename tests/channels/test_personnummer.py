@@ -1,8 +1,9 @@
 """policies.personnummer.find_identity_numbers: what counts as a personnummer or samordningsnummer.
 
-A number counts when it is written ÅÅMMDD-NNNN (or + for people over 100), ÅÅÅÅMMDD-NNNN or
-ÅÅÅÅMMDDNNNN, has a real date (a samordningsnummer adds 60 to the day) and a valid Luhn check
-digit. The numbers below are computed here, not copied, so each case is what it says it is.
+A number counts when it is written ÅÅMMDD-NNNN (or + for people over 100), ÅÅÅÅMMDD-NNNN,
+ÅÅÅÅMMDDNNNN or ÅÅMMDDNNNN, has a real date (a samordningsnummer adds 60 to the day) and a
+valid Luhn check digit. The numbers below are computed here, not copied, so each case is what
+it says it is.
 """
 
 import pytest
@@ -58,6 +59,11 @@ FOUND = [
     ),
     ("Inuti html: <p>Ring <b>811218</b>-9876</p>", [(PERSONNUMMER, "personnummer")]),
     ("(811218-9876)", [(PERSONNUMMER, "personnummer")]),
+    # Ten digits run together, and a hyphen or letter next to the number (issue 14).
+    ("Tio siffror 8112189876 i följd.", [("8112189876", "personnummer")]),
+    ("Tio siffror 7010632391 i följd.", [("7010632391", "samordningsnummer")]),
+    ("Dnr KS-811218-9876", [(PERSONNUMMER, "personnummer")]),
+    ("811218-9876-1", [(PERSONNUMMER, "personnummer")]),
     (
         f"Två: {PERSONNUMMER} och {SAMORDNINGSNUMMER}.",
         [(PERSONNUMMER, "personnummer"), (SAMORDNINGSNUMMER, "samordningsnummer")],
@@ -79,15 +85,11 @@ NOT_FOUND = [
     number("000229", "123", "", century="19"),  # 1900 was not a leap year
     number("810292", "123"),  # samordningsnummer day 92 (32 + 60)
     number("811232", "123"),  # day 32
-    # Ten digits without a separator: too many other numbers look like that.
-    "8112189876",
-    "7010632391",
+    # Ten digits run together starting with 0 read as a phone number (see below).
     # Diarienummer and reference numbers.
     "KS-2025-1234",
     "KS 2025/1234",
     "KS-2025-1234-1",
-    "Dnr KS-811218-9876",
-    "811218-9876-1",
     "19811218-98761",
     "119811218-9876",
     # Phone numbers.
@@ -123,12 +125,12 @@ def test_the_finding_quotes_the_passage_around_the_number():
 
     (finding,) = find_identity_numbers(text)
 
-    # Forty characters either side.
-    assert finding.passage == "a" * 24 + " Kontakt: Anna, 811218-9876, på plats. " + "b" * 28
+    # Forty characters either side, the number masked.
+    assert finding.passage == "a" * 24 + " Kontakt: Anna, 811218-****, på plats. " + "b" * 28
     assert "<p>" not in finding.passage
 
 
 def test_short_texts_quote_all_of_it():
     (finding,) = find_identity_numbers("Personnummer:\n 811218-9876")
 
-    assert finding.passage == "Personnummer: 811218-9876"
+    assert finding.passage == "Personnummer: 811218-****"

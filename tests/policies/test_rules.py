@@ -87,8 +87,8 @@ CASES = [
         },
         {
             "publicity": [
-                f"Texten innehåller ett personnummer ({PERSONNUMMER}) i avsnittet "
-                f"”…Rutin Kontakt {PERSONNUMMER}.…”. Ett offentligt dokument publiceras på den "
+                "Texten i fältet ”Sammanfattning” innehåller ett personnummer (811218-****) i "
+                "avsnittet ”…Kontakt 811218-****.…”. Ett offentligt dokument publiceras på den "
                 "externa webbplatsen och får inte innehålla personnummer eller "
                 "samordningsnummer. Ta bort numret, eller välj publicering Intern."
             ]
@@ -121,9 +121,9 @@ CASES = [
         },
         {
             "publicity": [
-                f"Dokumentet är markerat som offentligt men innehåller ett samordningsnummer "
-                f"({SAMORDNINGSNUMMER}). Det kan inte fastställas och publiceras på den externa "
-                "webbplatsen förrän numret är borttaget eller dokumentet är internt."
+                "Dokumentet är markerat som offentligt men innehåller ett samordningsnummer "
+                "(701063-****) i fältet ”Titel”. Det kan inte fastställas och publiceras på den "
+                "externa webbplatsen förrän numret är borttaget eller dokumentet är internt."
             ]
         },
     ),
@@ -293,7 +293,7 @@ def test_check_merges_messages_per_field_in_the_order_of_the_set():
     assert [message.split(" ")[0:3] for message in errors["publicity"]] == [
         ["Dokumentet", "kan", "inte"],
         ["Ett", "dokument", "som"],
-        ["Texten", "innehåller", "ett"],
+        ["Texten", "i", "fältet"],
     ]
 
 
