@@ -56,11 +56,17 @@ def feed_url(feed):
 
 
 def _documents_for(user):
-    """The owner's live documents with a review date, in one query whatever their number."""
+    """The owner's live documents with a review date, in one query whatever their number.
+
+    The same visibility as every other channel: a document restricted to groups the owner is
+    not in (e.g. made restricted after they became its owner) does not exist for them, so its
+    title and diarienummer never reach their calendar.
+    """
     from policies.models import Styrdokument
 
     return (
         Styrdokument.objects.live()
+        .visible_to(user)
         .filter(responsible=user, next_review__isnull=False)
         .select_related("decision_body")
         .only(
@@ -248,7 +254,10 @@ def manage_calendar(request, user_id=None):
 
     feed = CalendarFeed.objects.filter(user=target).first()
     document_count = (
-        Styrdokument.objects.live().filter(responsible=target, next_review__isnull=False).count()
+        Styrdokument.objects.live()
+        .visible_to(target)
+        .filter(responsible=target, next_review__isnull=False)
+        .count()
     )
     context = {
         "target": target,

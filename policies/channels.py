@@ -41,6 +41,16 @@ class ChannelMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from .rich_text import reset_render_request, set_render_request
+
+        # Rich-text page links are resolved for this request's channel when rendered.
+        token = set_render_request(request)
+        try:
+            return self._respond(request)
+        finally:
+            reset_render_request(token)
+
+    def _respond(self, request):
         channel = get_channel(request)
         if channel == PUBLIC and request.path.startswith("/admin/"):
             # Editing happens on the intranet host only; the public site has no admin at all.
@@ -69,6 +79,11 @@ def channel_context(request):
     from governance.models import StyrdokSettings
 
     channel = get_channel(request)
+    # Templates rendered outside the middleware (the archival PDFs) resolve their rich-text
+    # links for the request they are rendered with, too.
+    from .rich_text import set_render_request
+
+    set_render_request(request)
 
     def menu_pages():
         # Information and content pages directly under the start page, marked "show in menus":

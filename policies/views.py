@@ -48,6 +48,7 @@ def adopted_version(request, pk):
         {
             "page": page,
             "version": version,
+            "successor_shown": successor_shown(request, version),
             "current_page": current,
             "body_items": page.body_items(),
             "adopted_versions": list(versions),
@@ -55,6 +56,19 @@ def adopted_version(request, pk):
             "archived": True,
         },
     )
+
+
+def successor_shown(request, version):
+    """Whether the reader may be told which version replaced this one.
+
+    On the public site only a successor adopted as public is named (its version, date and
+    link); a version replaced by an internal one says just "Ersatt". On the intranet the reader
+    already sees the whole document, every version included.
+    """
+    successor = version.superseded_by if version.superseded_by_id else None
+    if successor is None:
+        return False
+    return get_channel(request) != PUBLIC or successor.publicity == Publicity.PUBLIC
 
 
 def adopted_version_pdf(request, pk):
@@ -90,9 +104,14 @@ def adopted_version_pdf(request, pk):
 
 
 def serve_document(request, document_id, document_filename):
-    """Files follow the documents they belong to: a file used only by documents the reader may
-    not see is a 404, on the public site and for intranet readers outside a restriction; on the
-    public site, so is a file that no page uses."""
+    """Files follow the pages they belong to.
+
+    On the public site a file exists only while a live page the public site shows uses it in
+    its live (adopted or published) content: not a file that no page uses, nor one used only
+    by a draft, an unpublished page of any kind, a page with a view restriction or a document
+    that is internal or restricted. On the intranet a file used only by documents the reader
+    may not see is a 404 too.
+    """
     from wagtail.documents import get_document_model
     from wagtail.documents.views.serve import serve
     from wagtail.models import ReferenceIndex
@@ -107,10 +126,10 @@ def serve_document(request, document_id, document_filename):
         .filter(base_content_type__model="page")
         .values_list("object_id", flat=True)
     }
-    if channel == PUBLIC and not referencing:
-        # The public site publishes a file only through a page that uses it: a file no page
-        # uses (yet), e.g. one attached in a draft of an internal document, is not public.
-        raise Http404
+    if channel == PUBLIC:
+        if not _used_by_a_public_page(document, referencing, request):
+            raise Http404
+        return serve(request, document_id, document_filename)
     using_documents = set(
         Styrdokument.objects.filter(pk__in=referencing).values_list("pk", flat=True)
     )
@@ -119,3 +138,27 @@ def serve_document(request, document_id, document_filename):
         if not visible.exists():
             raise Http404
     return serve(request, document_id, document_filename)
+
+
+def _used_by_a_public_page(document, page_ids, request):
+    """Whether a page the public site shows uses `document` in the content it shows.
+
+    The reference index is updated by a background task, so it may lag behind a page that no
+    longer uses the file; each candidate's own row (for a live page, its published content) is
+    therefore checked as well. An index that lags the other way only delays publication.
+    """
+    from wagtail.models import Page, ReferenceIndex
+
+    from .rich_text import shown_page_ids
+
+    shown = shown_page_ids(page_ids, request)
+    if not shown:
+        return False
+    wanted = (ReferenceIndex._get_base_content_type(type(document)).pk, str(document.pk))
+    for page in Page.objects.filter(pk__in=shown).specific():
+        references = ReferenceIndex._extract_references_from_object(page)
+        if any(
+            (content_type_id, object_id) == wanted for content_type_id, object_id, *_ in references
+        ):
+            return True
+    return False

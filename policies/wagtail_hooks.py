@@ -103,3 +103,12 @@ def refuse_bulk_actions_on_archive(request, action_type, objects, action_class_i
         % {"titles": titles},
     )
     return redirect(action_class_instance.next_url)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def channel_aware_page_links(features):
+    """Page links are checked against the reader's channel when rendered (policies.rich_text);
+    registered after Wagtail's own handler, which it replaces."""
+    from .rich_text import ChannelPageLinkHandler
+
+    features.register_link_type(ChannelPageLinkHandler)

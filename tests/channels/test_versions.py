@@ -231,7 +231,8 @@ def test_the_public_version_before_it_does_not_reveal_the_internal_one(
 
     assert response.status_code == 200
     assert text_of(soup(response).h1) == V1["title"]
-    assert banner(response).startswith("Ersatt av version 2.0")
+    # Issue 14: the internal successor is not named (no version, title or link).
+    assert banner(response).startswith("Ersatt. Den här versionen gäller inte längre.")
     # No link to the current (internal) document, no table naming its version, no text of it.
     assert soup(response).select_one(".version-banner a") is None
     assert path_of(became_internal) not in body_of(response)

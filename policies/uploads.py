@@ -1,0 +1,139 @@
+"""Uploaded files are checked by what they contain, not only by what they are called.
+
+Wagtail accepts a file when its name ends in an allowed extension (WAGTAILDOCS_EXTENSIONS). A
+browser given an HTML page named `bilaga.pdf` may still run it, and a reader who expects a PDF
+gets something else, so each extension must come with the bytes that format starts with (its
+"magic bytes"). Text formats (txt, csv) must be text and must not be markup. The check is in the
+documents' form base (WAGTAILDOCS_DOCUMENT_FORM_BASE), which Wagtail uses for every upload:
+the documents library, the multiple upload and the chooser in the page editor.
+"""
+
+import os
+import zipfile
+
+from django import forms
+from django.utils.translation import gettext as _
+from wagtail.documents.forms import BaseDocumentForm
+
+HEAD_BYTES = 8192
+
+# What the start of markup looks like: refused in every format, whatever the file is named.
+MARKUP_STARTS = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<?xml",
+    b"<iframe",
+)
+
+# Office Open XML and OpenDocument files are ZIP archives with a known part inside.
+ZIP_FORMATS = {
+    "docx": lambda names: "word/document.xml" in names,
+    "xlsx": lambda names: "xl/workbook.xml" in names,
+    "pptx": lambda names: "ppt/presentation.xml" in names,
+    "odt": lambda names: "mimetype" in names,
+}
+FORMAT_NAMES = {
+    "pdf": "en PDF-fil",
+    "docx": "ett Word-dokument (.docx)",
+    "xlsx": "ett Excel-dokument (.xlsx)",
+    "pptx": "en PowerPoint-presentation (.pptx)",
+    "odt": "ett OpenDocument-dokument (.odt)",
+    "rtf": "ett RTF-dokument",
+    "txt": "en textfil",
+    "csv": "en CSV-fil",
+}
+
+
+def _head(uploaded):
+    uploaded.seek(0)
+    head = uploaded.read(HEAD_BYTES)
+    uploaded.seek(0)
+    return head
+
+
+def _looks_like_markup(head):
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith(MARKUP_STARTS) or b"<script" in head.lower()
+
+
+def _is_text(head):
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as exc:
+            # A multi-byte character cut at the end of the sample is still text.
+            if encoding == "utf-8" and exc.start >= len(head) - 3:
+                text = head[: exc.start].decode(encoding)
+            else:
+                continue
+        controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n\f")
+        return controls == 0
+    return False
+
+
+def _zip_matches(uploaded, extension):
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = set(archive.namelist())
+            if extension == "odt":
+                mimetype = archive.read("mimetype") if "mimetype" in names else b""
+                return mimetype.strip() == b"application/vnd.oasis.opendocument.text"
+            return ZIP_FORMATS[extension](names)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def content_matches(uploaded, extension):
+    """Whether the bytes of `uploaded` are the format its extension names."""
+    head = _head(uploaded)
+    if _looks_like_markup(head):
+        return False
+    if extension == "pdf":
+        return head.startswith(b"%PDF-")
+    if extension in ZIP_FORMATS:
+        return head.startswith(b"PK\x03\x04") and _zip_matches(uploaded, extension)
+    if extension == "rtf":
+        return head.startswith(b"{\\rtf")
+    if extension in ("txt", "csv"):
+        return _is_text(head)
+    # An extension allowed in settings that this module does not know: no content rule.
+    return True
+
+
+def mismatch_message(filename, extension):
+    return _(
+        "Filen ”%(name)s” är inte %(format)s: innehållet stämmer inte med filändelsen "
+        ".%(extension)s. Spara filen i rätt format och ladda upp den igen."
+    ) % {
+        "name": filename,
+        "format": FORMAT_NAMES.get(extension, _("en fil av den typen")),
+        "extension": extension,
+    }
+
+
+def check_upload(uploaded):
+    """Raise a ValidationError with a Swedish message when the content does not match."""
+    name = os.path.basename(getattr(uploaded, "name", "") or "")
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    if not content_matches(uploaded, extension):
+        raise forms.ValidationError(mismatch_message(name, extension), code="content_mismatch")
+
+
+class DocumentForm(BaseDocumentForm):
+    """Wagtail's document form, with the content check on every newly uploaded file."""
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        # An edit that keeps the stored file has nothing new to check.
+        if uploaded and "file" in self.changed_data and hasattr(uploaded, "read"):
+            check_upload(uploaded)
+        return uploaded
