@@ -9,6 +9,7 @@ from governance import calendar as review_calendar
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed
+from policies.robots import robots_txt
 from policies.sitemaps import ChannelSitemap
 from search import views as search_views
 
@@ -29,6 +30,7 @@ urlpatterns = [
         {"sitemaps": {"wagtail": ChannelSitemap}},
         name="sitemap",
     ),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "logga-in/",
         auth_views.LoginView.as_view(

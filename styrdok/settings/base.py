@@ -7,7 +7,6 @@ test settings loosen them explicitly.
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -110,10 +109,13 @@ TEMPLATES = [
 WSGI_APPLICATION = "styrdok.wsgi.application"
 
 # DATABASE_URL picks the database; unset means the embedded SQLite file used by `make run`.
+# A malformed URL stops manage.py and the WSGI server with one Swedish line (styrdok.security).
+from styrdok.security.database import database_from_url  # noqa: E402
+
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -226,6 +228,8 @@ WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", "")
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Uploads are checked by content (magic bytes), not only by extension: policies/uploads.py.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "policies.uploads.DocumentForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from an outside service: it would send a hash of every user's e-mail address away.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -245,3 +249,103 @@ LOGGING = {
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+# -- Security headers: Content-Security-Policy (django-csp) and Permissions-Policy -------------
+# The public website and the intranet render only Styrdok's templates, which load every script
+# and style from files: they get the strict policy. Wagtail's admin (its previews included,
+# served under /admin/) gets its own policy with only what it needs; see
+# styrdok/security_headers.py and tests/browser/test_csp_admin.py.
+from csp.constants import NONE as CSP_NONE  # noqa: E402 - kept beside its only use
+from csp.constants import REPORT_SAMPLE as CSP_REPORT_SAMPLE  # noqa: E402
+from csp.constants import SELF as CSP_SELF  # noqa: E402
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE  # noqa: E402
+
+# Where browsers report violations (e.g. a collector at the kommun); unset: no reports.
+STYRDOK_CSP_REPORT_URI = os.environ.get("STYRDOK_CSP_REPORT_URI", "").strip()
+_csp_report = {"report-uri": [STYRDOK_CSP_REPORT_URI]} if STYRDOK_CSP_REPORT_URI else {}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        **_csp_report,
+    }
+}
+STYRDOK_CSP_ADMIN_PREFIX = "/admin/"
+STYRDOK_CSP_ADMIN_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    # Wagtail 8 renders its date and chooser widgets with an inline <script> each (from form
+    # widget templates, which get no request and so no nonce), and Draftail adds <style>
+    # elements at run time. Browsers ignore 'unsafe-inline' once a nonce is present, so the
+    # admin has no nonce. It still needs no 'unsafe-eval', loads nothing from other hosts and
+    # keeps object-src, base-uri, form-action and frame-ancestors locked.
+    "script-src": [CSP_SELF, CSP_UNSAFE_INLINE, CSP_REPORT_SAMPLE],
+    "style-src": [CSP_SELF, CSP_UNSAFE_INLINE, CSP_REPORT_SAMPLE],
+    # The editor's preview panel frames the admin's own preview view.
+    "frame-src": [CSP_SELF],
+    "frame-ancestors": [CSP_SELF],
+}
+# Browser features Styrdok never uses, switched off for every page and for anything embedded.
+STYRDOK_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+# robots.txt answers anonymous crawlers on the intranet too (with "Disallow: /").
+STYRDOK_ANONYMOUS_INTRANET_PATHS.append("/robots.txt")
+# Outermost after SecurityMiddleware, so that the channel middleware's own answers (the login
+# redirect, the public host's admin 404) carry the headers too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "styrdok.security_headers.ChannelCSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "styrdok.security_headers.PermissionsPolicyMiddleware",
+)
+
+# -- Login throttling, staff sessions, staff login only on the intranet (styrdok/security/) -----
+# django-axes counts failed logins per username and per client address; at the limit, further
+# attempts (the right password too) get the Swedish page templates/account/lockout.html until
+# the cool-off has passed since the last failure.
+from datetime import timedelta  # noqa: E402 - kept beside its only use
+
+INSTALLED_APPS += ["axes", "styrdok.security"]
+AUTHENTICATION_BACKENDS = ["styrdok.security.login.LoginThrottleBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("policies.channels.ChannelMiddleware"),
+    "styrdok.security.login.PublicLoginRedirectMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("STYRDOK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STYRDOK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "styrdok.security.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "styrdok.security.login.client_ip"
+# No banner on every manage.py command.
+AXES_VERBOSE = False
+# Reverse proxies in front of Styrdok that append to X-Forwarded-For (0: clients connect
+# directly and REMOTE_ADDR is the client).
+STYRDOK_TRUSTED_PROXY_COUNT = int(os.environ.get("STYRDOK_TRUSTED_PROXY_COUNT", "0"))
+# Staff sessions last STYRDOK_SESSION_HOURS after login and end when the browser closes.
+STYRDOK_SESSION_HOURS = float(os.environ.get("STYRDOK_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = int(STYRDOK_SESSION_HOURS * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("STYRDOK_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

@@ -216,7 +216,7 @@ def admin_addresses(scene):
     file = scene.files["intern"]
     return [
         "/admin/",
-        "/admin/login/",
+        # /admin/login/ redirects to the intranet login (test_login_hardening.py).
         f"/admin/pages/{page.pk}/",
         f"/admin/pages/{page.pk}/edit/",
         f"/admin/pages/{page.pk}/edit/preview/",

@@ -143,7 +143,8 @@ def test_the_accessibility_statement_renders_and_is_linked_from_every_page(scene
         assert "/informationssakerhet/" in [a["href"] for a in nav.select("a")], url
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/login/", "/admin/pages/", "/admin/arenden/"])
+# /admin/login/ redirects to the intranet login: tests/channels/test_login_hardening.py.
+@pytest.mark.parametrize("url", ["/admin/", "/admin/pages/", "/admin/arenden/"])
 def test_there_is_no_admin_on_the_public_host(public_client, anonymous_intranet_client, url):
     response = public_client.get(url)
 

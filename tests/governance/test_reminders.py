@@ -513,7 +513,7 @@ def test_offsets_and_grace_are_configurable(kommun, time_machine):
 
 
 def test_deactivated_owner_is_saknar_agare_and_escalated_once_per_cycle(
-    kommun, time_machine, intranet_client
+    kommun, time_machine, intranet_client, staff_user
 ):
     k = kommun
     due = START + days(100)
@@ -537,6 +537,8 @@ def test_deactivated_owner_is_saknar_agare_and_escalated_once_per_cycle(
     status = Styrdokument.objects.with_review_status().get(pk=document.pk).review_status
     assert status == "saknar-agare"
     page_url = re.search(r"Dokumentet: (\S+)", body).group(1)
+    # A staff session lasts 8 hours: log in again on the day the run is made.
+    intranet_client.force_login(staff_user)
     response = intranet_client.get(urlsplit(page_url).path)
     assert response.status_code == 200
     assert "Saknar ägare" in response.content.decode()
