@@ -260,6 +260,15 @@ class StyrdokumentPermissionTester(PagePermissionTester):
         task = self.page.current_workflow_task if self.page.pk else None
         if task is not None:
             return task.user_can_lock(self.page, self.user)
+        if self._adopted and not self.user.is_superuser:
+            # A lock on an adopted document stops its owner revising it: only the
+            # dokumentansvarig (and administrators) may take one, not any redaktör.
+            user = self.user
+            return (
+                user.is_active
+                and user.pk is not None
+                and getattr(self.page, "responsible_id", None) == user.pk
+            )
         return super().can_lock()
 
 

@@ -75,10 +75,10 @@ ADOPTED_ROUTES = {
     # draft: never live, with no decision (no beslutsdatum, §, dnr) and no adopted version.
     "copy (GET)":                 ("Y", "Y", "-", "-", "-", "-", "Y", "Y"),
     "copy (POST)":                ("Y", "Y", "-", "-", "-", "-", "Y", "Y"),
-    # Lock: the groups setup_styrdok gives lock_page (Redaktörer, Informationssäkerhets-
-    # samordnare) and superusers. Unlock (the page locked by the samordnare): the lock's
-    # holder and superusers; nobody has the unlock permission.
-    "lock (POST)":                ("Y", "Y", "-", "-", "-", "-", "-", "Y"),
+    # Lock: an adopted document only by its dokumentansvarig (here äg) and superusers, not by
+    # every holder of lock_page (issue 14). Unlock (the page locked by the samordnare): the
+    # lock's holder and superusers; nobody has the unlock permission.
+    "lock (POST)":                ("-", "-", "-", "-", "-", "-", "Y", "Y"),
     "unlock (POST)":              ("-", "Y", "-", "-", "-", "-", "-", "Y"),
     # Revisions: those who may edit. Reverting leads to the edit form, which never offers
     # Publicera; a forged "publish" saves at most a draft.
