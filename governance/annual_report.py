@@ -33,7 +33,7 @@ from policies.models import (
 )
 
 from .constants import DocumentType
-from .history import ACTIONS
+from .history import ACTIONS, REPEAL_DECISION
 from .models import Assignment, DecisionBody, LisArea, Role, StyrdokSettings
 from .reports import owner_label
 
@@ -403,6 +403,8 @@ def _decisions(visible, start, end):
             continue
         data = entry.data or {}
         label, outcome = ACTIONS[entry.action]
+        if entry.action == "governance.decided" and data.get("repeal"):
+            label, outcome = REPEAL_DECISION
         rows.append(
             DecisionRow(
                 pk=document.pk,

@@ -25,7 +25,7 @@ ACTIONS = {
     "governance.repealed": (_("Upphävt"), _("Upphävd genom beslut")),
 }
 # A decision step in a repeal run decides the repeal, not a new version.
-REPEAL_DECISION = (_("Beslut om upphävande"), _("Upphävd"))
+REPEAL_DECISION = (_("Beslut om upphävande"), _("Beslutat att upphäva"))
 
 
 # Wagtail's own entry for a resubmission after återremiss belongs in the history too.

@@ -137,6 +137,11 @@ def test_a_repeal_goes_through_the_bodys_decision_workflow(
     history = client_for(people.admin).get(f"/admin/beslutshistorik/{page.pk}/")
     assert history.status_code == 200
     assert dnr in page_text(history)
+    # The decision step is shown as the repeal it decided, not as an adoption.
+    assert "Beslutat att upphäva" in page_text(history)
+    assert "Upphävd genom beslut" in page_text(history)
+    decided = PageLogEntry.objects.filter(page=page, action="governance.decided").latest("pk")
+    assert decided.data["repeal"] is True and "version" not in decided.data
 
     # The submitter and the dokumentansvarig are told.
     subjects = subjects_by_recipient()
