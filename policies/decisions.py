@@ -40,38 +40,24 @@ NOT_DELETABLE_MESSAGE = _(
 )
 
 
-def repeal_workflow_state_ids():
-    from .models.versions import RepealProposal
-
-    return RepealProposal.objects.values("workflow_state_id")
-
-
 def decision_entries(page_id, revision_id):
-    """The adopting decisions recorded for exactly this revision (none for a repeal run, whose
-    decision adopts the repeal, not the text)."""
-    from wagtail.models import PageLogEntry, TaskState
+    """The adopting decisions recorded for exactly this revision. A repeal run's decision is
+    logged with `repeal: true` (governance.workflows.decision_subject): it adopts the repeal,
+    not the text, so it never makes a revision publishable."""
+    from wagtail.models import PageLogEntry
 
     if not page_id or not revision_id:
         return []
-    entries = list(
-        PageLogEntry.objects.filter(page_id=page_id, revision_id=revision_id, action=DECIDED)
-    )
-    adopting = [
+    return [
         entry
-        for entry in entries
+        for entry in PageLogEntry.objects.filter(
+            page_id=page_id, revision_id=revision_id, action=DECIDED
+        )
         if isinstance(entry.data, dict)
         and entry.data.get("outcome") == ADOPTED_OUTCOME
         and not entry.data.get("is_proposal")
+        and not entry.data.get("repeal")
     ]
-    task_state_ids = [e.data.get("task_state_id") for e in adopting if e.data.get("task_state_id")]
-    if task_state_ids:
-        repeal_steps = set(
-            TaskState.objects.filter(
-                pk__in=task_state_ids, workflow_state_id__in=repeal_workflow_state_ids()
-            ).values_list("pk", flat=True)
-        )
-        adopting = [e for e in adopting if e.data.get("task_state_id") not in repeal_steps]
-    return adopting
 
 
 def is_decided_revision(page_id, revision_id):
