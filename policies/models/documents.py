@@ -347,6 +347,17 @@ class StyrdokumentForm(WagtailAdminPageForm):
         for field, messages in rules.check(rules.EDITOR, values).items():
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+        if cleaned_data.get("expire_at") and "expire_at" in self.fields:
+            # The model clears expire_at (only a repeal decision ends a styrdokument); say so
+            # rather than drop what the editor typed.
+            self.add_error(
+                "expire_at",
+                _(
+                    "Ett styrdokument slutar inte gälla vid ett datum utan genom ett beslut om "
+                    "upphävande. Lämna fältet tomt och använd ”Föreslå upphävande” när "
+                    "dokumentet ska upphöra."
+                ),
+            )
         return cleaned_data
 
 

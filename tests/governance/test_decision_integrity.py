@@ -461,3 +461,29 @@ def test_the_editor_says_where_a_submission_goes(people, register):
     # The round starts over, so the button names the first step, not the one that returned it.
     assert "Skicka in igen till Granskning" in returned
     assert f"till {OFFICIAL_DECISION}" not in returned
+
+
+def test_an_expiry_date_is_refused_in_swedish_not_dropped(people, register):
+    """Wagtail's scheduled expiry would unpublish without a decision, so the model clears it;
+    the editor is told instead of losing what they typed."""
+    from policies.models import RiktlinjePage
+
+    from .workflow_helpers import add_url, page_form_data
+
+    data = page_form_data(
+        RiktlinjePage,
+        "Riktlinje med slutdatum",
+        "med-slutdatum",
+        "kommundirektor",
+        expire_at="2030-01-01 00:00",
+    )
+
+    response = client_for(people.redaktor).post(add_url(register, RiktlinjePage), data)
+
+    assert response.status_code == 200
+    assert "genom ett beslut om upphävande" in response.context["form"].errors["expire_at"][0]
+    # Shown beside the field in the editor's Inställningar tab.
+    assert 'id="panel-child-installningar-child-publishing-child-expire_at-errors"' in (
+        response.content.decode()
+    )
+    assert not RiktlinjePage.objects.filter(slug="med-slutdatum").exists()
