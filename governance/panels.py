@@ -2,6 +2,7 @@
 are due for review, and (for the samordnare) which documents are overdue or have no owner."""
 
 import datetime
+from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, F, Q
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
-from wagtail.models import Page, TaskState, WorkflowState
+from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 
 from .reports import organisation_label, owner_label, warning_days
 from .workflows import StyrdokTaskMixin
@@ -240,15 +241,20 @@ class OverdueOwnerlessPanel(ReviewPanel):
 def stalled_runs(user, now=None):
     """Decision runs that wait without anyone to move them: the current step has no eligible
     approver (everyone assigned is a submitter or performed another step), or nobody has acted
-    for the configured number of days. Only documents `user` may see are listed."""
+    for the configured number of days. Only documents `user` may see are listed.
+
+    Shown on the samordnare's dashboard, so it reads everything in a fixed number of queries:
+    the runs, their documents and drafts' bodies, who acted on which step, who resubmitted, and
+    the approvers once per step and body.
+    """
     from policies.models import Styrdokument
 
-    from .models import StyrdokSettings
-    from .workflows import is_submitter
+    from .models import DecisionBody, StyrdokSettings
+    from .workflows import FINISHED_STEP_STATUSES, other_steps, recorded_task_ids
 
     now = now or timezone.now()
     stall_days = StyrdokSettings.load().stall_days
-    states = (
+    states = list(
         WorkflowState.objects.filter(
             status=WorkflowState.STATUS_IN_PROGRESS,
             base_content_type=ContentType.objects.get_for_model(Page),
@@ -257,22 +263,59 @@ def stalled_runs(user, now=None):
         .select_related("current_task_state__task", "requested_by", "workflow")
         .order_by("current_task_state__started_at")
     )
+    if not states:
+        return []
     pages = Styrdokument.objects.visible_to(user).in_bulk(
         [int(state.object_id) for state in states]
     )
+    # The body each draft is decided by (a run's official follows its draft's body).
+    contents = dict(
+        Revision.objects.filter(
+            pk__in=[page.latest_revision_id for page in pages.values() if page.latest_revision_id]
+        ).values_list("pk", "content")
+    )
+    bodies = DecisionBody.objects.in_bulk(
+        {(contents.get(p.latest_revision_id) or {}).get("decision_body") for p in pages.values()}
+        - {None}
+    )
+    acted = defaultdict(lambda: defaultdict(set))
+    for run_id, person_id, task_id in TaskState.objects.filter(
+        workflow_state__in=states, status__in=FINISHED_STEP_STATUSES
+    ).values_list("workflow_state_id", "finished_by_id", "task_id"):
+        acted[run_id][person_id].add(task_id)
+    resumed = defaultdict(list)
+    for page_id, person_id, at in PageLogEntry.objects.filter(
+        page_id__in=list(pages), action="wagtail.workflow.resume"
+    ).values_list("page_id", "user_id", "timestamp"):
+        resumed[page_id].append((person_id, at))
+    recorded = recorded_task_ids()
+    tasks, approvers = {}, {}
     rows = []
     for state in states:
         page = pages.get(int(state.object_id))
-        task = state.current_task_state.task.specific
-        if page is None or not isinstance(task, StyrdokTaskMixin):
+        if page is None:
             continue
-        page._styrdok_workflow_state = state
+        task_state = state.current_task_state
+        if task_state.task_id not in tasks:
+            tasks[task_state.task_id] = task_state.task.specific
+        task = tasks[task_state.task_id]
+        if not isinstance(task, StyrdokTaskMixin):
+            continue
+        body = bodies.get((contents.get(page.latest_revision_id) or {}).get("decision_body"))
+        page._styrdok_draft_body = body
+        key = (task.pk, getattr(body, "pk", None))
+        if key not in approvers:
+            approvers[key] = list(task.approvers_for(page))
+        submitters = {state.requested_by_id} | {
+            person for person, at in resumed[page.pk] if at >= state.created_at
+        }
         eligible = [
             person
-            for person in task.eligible_approvers(page, state, [state.requested_by])
-            if not is_submitter(page, person)
+            for person in approvers[key]
+            if person.pk not in submitters
+            and not other_steps(task, acted[state.pk][person.pk], recorded)
         ]
-        waited = (now - state.current_task_state.started_at).days
+        waited = (now - task_state.started_at).days
         if not eligible:
             reason = "Ingen som kan besluta i steget"
         elif waited >= stall_days:
@@ -281,7 +324,7 @@ def stalled_runs(user, now=None):
             continue
         rows.append(
             {
-                "state": state.current_task_state,
+                "state": task_state,
                 "page": page,
                 "task": task,
                 "submitter": state.requested_by,

@@ -260,6 +260,19 @@ def _other_steps(task, user, **run):
     return done
 
 
+def recorded_task_ids():
+    return set(RecordedDecisionTask.objects.values_list("pk", flat=True))
+
+
+def other_steps(task, task_ids, recorded_ids):
+    """Of the steps (`task_ids`) a person finished in a run, those that bar them from `task`:
+    the same rule as performed_other_step, for callers that read a whole list of runs at once."""
+    others = set(task_ids) - {task.pk}
+    if task.pk in recorded_ids:
+        others -= recorded_ids
+    return others
+
+
 def without_other_steps(task_states, task, user):
     """`task_states` less the runs in which `user` performed another step (for dashboards)."""
     return task_states.exclude(

@@ -487,3 +487,28 @@ def test_an_expiry_date_is_refused_in_swedish_not_dropped(people, register):
         response.content.decode()
     )
     assert not RiktlinjePage.objects.filter(slug="med-slutdatum").exists()
+
+
+def test_the_stalled_runs_panel_reads_a_fixed_number_of_queries(people, time_machine):
+    """It is on the samordnare's dashboard: more waiting runs must not mean more queries."""
+    from django.test.utils import CaptureQueriesContext
+
+    def waiting_runs(count, prefix):
+        for n in range(count):
+            page = make_draft("rutin", "stabschef", title=f"{prefix} {n}")
+            start(page, people.redaktor)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            rows = stalled_runs(people.samordnare)
+        return len(rows), len(captured.captured_queries)
+
+    waiting_runs(2, "Första")
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=30))
+    two = queries()
+    waiting_runs(4, "Andra")
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=30))
+    six = queries()
+
+    assert two[0] == 2 and six[0] == 6
+    assert six[1] == two[1]
