@@ -75,10 +75,11 @@ def run_labels(states):
     return labels
 
 
-def _documents():
+def _documents(user):
+    """The documents `user` may know of: restricted ones only for their groups' members."""
     from policies.models import Styrdokument
 
-    return Styrdokument.objects.all()
+    return Styrdokument.objects.visible_to(user)
 
 
 class DecisionCaseFilterSet(WagtailFilterSet):
@@ -151,7 +152,7 @@ class DecisionCasesReportView(ReportView):
 
     def get_queryset(self):
         docs = (
-            _documents()
+            _documents(self.request.user)
             .annotate(pk_str=Cast("pk", CharField()))
             .filter(pk_str=OuterRef("object_id"))
         )

@@ -280,6 +280,17 @@ def without_other_steps(task_states, task, user):
     )
 
 
+def may_see(obj, user):
+    """Whether `user` may know of the document at all: one restricted to groups exists only for
+    their members, so nobody else is asked to review or decide it. The document answers for
+    itself (policies' visibility rule), which keeps this layer free of imports from above."""
+    hidden_from = getattr(obj, "hidden_from", None)
+    if hidden_from is None and hasattr(obj, "specific"):
+        # A run started on the base Page instance hands out the base page.
+        hidden_from = getattr(obj.specific, "hidden_from", None)
+    return hidden_from is None or not hidden_from(user)
+
+
 def is_submitter(obj, user):
     """Nobody approves a run they submitted or resubmitted themselves, superusers included.
 
@@ -399,7 +410,7 @@ class StyrdokTaskMixin:
         return False
 
     def user_can_access_editor(self, obj, user):
-        return self.user_is_approver(obj, user)
+        return self.user_is_approver(obj, user) and may_see(obj, user)
 
     def user_is_approver(self, obj, user):
         raise NotImplementedError
@@ -407,7 +418,7 @@ class StyrdokTaskMixin:
     def get_actions(self, obj, user):
         if not user.is_authenticated or is_submitter(obj, user):
             return []
-        if not self.user_is_approver(obj, user):
+        if not self.user_is_approver(obj, user) or not may_see(obj, user):
             return []
         if performed_other_step(workflow_state_for(obj), self, user):
             return []
@@ -429,7 +440,9 @@ class StyrdokTaskMixin:
         return [
             user
             for user in self.approvers_for(obj)
-            if user.pk not in excluded and not performed_other_step(workflow_state, self, user)
+            if user.pk not in excluded
+            and not performed_other_step(workflow_state, self, user)
+            and may_see(obj, user)
         ]
 
     def stall_message(self, obj):
@@ -539,8 +552,21 @@ def submission_problems(page, workflow, submitters):
         if not isinstance(task, StyrdokTaskMixin):
             continue
         if not task.eligible_approvers(page, None, submitters):
-            problems.append(task.stall_message(page))
+            message = str(task.stall_message(page))
+            if _is_restricted(page):
+                message += " " + str(
+                    _(
+                        "Dokumentet är begränsat till vissa grupper, och den som godkänner eller "
+                        "beslutar måste vara medlem i någon av dem."
+                    )
+                )
+            problems.append(message)
     return problems
+
+
+def _is_restricted(page):
+    groups = getattr(page, "restricted_to", None)
+    return groups is not None and bool(list(groups.all()))
 
 
 # -- the task types ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
+        from . import permission_policies, signal_handlers
 
         signal_handlers.connect()
+        permission_policies.register()

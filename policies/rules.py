@@ -225,6 +225,27 @@ def restricted_like_parent(restricted_to, parent):
     return {}
 
 
+def owner_may_read(restricted_to, responsible):
+    """A dokumentansvarig answers for a document they can read: one restricted to groups does
+    not exist for anyone outside them (policies.visibility), its owner included."""
+    groups = _group_ids(restricted_to)
+    if not groups or responsible is None or responsible.is_superuser:
+        return {}
+    if responsible.groups.filter(pk__in=groups).exists():
+        return {}
+    name = responsible.get_full_name() or responsible.get_username()
+    return {
+        "responsible": [
+            _(
+                "%(name)s är inte medlem i någon av grupperna som dokumentet är begränsat till "
+                "och kan därför inte se det. Välj en dokumentansvarig i någon av grupperna, "
+                "eller be en administratör lägga till personen i gruppen."
+            )
+            % {"name": name}
+        ]
+    }
+
+
 def internal_without_public_children(publicity, page):
     from .models.documents import Styrdokument
 
@@ -386,6 +407,7 @@ RULES = {
         submission_has_approvers,
         restricted_is_not_public,
         restricted_like_parent,
+        owner_may_read,
         internal_without_public_children,
         body_may_adopt_type,
         decision_date_not_in_future,
@@ -407,6 +429,7 @@ EDITOR = (
     "submission_has_approvers",
     "restricted_is_not_public",
     "restricted_like_parent",
+    "owner_may_read",
     "internal_without_public_children",
 )
 RECORD = (
@@ -488,7 +511,7 @@ PAGE_FIELDS = (
 )
 
 # What the editor form supplies from its cleaned data.
-FORM_FIELDS = (*PAGE_FIELDS, "decision_body", "restricted_to")
+FORM_FIELDS = (*PAGE_FIELDS, "decision_body", "restricted_to", "responsible")
 
 
 def values_of(page, **overrides):
@@ -500,6 +523,7 @@ def values_of(page, **overrides):
         page=page,
         pk=page.pk,
         decision_body=page.decision_body if page.decision_body_id else None,
+        responsible=page.responsible if page.responsible_id else None,
         supersedes_id=page.supersedes_id,
         today=timezone.localdate(),
         stage=EDIT,

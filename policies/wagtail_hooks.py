@@ -11,6 +11,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .decisions import NOT_DELETABLE_MESSAGE
 from .models import AdoptedVersion, Styrdokument
+from .visibility import hidden_file_ids, hidden_page_ids
 
 
 @hooks.register("register_admin_urls")
@@ -112,3 +113,39 @@ def channel_aware_page_links(features):
     from .rich_text import ChannelPageLinkHandler
 
     features.register_link_type(ChannelPageLinkHandler)
+
+
+# -- documents restricted to groups: absent for everyone else ------------------------------
+# The permission policies (policies/permission_policies.py) narrow the explorer, the admin
+# search and the reports; the page chooser and the admin API behind the page menu build their
+# own querysets and are narrowed here.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_restricted_in_chooser(pages, request):
+    return pages.exclude(pk__in=hidden_page_ids(request.user))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_restricted_in_explorer(parent_page, pages, request):
+    return pages.exclude(pk__in=hidden_page_ids(request.user))
+
+
+@hooks.register("construct_document_chooser_queryset")
+def hide_restricted_files_in_chooser(documents, request):
+    hidden = hidden_file_ids(request.user)
+    return documents.exclude(pk__in=hidden) if hidden else documents
+
+
+@hooks.register("construct_admin_api")
+def narrow_admin_documents_api(router):
+    """Wagtail's admin API lists files by collection alone; hidden files are left out."""
+    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+
+    class VisibleDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+        def get_queryset(self):
+            documents = super().get_queryset()
+            hidden = hidden_file_ids(self.request.user)
+            return documents.exclude(pk__in=hidden) if hidden else documents
+
+    router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)

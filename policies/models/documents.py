@@ -1,6 +1,7 @@
 """The styrdokument: one concrete base with the Swedish metadata, and the four document types."""
 
 import datetime
+import functools
 import logging
 import re
 
@@ -48,6 +49,7 @@ from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
 from ..personnummer import block_texts
+from ..visibility import document_hidden_from, hidden_page_ids, page_hidden_from
 from .choices import (
     DOCUMENT_TYPE_RANK,
     Publicity,
@@ -74,35 +76,21 @@ def open_workflow_exists(outer_ref="pk"):
 OWNER_MISSING = models.Q(responsible__isnull=True) | models.Q(responsible__is_active=False)
 
 
-def restricted_ids(user=None):
-    """Ids of the documents restricted to groups (to one of `user`'s groups, if given).
-
-    Expressed as `pk__in` subqueries rather than Exists(), so that search can filter on them too:
-    Wagtail's search backends only understand lookups on filter fields such as the id.
-    """
-    rows = Styrdokument.restricted_to.through.objects.all()
-    if user is not None:
-        rows = rows.filter(group__user=user)
-    return rows.values("styrdokument_id")
-
-
 class StyrdokumentQuerySet(PageQuerySet):
     def for_channel(self, channel, user=None):
         """Adopted documents a reader may see: public ones on the website; on the intranet
         everything except documents restricted to groups the reader is not in."""
         qs = self.live()
         if channel == PUBLIC:
-            return qs.filter(publicity=Publicity.PUBLIC).exclude(pk__in=restricted_ids())
+            return qs.filter(publicity=Publicity.PUBLIC).exclude(pk__in=hidden_page_ids(None))
         return qs.visible_to(user)
 
     def visible_to(self, user):
+        """Everything except the subtrees of documents restricted to groups `user` is not in
+        (policies.visibility: the same rule in the admin)."""
         if user is not None and user.is_active and user.is_superuser:
             return self
-        if not (user and user.pk):
-            return self.exclude(pk__in=restricted_ids())
-        return self.filter(
-            ~models.Q(pk__in=restricted_ids()) | models.Q(pk__in=restricted_ids(user))
-        )
+        return self.exclude(pk__in=hidden_page_ids(user))
 
     def for_request(self, request):
         return self.for_channel(get_channel(request), getattr(request, "user", None))
@@ -223,6 +211,17 @@ class StyrdokumentPermissionTester(PagePermissionTester):
             and user.has_perm("wagtailadmin.access_admin")
         )
 
+    @cached_property
+    def _hidden(self):
+        return self.page.pk is not None and page_hidden_from(self.page, self.user)
+
+    def can_move_to(self, destination):
+        # Nothing moves into a subtree the user may not see (Wagtail asks the destination
+        # only for its raw permissions, not its tester).
+        if page_hidden_from(destination, self.user):
+            return False
+        return super().can_move_to(destination)
+
     def can_publish(self):
         return False
 
@@ -270,6 +269,46 @@ class StyrdokumentPermissionTester(PagePermissionTester):
                 and getattr(self.page, "responsible_id", None) == user.pk
             )
         return super().can_lock()
+
+
+def _visible_only(method):
+    """Every action on a document hidden from the user is refused, superusers excepted."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if self._hidden:
+            return False
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+# A document restricted to groups does not exist for anyone outside them: Wagtail's views,
+# bulk actions and the API ask the tester before every action, so each answers no.
+for _name in (
+    "can_add_subpage",
+    "can_edit",
+    "can_delete",
+    "can_unpublish",
+    "can_publish",
+    "can_submit_for_moderation",
+    "can_set_view_restrictions",
+    "can_unschedule",
+    "can_lock",
+    "can_unlock",
+    "can_publish_subpage",
+    "can_reorder_children",
+    "can_move",
+    "can_copy",
+    "can_move_to",
+    "can_copy_to",
+    "can_view_revisions",
+):
+    setattr(
+        StyrdokumentPermissionTester,
+        _name,
+        _visible_only(getattr(StyrdokumentPermissionTester, _name)),
+    )
 
 
 class StyrdokumentCopyForm(CopyForm):
@@ -816,6 +855,11 @@ class Styrdokument(Page):
         return StyrdokumentPermissionTester(user, self)
 
     # -- serving --------------------------------------------------------------------------
+
+    def hidden_from(self, user):
+        """Whether this document (stored, or a draft with its form's restriction) does not exist
+        for `user`: restricted to groups they are not in, itself or through an ancestor."""
+        return document_hidden_from(self, user)
 
     def is_visible_to(self, request):
         return Styrdokument.objects.for_request(request).filter(pk=self.pk).exists()

@@ -662,6 +662,8 @@ def test_the_overdue_panel_is_left_out_when_all_is_in_order(people, agare):
 
 def test_the_overdue_panel_hides_restricted_documents_from_outsiders(people):
     hr = Group.objects.create(name="HR")
+    # A restricted document's owner is one of its readers (policies.rules.owner_may_read).
+    people.agare.groups.add(hr)
     document(
         "Försenad HR-riktlinje",
         in_days(-3),
@@ -673,7 +675,7 @@ def test_the_overdue_panel_hides_restricted_documents_from_outsiders(people):
     assert dashboard_panel(people.samordnare, OVERDUE) is None
     section = dashboard_panel(people.admin, OVERDUE)
     assert [row[0] for row in panel_rows(section)] == ["Försenad HR-riktlinje"]
-    # The owner answers for it all the same.
+    # Its owner, a member, answers for it.
     owner_panel = dashboard_panel(people.agare, MY_REVIEWS)
     assert [row[0] for row in panel_rows(owner_panel)] == ["Försenad HR-riktlinje"]
 

@@ -1,0 +1,93 @@
+"""Hidden documents answer 404 at every admin address that names them.
+
+The permission tester already refuses every action on a document hidden from the user, but
+Wagtail answers a refusal with "permission denied", which confirms that the page exists, and a
+few of its views (revisions, comparisons, usage) show content before asking. This guard runs
+before any admin view: an address that names a hidden page, a hidden page's task, or a file used
+only by hidden pages is a 404, as if the id had never been used.
+"""
+
+from django.http import Http404
+from django.urls import reverse
+from wagtail.models import Page, TaskState
+
+from .visibility import hidden_file_ids, hidden_paths
+
+# URL keyword arguments that name a page, in Wagtail's routes and Styrdok's own.
+PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk")
+# Routes whose `pk` is a page.
+PAGE_PK_ROUTES = {
+    "wagtailadmin_pages:revisions_compare",
+    "wagtailadmin_api:pages:detail",
+    "wagtailadmin_api:pages:action",
+    "styrdok_compare",
+}
+FILE_KWARGS = ("document_id", "doc_id")
+FILE_PK_ROUTES = {
+    "wagtaildocs_chooser:chosen",
+    "wagtailadmin_api:documents:detail",
+}
+TASK_STATE_KWARGS = ("task_state_id",)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def named_ids(request, match):
+    """The page and file ids an admin request names, in its path or (bulk actions) its query."""
+    kwargs = match.kwargs
+    pages = {_int(kwargs[key]) for key in PAGE_KWARGS if key in kwargs}
+    files = {_int(kwargs[key]) for key in FILE_KWARGS if key in kwargs}
+    if match.view_name in PAGE_PK_ROUTES:
+        pages.add(_int(kwargs.get("pk")))
+    if match.view_name in FILE_PK_ROUTES:
+        files.add(_int(kwargs.get("pk")))
+    for key in TASK_STATE_KWARGS:
+        if key in kwargs:
+            state = (
+                TaskState.objects.filter(pk=_int(kwargs[key]))
+                .values_list("workflow_state__object_id", flat=True)
+                .first()
+            )
+            pages.add(_int(state))
+    if match.view_name == "wagtailadmin_editing_sessions:ping":
+        pages.add(_int(kwargs.get("object_id")))
+    if match.view_name == "wagtail_bulk_action":
+        ids = {_int(value) for value in request.GET.getlist("id")}
+        if kwargs.get("app_label") == "wagtaildocs":
+            files |= ids
+        else:
+            pages |= ids
+    pages.discard(None)
+    files.discard(None)
+    return pages, files
+
+
+class HiddenDocumentMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = getattr(request, "user", None)
+        if match is None or user is None or not user.is_authenticated or user.is_superuser:
+            return None
+        if not request.path.startswith(reverse("wagtailadmin_home")):
+            return None
+        pages, files = named_ids(request, match)
+        if pages:
+            roots = hidden_paths(user)
+            if roots:
+                paths = Page.objects.filter(pk__in=pages).values_list("path", flat=True)
+                if any(path.startswith(root) for path in paths for root in roots):
+                    raise Http404
+        if files and files & hidden_file_ids(user):
+            raise Http404
+        return None
