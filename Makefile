@@ -24,7 +24,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv chromium pdf-libs run test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
+.PHONY: help venv chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -32,6 +32,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "Styrdok – vanliga kommandon"
 	@echo "  make run            skapa .venv, migrera, läs in demodata och starta på port $(PORT)"
+	@echo "  make mail           visa e-post som utvecklingsservern har skickat (var/mail/), nyast först"
 	@echo "  make test           kör testsviten (SQLite, eller DATABASE_URL om den är satt); SLOW=1 tar med webbläsartesterna"
 	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
 	@echo "  make lint           ruff check + ruff format --check"
@@ -84,16 +85,24 @@ pdf-libs:
 
 # -- running ----------------------------------------------------------------------------------
 
+# The port goes to setup (which writes it into the two Wagtail sites) and to the server, so the
+# links in e-mails and the calendar feed point at the port the server listens on.
+RUN_ENV = DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) STYRDOK_SITE_PORT=$(PORT)
+
 run: $(STAMP) pdf-libs
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py setup_styrdok
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py load_demo $(if $(DEMO_FIXTURE),--fixture "$(DEMO_FIXTURE)")
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py setup_styrdok
+	$(RUN_ENV) $(PY) manage.py load_demo $(if $(DEMO_FIXTURE),--fixture "$(DEMO_FIXTURE)")
 	@echo
 	@echo "Extern webbplats: http://localhost:$(PORT)/"
 	@echo "Intranät:         http://intranet.localhost:$(PORT)/   (curl -H 'Host: intranet.localhost' http://127.0.0.1:$(PORT)/)"
 	@echo "Administration:   http://intranet.localhost:$(PORT)/admin/"
 	@echo
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py runserver 0.0.0.0:$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+# The e-mail `make run` has sent (written to var/mail/ by the dev settings), newest first.
+mail: $(STAMP)
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py visa_epost
 
 # -- testing ----------------------------------------------------------------------------------
 

@@ -24,8 +24,9 @@ from icalendar import Alarm, Calendar, Event
 
 from policies.channels import PUBLIC, get_channel
 
+from .links import site_root_url
 from .models import CalendarFeed, new_calendar_token
-from .notifications import admin_url, display_name
+from .notifications import display_name
 
 # What secrets.token_urlsafe produces; anything else cannot be a token, so it never reaches
 # the database (no odd bytes, no huge strings in a query).
@@ -37,15 +38,9 @@ ALARM_BEFORE = datetime.timedelta(days=7)
 def feed_base_url():
     """Where calendar clients fetch from: the intranet, or the public site when allowed there.
 
-    The public site's address comes from its Wagtail Site; without one the intranet is used.
+    Both addresses come from the channels' Wagtail Sites (governance/links.py).
     """
-    if settings.STYRDOK_CALENDAR_ON_PUBLIC:
-        from wagtail.models import Site
-
-        site = Site.objects.filter(hostname=settings.STYRDOK_PUBLIC_HOSTNAME).first()
-        if site is not None:
-            return site.root_url.rstrip("/")
-    return admin_url("")
+    return site_root_url(intranet=not settings.STYRDOK_CALENDAR_ON_PUBLIC)
 
 
 def feed_url(feed):
@@ -100,6 +95,7 @@ def _event(document, stamp, base):
             "",
             f"Revisionssida: {review_url}",
             f"Påbörja revision: {start_url}",
+            f"Mina dokument: {base}{reverse('styrdok_my_documents')}",
         ]
     )
 
@@ -145,7 +141,7 @@ def build_calendar(user, documents, stamp=None):
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT12H")
-    base = admin_url("")
+    base = site_root_url(intranet=True)
     for document in documents:
         cal.add_component(_event(document, stamp, base))
     return cal

@@ -60,7 +60,13 @@ class Organisation(index.Indexed, models.Model):
     )
     email = models.EmailField(_("funktionsbrevlåda"), blank=True)
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # Filter fields for every field a listing sorts by: searching a sorted snippet listing
+    # needs them (otherwise the search backend refuses the ordering).
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("name"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -118,7 +124,12 @@ class Role(index.Indexed, models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("name"),
+        index.FilterField("sort_order"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -272,7 +283,12 @@ class DecisionBody(index.Indexed, models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("sorteringsordning"), default=100)
 
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("name"),
+        index.FilterField("sort_order"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -517,6 +533,17 @@ class ReviewReminder(models.Model):
     email = models.EmailField(_("e-postadress"))
     sent_on = models.DateField(_("skickad (körningens datum)"))
     sent_at = models.DateTimeField(_("skickad"), auto_now_add=True)
+    # A run claims the row (committed) before the SMTP call and marks it sent after it, so a
+    # crash re-sends at most the message that was in flight (see governance.reminders).
+    state = models.CharField(
+        _("läge"),
+        max_length=10,
+        choices=[("claimed", _("påbörjad")), ("sent", _("skickad"))],
+        default="sent",
+    )
+    claim_token = models.CharField(
+        _("utskickets nyckel"), max_length=32, blank=True, default="", db_index=True
+    )
 
     class Meta:
         ordering = ["-sent_at"]
@@ -557,6 +584,77 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class OutboxMessage(models.Model):
+    """A notification recorded in the transaction that caused it and delivered after commit.
+
+    A rolled-back decision therefore leaves neither a row nor a mail, and a mail server that is
+    down leaves a failed row that is retried with backoff (`manage.py send_outbox`) and shown to
+    administrators in the "Utskick" report.
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (PENDING, _("väntar")),
+        (SENDING, _("skickas")),
+        (SENT, _("skickat")),
+        (FAILED, _("misslyckades")),
+    ]
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mottagare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-postadress"))
+    subject = models.CharField(_("ämne"), max_length=255)
+    body = models.TextField(_("text"))
+    kind = models.CharField(_("slag"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=STATUS_CHOICES, default=PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    last_error = models.TextField(_("senaste fel"), blank=True, default="")
+    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("påbörjat"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("utskick")
+        verbose_name_plural = _("utskick")
+        permissions = [
+            ("view_outbox", _("Kan se utskick")),
+            ("resend_outbox", _("Kan skicka om utskick")),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.subject} → {self.email}"
+
+
+class RunLock(models.Model):
+    """The lock that lets only one run of a periodic command work at a time where the database
+    has no advisory locks (SQLite); a lock older than its timeout is taken over."""
+
+    name = models.CharField(_("namn"), max_length=50, unique=True)
+    token = models.CharField(_("nyckel"), max_length=32)
+    acquired_at = models.DateTimeField(_("tagen"))
+
+    class Meta:
+        verbose_name = _("körningslås")
+        verbose_name_plural = _("körningslås")
+
+    def __str__(self):
+        return self.name
 
 
 # Workflow task types live in their own module; importing them here registers the models.

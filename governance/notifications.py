@@ -8,12 +8,11 @@ about their own action.
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from wagtail.log_actions import log
 
+from .links import admin_absolute_url, intranet_page_url
 from .workflows import StyrdokTaskMixin
 
 logger = logging.getLogger(__name__)
@@ -35,15 +34,13 @@ def display_name(user):
 
 
 def admin_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """Absolute admin address on the intranet's Wagtail Site (governance/links.py)."""
+    return admin_absolute_url(path)
 
 
 def intranet_url(page):
-    """The document's address on the intranet (the admin base URL is the intranet host)."""
-    parts = page.get_url_parts()
-    if parts is None:
-        return ""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + parts[2]
+    """The document's address on the intranet, from the intranet's Wagtail Site."""
+    return intranet_page_url(page)
 
 
 def unique_recipients(users, exclude=()):
@@ -61,7 +58,14 @@ def unique_recipients(users, exclude=()):
 
 
 def send_notification(template, recipients, context):
-    """One message per recipient; one failing address does not stop the others."""
+    """One message per recipient, recorded in the outbox in the caller's transaction.
+
+    Nothing leaves before the transition commits (governance.outbox delivers the rows after
+    commit and retries failures), so a rolled-back decision never announces itself. Returns the
+    number of messages recorded.
+    """
+    from .outbox import queue
+
     sent = 0
     for recipient in recipients:
         message_context = {
@@ -73,11 +77,8 @@ def send_notification(template, recipients, context):
             render_to_string(f"governance/emails/{template}_subject.txt", message_context).split()
         )
         body = render_to_string(f"governance/emails/{template}.txt", message_context)
-        try:
-            EmailMessage(subject, body, to=[recipient.email]).send()
-            sent += 1
-        except Exception:  # noqa: BLE001 - a mail server error must not undo a decision
-            logger.exception("Could not send %s notification to %s", template, recipient.email)
+        queue(recipient.email, subject, body, kind=template, recipient=recipient)
+        sent += 1
     return sent
 
 

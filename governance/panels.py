@@ -92,13 +92,14 @@ class MyCasesPanel(Component):
             status__in=[WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES],
         ).values("object_id")
         drafts = (
-            Styrdokument.objects.filter(has_unpublished_changes=True)
+            Styrdokument.objects.visible_to(self.user)
+            .filter(has_unpublished_changes=True)
             .filter(latest_revision__user=self.user)
             .annotate(pk_str=Cast("pk", CharField()))
             .exclude(pk_str__in=in_any_workflow)
             .order_by("-latest_revision_created_at")[:MAX_ROWS]
         )
-        pages = Styrdokument.objects.in_bulk([int(pk) for pk in in_workflow])
+        pages = Styrdokument.objects.visible_to(self.user).in_bulk([int(pk) for pk in in_workflow])
         cases = []
         for object_id, state in list(in_workflow.items())[:MAX_ROWS]:
             page = pages.get(int(object_id))
@@ -158,6 +159,7 @@ class MyReviewsPanel(ReviewPanel):
         urgent = [ReviewStatus.OVERDUE, ReviewStatus.DUE_SOON, ReviewStatus.UNDER_REVISION]
         documents = _due_first(
             Styrdokument.objects.live()
+            .visible_to(self.user)
             .filter(responsible_id=self.user.pk)
             .with_review_status(warning_days=days)
             .filter(Q(review_status__in=urgent) | Q(review_flagged_at__isnull=False))
@@ -347,3 +349,31 @@ class StalledRunsPanel(ReviewPanel):
         if not (user.is_active and user.has_perm("governance.monitor_decision_runs")):
             return {}
         return {"rows": stalled_runs(user)[:MAX_ROWS]}
+
+
+class MyDocumentsPanel(ReviewPanel):
+    """Mina dokument: the owner's documents with status and actions, the most pressing first.
+
+    The same rows as the "Mina dokument" page (governance/my_documents.py), cut to the first
+    few; read in a fixed number of queries however many documents the owner has.
+    """
+
+    name = "styrdok_mina_dokument"
+    template_name = "governance/my_documents/panel.html"
+    order = 98
+
+    def get_context_data(self, parent_context=None):
+        from .my_documents import PANEL_ROWS, document_rows, owned_documents
+
+        documents = owned_documents(self.user)
+        total = documents.count()
+        if not total:
+            return {"rows": [], "total": 0}
+        return {"rows": document_rows(self.user, documents[:PANEL_ROWS]), "total": total}
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context)
+        if not context["rows"]:
+            return ""
+        # The row actions are POST forms: the template needs the request for the CSRF token.
+        return get_template(self.template_name).render(context, _request(parent_context))

@@ -10,30 +10,46 @@ For each adopted document it works out which step of the review cycle is due tod
 * a document whose parent was adopted in a new version ("Översyn behövs"): to the owner.
 
 Only the step due today is sent, so a run after missed days catches up with one message rather
-than every step it missed. A ReviewReminder row per document, cycle, step and address records
-what went out; a delivery that fails has no row and is tried again on the next run.
+than every step it missed.
 
-The number of SQL queries is constant in the number of documents: everything is read in a
-handful of queries up front and the records are written in bulk.
+Exactly once. Only one run works at a time (governance.locks: a PostgreSQL advisory lock, a lock
+row on SQLite); a second run says so and stops. Each message is claimed before it is sent: its
+ReviewReminder rows (one per document, cycle, step and address) are committed as "claimed"
+before the SMTP call and marked "sent" after it. A delivery that fails removes its claim and is
+tried again on the next run; a run that is killed leaves at most the claim of the message that
+was in flight, which the next run (holding the lock, so no other run is sending) re-sends.
+
+One digest per recipient (STYRDOK_REMINDER_DIGEST, on by default): everything due for one
+address in a run goes out as one message listing the documents; a recipient with a single item
+gets the ordinary message about it. With the setting off every document gets its own message.
+
+Every sentence comes from the record: an escalation says which reminders the owner was sent and
+when from the sent ReviewReminder rows, and says so when there were none.
+
+The number of reads is constant in the number of documents: everything is read in a handful of
+queries up front; the writes are a few per e-mail sent (the claim and the sent mark), written in
+bulk for all documents of a digest.
 """
 
 import contextlib
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Site
 
+from .links import SiteLinks
+from .locks import run_lock
 from .models import Assignment, Organisation, ReviewReminder, StyrdokSettings
-from .notifications import admin_url, display_name
+from .notifications import display_name
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +59,9 @@ OWNER = "agare"
 ESCALATION = "eskalering"
 KINDS = {"paminnelse", "eskalering", "saknar-agare", "oversyn"}
 
-# Records are written in batches as the run goes, so a crash loses at most one batch of
-# records (those messages would be sent again: never lost, at worst repeated once).
-RECORD_BATCH = 200
+LOCK_NAME = "review-reminders"
+CLAIMED = "claimed"
+SENT = "sent"
 
 
 @dataclass
@@ -89,6 +105,10 @@ class RunResult:
     sent: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     no_email: list = field(default_factory=list)
+    emails_sent: int = 0
+    emails_failed: int = 0
+    emails_planned: int = 0
+    locked: bool = False
 
     @property
     def documents_reminded(self):
@@ -106,15 +126,15 @@ class RunResult:
         if self.dry_run:
             return (
                 f"Provkörning för {day}: {self.documents_checked} dokument kontrollerade, "
-                f"{plural(len(self.messages), 'e-postmeddelande', 'e-postmeddelanden')} skulle "
+                f"{plural(self.emails_planned, 'e-postmeddelande', 'e-postmeddelanden')} skulle "
                 f"skickas om {self.documents_reminded} dokument (varav {escalations}), "
                 f"{len(self.no_email)} mottagare saknar e-postadress. Inget skickades."
             )
-        sent = plural(len(self.sent), "skickat e-postmeddelande", "skickade e-postmeddelanden")
+        sent = plural(self.emails_sent, "skickat e-postmeddelande", "skickade e-postmeddelanden")
         return (
             f"Revisionspåminnelser för {day}: {self.documents_checked} dokument kontrollerade, "
             f"{sent} om {self.documents_reminded} dokument (varav {escalations}), "
-            f"{len(self.failed)} misslyckades, "
+            f"{self.emails_failed} misslyckades, "
             f"{len(self.no_email)} mottagare saknar e-postadress."
         )
 
@@ -127,11 +147,14 @@ def plural(count, one, many):
 class ReminderRun:
     """Plan and send the reminders due on `today`; see the module docstring."""
 
-    def __init__(self, today=None, dry_run=False, document_ids=None, kinds=None):
+    def __init__(self, today=None, dry_run=False, document_ids=None, kinds=None, digest=None):
         self.today = today or timezone.localdate()
         self.dry_run = dry_run
         self.document_ids = document_ids
         self.kinds = set(kinds) if kinds else set(KINDS)
+        self.digest = (
+            getattr(settings, "STYRDOK_REMINDER_DIGEST", True) if digest is None else digest
+        )
         self.config = StyrdokSettings.load()
         self.offsets = self.config.reminder_day_list
 
@@ -171,12 +194,16 @@ class ReminderRun:
             .prefetch_related("restricted_to")
             .order_by("next_review", "pk")
         )
-        self.sent_keys = set(
-            ReviewReminder.objects.filter(
-                document__in=candidates.values("pk"),
-                due_date__in=candidates.values("next_review"),
-            ).values_list("document_id", "due_date", "step", "email")
-        )
+        self.sent_keys = set()
+        # What the owner was reminded of in this cycle, for the escalation's own account of it.
+        self.reminded = defaultdict(list)
+        for document_id, due, step, email, kind, sent_on, state in ReviewReminder.objects.filter(
+            document__in=candidates.values("pk"),
+            due_date__in=candidates.values("next_review"),
+        ).values_list("document_id", "due_date", "step", "email", "kind", "sent_on", "state"):
+            self.sent_keys.add((document_id, due, step, email))
+            if kind == "paminnelse" and state == SENT:
+                self.reminded[(document_id, due)].append((sent_on, step, email))
         self.organisations = {org.pk: org for org in Organisation.objects.select_related("manager")}
         self.kommun = next(
             (org for org in self.organisations.values() if org.parent_id is None), None
@@ -205,13 +232,9 @@ class ReminderRun:
         if any(document.restricted_to.all() for document in self.documents):
             for user_id, group_id in User.groups.through.objects.values_list("user_id", "group_id"):
                 self.group_ids[user_id].add(group_id)
-        site = (
-            Site.objects.filter(hostname=settings.STYRDOK_INTRANET_HOSTNAME)
-            .select_related("root_page")
-            .first()
-            or Site.objects.select_related("root_page").first()
-        )
-        self.root_url_path = site.root_page.url_path if site else "/"
+        # Every link in the run is built from the intranet's Wagtail Site, read once here.
+        self.links = SiteLinks()
+        self.links.site(intranet=True)
 
     # -- deciding what is due --------------------------------------------------------------
 
@@ -348,11 +371,7 @@ class ReminderRun:
     # -- the messages ----------------------------------------------------------------------
 
     def document_url(self, document):
-        path = document.url_path
-        root = self.root_url_path
-        if root and path.startswith(root):
-            path = "/" + path[len(root) :]
-        return admin_url(path)
+        return self.links.page(document, intranet=True)
 
     def context(self, document):
         due = document.next_review
@@ -374,10 +393,20 @@ class ReminderRun:
             "owner_missing": document.owner_missing,
             "flag_note": document.review_flag_note,
             "document_url": self.document_url(document),
-            "review_url": admin_url(reverse("styrdok_review", args=[document.pk])),
-            "start_url": admin_url(reverse("styrdok_review_start", args=[document.pk])),
-            "plan_url": admin_url(reverse("styrdok_revision_plan")),
+            "review_url": self.links.admin(reverse("styrdok_review", args=[document.pk])),
+            "start_url": self.links.admin(reverse("styrdok_review_start", args=[document.pk])),
+            "plan_url": self.links.admin(reverse("styrdok_revision_plan")),
+            "my_documents_url": self.links.my_documents(),
+            "reminders_sent": self.reminders_sent(document),
         }
+
+    def reminders_sent(self, document):
+        """The owner's reminders in this review cycle as the record shows them (sent only)."""
+        rows = sorted(self.reminded.get((document.pk, document.next_review), []))
+        return [
+            {"date": sent_on.isoformat(), "step": step_label(step), "email": email}
+            for sent_on, step, email in rows
+        ]
 
     def render(self, message):
         context = {
@@ -396,63 +425,159 @@ class ReminderRun:
         body = render_to_string(f"governance/emails/{template}.txt", context)
         return subject, body
 
+    def render_digest(self, recipient, messages):
+        """One message listing everything due for `recipient` in this run."""
+        owned, escalated = [], []
+        for message in messages:
+            context = message.context
+            item = {
+                **context,
+                "is_reminder": "paminnelse" in message.kinds,
+                "is_overview": "oversyn" in message.kinds,
+                "is_escalation": "eskalering" in message.kinds,
+                "is_ownerless": "saknar-agare" in message.kinds,
+                "overdue": context["days_left"] < 0,
+            }
+            (owned if message.audience == OWNER else escalated).append(item)
+        documents = {message.document.pk: message.document for message in messages}
+        overdue = sum(1 for d in documents.values() if d.next_review < self.today)
+        context = {
+            "recipient_name": recipient.name,
+            "kommun_name": self.config.kommun_name,
+            "today": self.today.isoformat(),
+            "count": len(documents),
+            "overdue": overdue,
+            "owned": owned,
+            "escalated": escalated,
+            "my_documents_url": self.links.my_documents(),
+            "plan_url": self.links.admin(reverse("styrdok_revision_plan")),
+        }
+        subject = " ".join(
+            render_to_string("governance/emails/review_digest_subject.txt", context).split()
+        )
+        body = render_to_string("governance/emails/review_digest.txt", context)
+        return subject, body
+
     # -- sending ---------------------------------------------------------------------------
 
+    def envelopes(self, messages):
+        """The e-mails to send: [(recipient, [Message, …])], one per recipient address in digest
+        mode, one per message otherwise; in the planned order (by due date)."""
+        if not self.digest:
+            return [(message.recipient, [message]) for message in messages]
+        groups = {}
+        for message in messages:
+            key = message.recipient.email.lower()
+            if key not in groups:
+                groups[key] = (message.recipient, [])
+            groups[key][1].append(message)
+        return list(groups.values())
+
     def execute(self):
-        messages = self.plan()
+        if self.dry_run:
+            messages = self.plan()
+            return RunResult(
+                today=self.today,
+                dry_run=True,
+                documents_checked=len(self.documents),
+                messages=messages,
+                no_email=self.no_email,
+                emails_planned=len(self.envelopes(messages)),
+            )
+        with run_lock(LOCK_NAME) as held:
+            if not held:
+                return RunResult(today=self.today, dry_run=False, locked=True)
+            # Holding the lock, no other run is sending: a claim still "claimed" is the message
+            # a killed run had in flight. Drop it so that message goes out again.
+            ReviewReminder.objects.filter(state=CLAIMED).delete()
+            return self._send(self.plan())
+
+    def _send(self, messages):
         result = RunResult(
             today=self.today,
-            dry_run=self.dry_run,
+            dry_run=False,
             documents_checked=len(self.documents),
             messages=messages,
             no_email=self.no_email,
         )
-        if self.dry_run:
-            return result
+        envelopes = self.envelopes(messages)
+        result.emails_planned = len(envelopes)
         connection = get_connection()
-        records = []
         try:
-            for message in messages:
+            for recipient, group in envelopes:
+                token = self._claim(recipient, group)
+                if token is None:
+                    continue  # another sender holds these steps: never send twice
                 try:
-                    subject, body = self.render(message)
+                    if len(group) == 1:
+                        subject, body = self.render(group[0])
+                    else:
+                        subject, body = self.render_digest(recipient, group)
                     # Keep one SMTP session for the whole run (send() on a closed connection
                     # would open and close one per message); after a failure it is reopened
                     # here, and a server that is down fails each message rather than the run.
                     connection.open()
-                    EmailMessage(
-                        subject, body, to=[message.recipient.email], connection=connection
-                    ).send()
+                    EmailMessage(subject, body, to=[recipient.email], connection=connection).send()
                 except Exception as exc:  # noqa: BLE001 - one address must not stop the run
-                    message.error = f"{type(exc).__name__}: {exc}"
-                    result.failed.append(message)
-                    logger.warning("Review reminder to %s failed: %s", message.recipient.email, exc)
+                    # Not delivered: release the claim so the next run tries again.
+                    ReviewReminder.objects.filter(claim_token=token, state=CLAIMED).delete()
+                    for message in group:
+                        message.error = f"{type(exc).__name__}: {exc}"
+                        result.failed.append(message)
+                    result.emails_failed += 1
+                    logger.warning("Review reminder to %s failed: %s", recipient.email, exc)
                     # A refused recipient can leave the SMTP session in any state; start afresh.
                     with contextlib.suppress(Exception):
                         connection.close()
                     continue
-                result.sent.append(message)
-                records += [
-                    ReviewReminder(
-                        document_id=message.document.pk,
-                        due_date=message.document.next_review,
-                        step=step,
-                        kind=kind,
-                        recipient=message.recipient.user,
-                        email=message.recipient.email,
-                        sent_on=self.today,
-                    )
-                    for step, kind in message.steps
-                ]
-                if len(records) >= RECORD_BATCH:
-                    self._record(records)
-                    records = []
+                ReviewReminder.objects.filter(claim_token=token).update(
+                    state=SENT, sent_at=timezone.now()
+                )
+                result.sent += group
+                result.emails_sent += 1
         finally:
-            self._record(records)
             with contextlib.suppress(Exception):
                 connection.close()
         return result
 
-    @staticmethod
-    def _record(records):
-        if records:
-            ReviewReminder.objects.bulk_create(records, ignore_conflicts=True)
+    def _claim(self, recipient, group):
+        """Commit a "claimed" row per document and step before the SMTP call; returns the
+        claim's token, or None when one of the steps is already claimed or sent."""
+        token = uuid.uuid4().hex
+        rows = [
+            ReviewReminder(
+                document_id=message.document.pk,
+                due_date=message.document.next_review,
+                step=step,
+                kind=kind,
+                recipient=recipient.user,
+                email=recipient.email,
+                sent_on=self.today,
+                state=CLAIMED,
+                claim_token=token,
+            )
+            for message in group
+            for step, kind in message.steps
+        ]
+        try:
+            with transaction.atomic():
+                ReviewReminder.objects.bulk_create(rows)
+        except IntegrityError:
+            logger.warning("Review reminder to %s already claimed; not sent again", recipient.email)
+            return None
+        return token
+
+
+STEP_LABELS = {"saknar-agare": "saknar dokumentansvarig"}
+
+
+def step_label(step):
+    """'fore-30' -> '30 dagar före', 'forsenad-2' -> 'försenad, påminnelse 2'."""
+    if step in STEP_LABELS:
+        return STEP_LABELS[step]
+    kind, _sep, number = step.rpartition("-")
+    if kind == "fore":
+        return "på sista dagen" if number == "0" else f"{number} dagar före sista dag"
+    if kind == "forsenad":
+        return f"försenad, påminnelse {number}"
+    return step

@@ -140,6 +140,9 @@ def _group_plan():
             "view_annual_report",
             "propose_repeal",
             "monitor_decision_runs",
+            # The "Utskick" report: see and resend notifications that did not arrive.
+            "view_outbox",
+            "resend_outbox",
         ],
     )
     reader_acts = _perms("governance", ["view_annual_report", "record_review"])

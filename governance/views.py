@@ -287,7 +287,10 @@ def _render_review(request, page, confirm_form=None, status=200):
         "confirm_form": confirm_form,
         "confirm_blocker": confirm_blocker(page),
         "review_bodies": review_bodies(page),
-        "reminders": ReviewReminder.objects.filter(document=page, due_date=page.next_review)
+        # A claim still in flight (or left by a crash) is not a reminder that was sent.
+        "reminders": ReviewReminder.objects.filter(
+            document=page, due_date=page.next_review, state="sent"
+        )
         .select_related("recipient")
         .order_by("sent_at")
         if page.next_review

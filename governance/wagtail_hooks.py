@@ -22,6 +22,9 @@ class OrganisationViewSet(SnippetViewSet):
     list_display = ["name", "kind", "parent", "manager"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    # A few dozen rows: the database's own "contains" finds part-words ("säker" finds
+    # "Säkerhetsskyddschef") and sorts by any column, which the search index does not.
+    search_backend_name = None
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("parent")]),
@@ -35,6 +38,9 @@ class RoleViewSet(SnippetViewSet):
     menu_label = _("Roller")
     list_display = ["name", "code", "group", "show_publicly"]
     search_fields = ["name"]
+    # A few dozen rows: the database's own "contains" finds part-words ("säker" finds
+    # "Säkerhetsskyddschef") and sorts by any column, which the search index does not.
+    search_backend_name = None
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
         FieldPanel("description"),
@@ -121,6 +127,9 @@ class DecisionBodyViewSet(SnippetViewSet):
     list_display = ["name", "short_name", "kind", "official"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    # A few dozen rows: the database's own "contains" finds part-words ("säker" finds
+    # "Säkerhetsskyddschef") and sorts by any column, which the search index does not.
+    search_backend_name = None
     edit_handler = ObjectList(_decision_body_panels(), base_form_class=DecisionBodyForm)
 
 
@@ -237,6 +246,38 @@ def register_governance_urls():
         path("kalender/", calendar.manage_calendar, name="styrdok_calendar"),
         path("kalender/<int:user_id>/", calendar.manage_calendar, name="styrdok_calendar_user"),
     ]
+
+
+# -- Mina dokument (the owner's own documents) ------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_my_documents_urls():
+    from .my_documents import my_documents, my_documents_confirm
+
+    return [
+        path("mina-dokument/", my_documents, name="styrdok_my_documents"),
+        path(
+            "mina-dokument/<int:page_id>/bekrafta/",
+            my_documents_confirm,
+            name="styrdok_my_documents_confirm",
+        ),
+    ]
+
+
+class MyDocumentsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .my_documents import owns_documents
+
+        user = request.user
+        return user.has_perm("governance.record_review") or owns_documents(user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_documents_menu_item():
+    return MyDocumentsMenuItem(
+        _("Mina dokument"), reverse("styrdok_my_documents"), icon_name="doc-full", order=150
+    )
 
 
 class DecisionCasesMenuItem(MenuItem):
@@ -368,6 +409,7 @@ def review_page_listing_button(page, user, next_url=None):
 def add_governance_panels(request, panels):
     from .panels import (
         MyCasesPanel,
+        MyDocumentsPanel,
         MyReviewsPanel,
         OverdueOwnerlessPanel,
         PendingDecisionsPanel,
@@ -384,6 +426,7 @@ def add_governance_panels(request, panels):
     panels.append(PendingDecisionsPanel(request.user))
     panels.append(StalledRunsPanel(request.user))
     panels.append(MyCasesPanel(request.user))
+    panels.append(MyDocumentsPanel(request.user))
     panels.append(MyReviewsPanel(request.user))
     panels.append(OverdueOwnerlessPanel(request.user))
 
@@ -456,3 +499,31 @@ def styrdok_submit_label(menu_items, request, context):
     for index, item in enumerate(menu_items):
         if type(item) is SubmitForModerationMenuItem:
             menu_items[index] = StyrdokSubmitMenuItem(order=item.order)
+
+
+# -- Utskick (the outbox of notifications) --------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_outbox_urls():
+    from .outbox_views import OutboxReportView, resend
+
+    return [
+        path("rapporter/utskick/", OutboxReportView.as_view(), name="styrdok_outbox"),
+        path(
+            "rapporter/utskick/resultat/",
+            OutboxReportView.as_view(results_only=True),
+            name="styrdok_outbox_results",
+        ),
+        path("rapporter/utskick/<int:pk>/skicka-igen/", resend, name="styrdok_outbox_resend"),
+    ]
+
+
+class OutboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("governance.view_outbox")
+
+
+@hooks.register("register_reports_menu_item")
+def register_outbox_report():
+    return OutboxMenuItem(_("Utskick"), reverse("styrdok_outbox"), icon_name="mail", order=70)

@@ -13,8 +13,9 @@ PUBLIC = "public"
 
 
 def channel_for_host(host):
+    """The port (`make run PORT=8123`, "intranet.localhost:8123") plays no part; nor does case."""
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    return INTRANET if hostname == settings.STYRDOK_INTRANET_HOSTNAME else PUBLIC
+    return INTRANET if hostname.lower() == settings.STYRDOK_INTRANET_HOSTNAME.lower() else PUBLIC
 
 
 def get_channel(request):

@@ -155,13 +155,11 @@ def w3c_datetime(value):
 
 def channel_site(public):
     """(root URL, host header) of the channel a PDF is read on."""
-    from wagtail.models import Site
+    from governance.links import site_root_url
 
-    hostname = settings.STYRDOK_PUBLIC_HOSTNAME if public else settings.STYRDOK_INTRANET_HOSTNAME
-    site = Site.objects.filter(hostname=hostname).order_by("-is_default_site").first()
-    if site is not None:
-        return site.root_url + "/", hostname
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", hostname
+    root_url = site_root_url(intranet=not public)
+    # With the port ("intranet.localhost:8123"), so Wagtail finds the same site for the request.
+    return root_url + "/", urlsplit(root_url).netloc
 
 
 def reader_request(public):

@@ -27,11 +27,86 @@ def env_list(name, default=""):
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 
+
+def url_hostname(url):
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    return urlsplit(url).hostname or ""
+
+
+def channel_url(name, hostname, port):
+    """The channel's root URL: from the environment variable `name`, else from hostname and port.
+
+    The Wagtail Site records get their hostname and port from this URL (`setup_styrdok`), and
+    every absolute link in e-mails and feeds is built from those records (governance/links.py).
+    A Site knows only a port, so https is possible only on 443 and http only on other ports.
+    """
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    url = os.environ.get(name, "").strip().rstrip("/")
+    if not url:
+        if port == 443:
+            return f"https://{hostname}"
+        return f"http://{hostname}" if port == 80 else f"http://{hostname}:{port}"
+    try:
+        parts = urlsplit(url)
+        url_port = parts.port
+    except ValueError:
+        parts, url_port = None, None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"Felaktig inställning: {name} ska vara en adress som http://värd:port, "
+            f"utan sökväg (nu {url!r})."
+        )
+    if parts.hostname != hostname:
+        raise ImproperlyConfigured(
+            f"Felaktig inställning: {name} har värden {parts.hostname!r} men kanalens "
+            f"värdnamn är {hostname!r}; ange samma värd eller låt bli att sätta värdnamnet."
+        )
+    if parts.scheme == "https" and url_port not in {None, 443}:
+        raise ImproperlyConfigured(
+            f"Felaktig inställning: {name} använder https på port {url_port}; Wagtails "
+            "webbplatser bygger https-adresser bara för port 443."
+        )
+    if parts.scheme == "http" and url_port == 443:
+        raise ImproperlyConfigured(
+            f"Felaktig inställning: {name} använder http på port 443; använd https://."
+        )
+    return url
+
+
 # The two channels: the public website and the staff intranet share one page tree; the
 # hostname a request arrives on decides which channel (and so which audience) it gets.
-STYRDOK_PUBLIC_HOSTNAME = os.environ.get("STYRDOK_PUBLIC_HOSTNAME", "localhost")
-STYRDOK_INTRANET_HOSTNAME = os.environ.get("STYRDOK_INTRANET_HOSTNAME", "intranet.localhost")
+# Each channel's host comes from STYRDOK_*_HOSTNAME, or from the host in STYRDOK_*_URL.
+STYRDOK_PUBLIC_HOSTNAME = (
+    os.environ.get("STYRDOK_PUBLIC_HOSTNAME")
+    or url_hostname(os.environ.get("STYRDOK_PUBLIC_URL", "").strip())
+    or "localhost"
+)
+STYRDOK_INTRANET_HOSTNAME = (
+    os.environ.get("STYRDOK_INTRANET_HOSTNAME")
+    or url_hostname(os.environ.get("STYRDOK_INTRANET_URL", "").strip())
+    or "intranet.localhost"
+)
+# The port the default channel URLs use (80 → http://host, 443 → https://host).
 STYRDOK_SITE_PORT = int(os.environ.get("STYRDOK_SITE_PORT", "80"))
+# The channels' root URLs, e.g. http://intranet.localhost:8000. `setup_styrdok` writes their
+# hostname and port into the Wagtail Site records, which absolute links are built from.
+STYRDOK_PUBLIC_URL = channel_url("STYRDOK_PUBLIC_URL", STYRDOK_PUBLIC_HOSTNAME, STYRDOK_SITE_PORT)
+STYRDOK_INTRANET_URL = channel_url(
+    "STYRDOK_INTRANET_URL", STYRDOK_INTRANET_HOSTNAME, STYRDOK_SITE_PORT
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [STYRDOK_PUBLIC_HOSTNAME, STYRDOK_INTRANET_HOSTNAME]
 
@@ -83,6 +158,8 @@ MIDDLEWARE = [
     "governance.middleware.WorkflowActionErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "policies.channels.ChannelMiddleware",
+    # A document restricted to groups answers 404 at every admin address that names it.
+    "policies.middleware.HiddenDocumentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -192,11 +269,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "styrdok@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Review reminders: one digest per recipient and run (default), or one message per document.
+STYRDOK_REMINDER_DIGEST = env_bool("STYRDOK_REMINDER_DIGEST", True)
+# Notifications in the outbox (Utskick): delivery attempts before a message waits for a resend.
+STYRDOK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("STYRDOK_OUTBOX_MAX_ATTEMPTS", "8"))
 
 WAGTAIL_SITE_NAME = "Styrdok"
-WAGTAILADMIN_BASE_URL = os.environ.get(
-    "WAGTAILADMIN_BASE_URL", f"http://{STYRDOK_INTRANET_HOSTNAME}:8000"
-)
+# Wagtail's own links (its notification e-mails) go to the intranet, where the admin is served.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)
 # Styrdokument are published only by the final decision step of their workflow.
 # Background tasks: the archival PDF of an adopted version, and Wagtail's own (reference index,
 # renditions). "immediate" runs them in the request (development, tests); "database" queues them

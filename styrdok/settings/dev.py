@@ -3,9 +3,26 @@ from .base import *  # noqa: F403
 DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["localhost", "127.0.0.1", ".localhost", "[::1]"]  # noqa: F405
-EMAIL_BACKEND = os.environ.get(  # noqa: F405
-    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# `make run` serves both channels on one port (PORT, default 8000) and passes it on as
+# STYRDOK_SITE_PORT, so the Wagtail sites and every absolute link in e-mails use that port.
+STYRDOK_SITE_PORT = int(os.environ.get("STYRDOK_SITE_PORT", "8000"))  # noqa: F405
+STYRDOK_PUBLIC_URL = channel_url(  # noqa: F405
+    "STYRDOK_PUBLIC_URL",
+    STYRDOK_PUBLIC_HOSTNAME,  # noqa: F405
+    STYRDOK_SITE_PORT,
 )
+STYRDOK_INTRANET_URL = channel_url(  # noqa: F405
+    "STYRDOK_INTRANET_URL",
+    STYRDOK_INTRANET_HOSTNAME,  # noqa: F405
+    STYRDOK_SITE_PORT,
+)
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)  # noqa: F405
+# Mail in development is written to files in var/mail/ (one .log file per connection); read it
+# with `manage.py visa_epost` or `make mail`. Set EMAIL_BACKEND to use another backend.
+EMAIL_BACKEND = os.environ.get(  # noqa: F405
+    "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

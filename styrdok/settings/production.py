@@ -10,9 +10,20 @@ if not SECRET_KEY:  # noqa: F405
 if not os.environ.get("ALLOWED_HOSTS"):  # noqa: F405
     ALLOWED_HOSTS = [STYRDOK_PUBLIC_HOSTNAME, STYRDOK_INTRANET_HOSTNAME]  # noqa: F405
 
-# Production is served over HTTPS, so the Wagtail sites that `setup_styrdok` creates get port 443
-# (and links such as https://host/) unless STYRDOK_SITE_PORT says otherwise.
+# Production is served over HTTPS, so the channel URLs (and the Wagtail sites that
+# `setup_styrdok` writes from them) default to port 443 and links such as https://host/, unless
+# STYRDOK_INTRANET_URL / STYRDOK_PUBLIC_URL or STYRDOK_SITE_PORT say otherwise.
 STYRDOK_SITE_PORT = int(os.environ.get("STYRDOK_SITE_PORT", "443"))  # noqa: F405
+STYRDOK_PUBLIC_URL = channel_url(  # noqa: F405
+    "STYRDOK_PUBLIC_URL",
+    STYRDOK_PUBLIC_HOSTNAME,  # noqa: F405
+    STYRDOK_SITE_PORT,
+)
+STYRDOK_INTRANET_URL = channel_url(  # noqa: F405
+    "STYRDOK_INTRANET_URL",
+    STYRDOK_INTRANET_HOSTNAME,  # noqa: F405
+    STYRDOK_SITE_PORT,
+)
 
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (and strips it from clients).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -29,10 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [  # noqa: F405
     f"https://{STYRDOK_PUBLIC_HOSTNAME}",  # noqa: F405
     f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
 ]
-WAGTAILADMIN_BASE_URL = os.environ.get(  # noqa: F405
-    "WAGTAILADMIN_BASE_URL",
-    f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
-)
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)  # noqa: F405
 
 # HSTS preloading is a commitment for the whole registrable domain (usually the kommun's own,
 # shared with many other services), so it stays off unless the domain's owner opts in with

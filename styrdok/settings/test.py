@@ -9,7 +9,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
-WAGTAILADMIN_BASE_URL = "http://intranet.localhost"
+# The suite's sites are on port 80 whatever the developer's shell says (tests that need another
+# port override these and rerun the setup).
+STYRDOK_SITE_PORT = 80
+STYRDOK_PUBLIC_URL = f"http://{STYRDOK_PUBLIC_HOSTNAME}"  # noqa: F405
+STYRDOK_INTRANET_URL = f"http://{STYRDOK_INTRANET_HOSTNAME}"  # noqa: F405
+WAGTAILADMIN_BASE_URL = STYRDOK_INTRANET_URL
 
 # The suite indexes into the database backend even when ELASTICSEARCH_URL is set in the shell;
 # the live Elasticsearch tests build their own backend with a throwaway index prefix.

@@ -5,11 +5,11 @@ dokumentansvarig hear every outcome. Nobody is mailed about their own action.
 """
 
 import pytest
-from django.core import mail
 
 from policies.models import RiktlinjePage
 from tests.factories import make_user
 
+from .outbox_helpers import clear_mail, delivered, subjects_by_recipient
 from .workflow_helpers import (
     KD_DECISION,
     KD_FORWARDS,
@@ -35,7 +35,6 @@ from .workflow_helpers import (
     run_to_step,
     second_coordinator,
     start,
-    subjects_by_recipient,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ TITLE = "Riktlinje för fjärråtkomst"
 
 
 def only_message_to(user):
-    messages = [message for message in mail.outbox if user.email in message.to]
+    messages = [message for message in delivered() if user.email in message.to]
     assert len(messages) == 1, [m.subject for m in messages]
     assert messages[0].to == [user.email]
     return messages[0]
@@ -102,7 +101,7 @@ def test_an_approval_tells_the_next_approver_the_submitter_and_the_owner(people)
     page = make_draft("riktlinje", "kommundirektor", title=TITLE, responsible=people.agare)
     start(page, people.redaktor)
     review = current_task_state(page)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.samordnare).post(
         case_url(review), approve_data("Bra, men se över avsnitt 3.\nTack!")
@@ -131,7 +130,7 @@ def test_an_approval_tells_the_next_approver_the_submitter_and_the_owner(people)
 def test_an_approval_without_comment_has_no_comment_section(people):
     page = make_draft("riktlinje", "kommundirektor", title=TITLE)
     start(page, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.samordnare).post(case_url(current_task_state(page)), approve_data(""))
 
@@ -141,7 +140,7 @@ def test_an_approval_without_comment_has_no_comment_section(people):
 def test_the_kommundirektor_forwarding_a_proposal(people):
     page = make_draft("riktlinje", "ks", title=TITLE, responsible=people.agare)
     forwarding = run_to_step(people, page, KD_FORWARDS, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.kommundirektor).post(
         case_url(forwarding), approve_data("Överlämnas till kommunstyrelsen.")
@@ -159,7 +158,7 @@ def test_a_ks_proposal_tells_the_submitter_and_the_other_secretaries(people):
     colleague = make_user("sekreterare2", groups=["Nämndsekreterare"])
     page = make_draft("policy", "kf", title="Informationssäkerhetspolicy", responsible=people.agare)
     proposal = run_to_step(people, page, KS_PROPOSAL, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.sekreterare).post(
         case_url(proposal),
@@ -193,7 +192,7 @@ def test_an_officials_decision_is_announced_once(people):
         "rutin", "stabschef", title="Rutin för loggranskning", responsible=people.agare
     )
     decision = run_to_step(people, page, OFFICIAL_DECISION, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.stabschef).post(
         case_url(decision),
@@ -220,7 +219,7 @@ def test_an_officials_decision_is_announced_once(people):
 def test_a_recorded_decision_names_the_paragraph_and_the_protocol(people):
     page = make_draft("riktlinje", "ks", title=TITLE, responsible=people.agare)
     decision = run_to_step(people, page, KS_DECISION, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.sekreterare).post(
         case_url(decision),
@@ -247,12 +246,12 @@ def test_a_recorded_decision_names_the_paragraph_and_the_protocol(people):
 def test_a_submitter_who_is_also_the_owner_gets_one_mail(people):
     page = make_draft("riktlinje", "kommundirektor", title=TITLE, responsible=people.redaktor)
     start(page, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.samordnare).post(case_url(current_task_state(page)), approve_data())
     assert subjects_by_recipient()[people.redaktor.email] == [f"Godkänt: {TITLE} – Granskning"]
 
-    mail.outbox.clear()
+    clear_mail()
     client_for(people.kommundirektor).post(
         case_url(current_task_state(page)),
         approve_data(decision_date=days_ago(1), diarienummer="KS-2025-6"),
@@ -263,7 +262,7 @@ def test_a_submitter_who_is_also_the_owner_gets_one_mail(people):
 def test_an_approver_who_owns_the_document_is_not_mailed_about_their_own_approval(people):
     page = make_draft("riktlinje", "kommundirektor", title=TITLE, responsible=people.samordnare)
     start(page, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.samordnare).post(case_url(current_task_state(page)), approve_data("Ok."))
 
@@ -302,7 +301,7 @@ def test_a_return_at_any_step_tells_the_submitter_and_the_owner(people, doc_type
         )
     else:
         data = reject_data(reason)
-    mail.outbox.clear()
+    clear_mail()
 
     response = client_for(actor).post(case_url(task_state), data)
 
@@ -325,7 +324,7 @@ def test_a_return_at_any_step_tells_the_submitter_and_the_owner(people, doc_type
 def test_a_refusal_tells_the_submitter_and_the_owner(people):
     page = make_draft("policy", "kf", title="Policy för molntjänster", responsible=people.agare)
     task_state = run_to_step(people, page, KF_DECISION, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.sekreterare).post(
         case_url(task_state),
@@ -353,10 +352,10 @@ def test_a_refusal_tells_the_submitter_and_the_owner(people):
 def test_refused_actions_send_no_mail(people):
     page = make_draft("riktlinje", "ks", title=TITLE, responsible=people.agare)
     task_state = run_to_step(people, page, KS_DECISION, people.redaktor)
-    mail.outbox.clear()
+    clear_mail()
 
     client_for(people.redaktor).post(case_url(task_state), record_data())
     client_for(people.sekreterare).post(case_url(task_state), record_data(paragraph="§1"))
     client_for(people.kommundirektor).post(case_url(task_state), approve_data())
 
-    assert mail.outbox == []
+    assert delivered() == []

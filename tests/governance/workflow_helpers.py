@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 from django.contrib.messages import get_messages
-from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision, TaskState, WorkflowState
@@ -200,12 +199,11 @@ def history_rounds(response):
 
 
 def subjects_by_recipient():
-    """{email: [subject, …]} for every message in the outbox."""
-    result = {}
-    for message in mail.outbox:
-        for address in message.to:
-            result.setdefault(address, []).append(message.subject)
-    return result
+    """{email: [subject, …]} for every message delivered (the outbox's after-commit delivery
+    run first: see outbox_helpers)."""
+    from .outbox_helpers import subjects_by_recipient as delivered_subjects
+
+    return delivered_subjects()
 
 
 def name_of(user):

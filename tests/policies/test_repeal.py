@@ -7,13 +7,13 @@ organ, date, § and dnr, is in the history and is mailed to the submitter and do
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core import mail
 from wagtail.models import PageLogEntry, WorkflowState
 
 from policies.models import AdoptedVersion, RiktlinjePage, RutinPage
 from policies.models.versions import RepealProposal
 from tests.factories import get_body, make_document, path_of
 from tests.governance import conftest as governance_fixtures
+from tests.governance.outbox_helpers import clear_mail, delivered
 from tests.governance.workflow_helpers import (
     client_for,
     decide,
@@ -100,7 +100,7 @@ def test_a_repeal_goes_through_the_bodys_decision_workflow(
     assert reload(page).live  # in force until the body decides
     assert PageLogEntry.objects.filter(page=page, action="governance.repeal_proposed").exists()
 
-    mail.outbox.clear()
+    clear_mail()
     run_to_the_end(people, page)
 
     page = reload(page)
@@ -148,7 +148,7 @@ def test_a_repeal_goes_through_the_bodys_decision_workflow(
     title = page.title
     assert f"Upphävt: {title}" in subjects[people.agare.email]
     assert f"Upphävt: {title}" in subjects[proposer.email]
-    body = next(m.body for m in mail.outbox if m.subject == f"Upphävt: {title}")
+    body = next(m.body for m in delivered() if m.subject == f"Upphävt: {title}")
     assert "Upphävd genom beslut av" in body and dnr in body
 
 

@@ -17,10 +17,12 @@ def parse_date(value):
 class Command(BaseCommand):
     help = (
         "Skickar dagens revisionspåminnelser till dokumentansvariga och eskalerar försenade och "
-        "ägarlösa dokument till informationssäkerhetssamordnaren och chefen. Tänkt att köras "
-        "en gång om dagen (cron). Kan köras flera gånger samma dag utan att något skickas två "
-        "gånger; missade dagar tas igen med ett meddelande, inte ett per missat steg. Avslutas "
-        "med felkod 1 om något meddelande inte kunde skickas; det skickas då igen nästa körning."
+        "ägarlösa dokument till informationssäkerhetssamordnaren och chefen, som standard i ett "
+        "samlat meddelande per mottagare (STYRDOK_REMINDER_DIGEST). Tänkt att köras en gång om "
+        "dagen (cron). Bara en körning åt gången arbetar; en andra körning avslutas direkt. Kan "
+        "köras flera gånger samma dag utan att något skickas två gånger; missade dagar tas igen "
+        "med ett meddelande, inte ett per missat steg. Avslutas med felkod 1 om något meddelande "
+        "inte kunde skickas; det skickas då igen nästa körning."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +40,12 @@ class Command(BaseCommand):
         today = parse_date(options["date"]) if options.get("date") else None
         run = ReminderRun(today=today, dry_run=options["dry_run"])
         result = run.execute()
+        if result.locked:
+            self.stdout.write(
+                "En annan påminnelsekörning pågår redan. Den här körningen avslutas utan att "
+                "skicka något; den som pågår skickar dagens påminnelser."
+            )
+            return
         verbosity = options["verbosity"]
         if result.dry_run or verbosity >= 2:
             prefix = "Skulle skicka" if result.dry_run else "Skickat"
@@ -54,13 +62,13 @@ class Command(BaseCommand):
             self.stderr.write(f"Misslyckades: {message.describe()}: {message.error}")
         if verbosity >= 1 or result.failed:
             self.stdout.write(result.summary())
-        if len(result.failed) == 1:
+        if result.emails_failed == 1:
             raise CommandError(
                 "1 e-postmeddelande kunde inte skickas. Det är inte registrerat som skickat "
                 "och skickas igen vid nästa körning."
             )
-        if result.failed:
+        if result.emails_failed:
             raise CommandError(
-                f"{len(result.failed)} e-postmeddelanden kunde inte skickas. De är inte "
+                f"{result.emails_failed} e-postmeddelanden kunde inte skickas. De är inte "
                 "registrerade som skickade och skickas igen vid nästa körning."
             )

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Skapar det varje installation behöver: LIS-områden, roller, beslutande organ, "
         "behörighetsgrupper, startsida, styrdokumentregister och de två webbplatserna. "
-        "Kan köras flera gånger; befintliga uppgifter ändras inte."
+        "Kan köras flera gånger; befintliga uppgifter ändras inte, utom webbplatsernas värdnamn "
+        "och port, som följer STYRDOK_INTRANET_URL och STYRDOK_PUBLIC_URL."
     )
 
     def handle(self, *args, **options):
