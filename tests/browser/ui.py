@@ -98,7 +98,7 @@ def save_draft(page: Page):
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
     # Wagtail's autosave may have created the page while the form was being filled in; the
     # button then saves that page and Wagtail says "uppdaterad" instead of "skapad".
-    expect(messages(page)).to_contain_text(re.compile(r"har blivit (skapad|uppdaterad)"))
+    expect(messages(page)).to_contain_text(re.compile(r"\b(skapad|uppdaterad)\."))
 
 
 def messages(page: Page):
