@@ -187,7 +187,12 @@ def my_documents_confirm(request, page_id):
     by governance.review.confirm_unchanged with today's date.
     """
     from .models import DecisionBody
-    from .review import confirm_blocker, confirm_unchanged, confirmable_bodies
+    from .review import (
+        confirm_blocker,
+        confirm_unchanged,
+        confirmable_bodies,
+        confirmed_message,
+    )
     from .views import ConfirmUnchangedForm, _review_document
 
     try:
@@ -235,18 +240,7 @@ def my_documents_confirm(request, page_id):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("styrdok_my_documents")
-    messages.success(
-        request,
-        _(
-            "”%(title)s” är granskad utan ändringar. Version %(version)s gäller vidare; nästa "
-            "revision senast %(date)s."
-        )
-        % {
-            "title": updated.title,
-            "version": updated.version,
-            "date": updated.next_review.isoformat(),
-        },
-    )
+    messages.success(request, confirmed_message(updated))
     return redirect("styrdok_my_documents")
 
 

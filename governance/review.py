@@ -219,6 +219,18 @@ def confirm_unchanged(
 
 
 @transaction.atomic
+def confirmed_message(document):
+    """What the owner is told after an aktualitetsprövning, wherever they recorded it."""
+    return _(
+        "”%(title)s” är granskad utan ändringar. Version %(version)s gäller vidare; nästa "
+        "revision senast %(date)s."
+    ) % {
+        "title": document.title,
+        "version": document.version,
+        "date": document.next_review.isoformat(),
+    }
+
+
 def flag_children(parent, adopted_version):
     """A parent adopted in a new version: its live child documents need an overview."""
     from policies.models import Styrdokument

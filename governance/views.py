@@ -365,7 +365,12 @@ def review_start(request, page_id):
 
 def review_confirm(request, page_id):
     """Granskad utan ändringar: only by POST, from the form on the review page."""
-    from .review import confirm_blocker, confirm_unchanged, confirmable_bodies
+    from .review import (
+        confirm_blocker,
+        confirm_unchanged,
+        confirmable_bodies,
+        confirmed_message,
+    )
 
     page = _review_document(request, page_id)
     if request.method != "POST":
@@ -403,16 +408,5 @@ def review_confirm(request, page_id):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("styrdok_review", page_id=page.pk)
-    messages.success(
-        request,
-        _(
-            "”%(title)s” är granskad utan ändringar. Version %(version)s gäller vidare; nästa "
-            "revision senast %(date)s."
-        )
-        % {
-            "title": updated.title,
-            "version": updated.version,
-            "date": updated.next_review.isoformat(),
-        },
-    )
+    messages.success(request, confirmed_message(updated))
     return redirect("styrdok_review", page_id=page.pk)
