@@ -334,3 +334,18 @@ class VisibilityRuleTest(RestrictedScene):
         self.assertEqual(rules.check(["owner_may_read"], member), {})
         unrestricted = {"restricted_to": [], "responsible": self.users["agare"]}
         self.assertEqual(rules.check(["owner_may_read"], unrestricted), {})
+
+    def test_nobody_outside_the_groups_is_an_approver(self):
+        from governance.workflows import ReviewTask
+
+        task = ReviewTask.objects.filter(active=True).first()
+        page = RiktlinjePage.objects.get(pk=self.page.pk)
+        samordnare = self.users["samordnare"]
+        task.groups.add(*samordnare.groups.all())
+        self.assertNotIn(samordnare, task.eligible_approvers(page))
+        self.assertEqual(task.get_actions(page, samordnare), [])
+
+        samordnare.groups.add(self.group)
+        samordnare = type(samordnare).objects.get(pk=samordnare.pk)  # a fresh reader
+        self.assertIn(samordnare, task.eligible_approvers(page))
+        self.assertNotEqual(task.get_actions(page, samordnare), [])
