@@ -24,7 +24,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
+.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -32,6 +32,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "Styrdok – vanliga kommandon"
 	@echo "  make run            skapa .venv, migrera, läs in demodata och starta på port $(PORT)"
+	@echo "  make lock           lås alla beroenden (även indirekta) i requirements.lock efter en ändring i pyproject.toml"
 	@echo "  make mail           visa e-post som utvecklingsservern har skickat (var/mail/), nyast först"
 	@echo "  make test           kör testsviten (SQLite, eller DATABASE_URL om den är satt); SLOW=1 tar med webbläsartesterna"
 	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
@@ -48,12 +49,23 @@ help:
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet ".[dev]"
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --constraint requirements.lock ".[dev]"
 	@rm -rf build styrdok.egg-info  # pip's in-tree build leftovers
 	@touch $@
 
 venv: $(STAMP)
+
+# Pins every dependency, transitive ones included, as pyproject.toml resolves today: a fresh
+# virtualenv installs the project and pip freeze writes what it got.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet ".[dev]"
+	@rm -rf build styrdok.egg-info
+	{ sed -n '1,3p' requirements.lock; .lock-venv/bin/python -m pip freeze | grep -v '^styrdok'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .lock-venv
 
 # Installs Chromium from Debian's packages when it is missing and we are root (as in CI);
 # otherwise the browser tests are skipped with a message saying why.
