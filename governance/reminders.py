@@ -412,6 +412,8 @@ class ReminderRun:
         context = {
             **message.context,
             "recipient_name": message.recipient.name,
+            # The security team's mailbox is the only recipient that is not a person's account.
+            "recipient_is_mailbox": message.recipient.user is None,
             "kinds": message.kinds,
             "is_reminder": "paminnelse" in message.kinds,
             "is_overview": "oversyn" in message.kinds,
@@ -443,6 +445,7 @@ class ReminderRun:
         overdue = sum(1 for d in documents.values() if d.next_review < self.today)
         context = {
             "recipient_name": recipient.name,
+            "recipient_is_mailbox": recipient.user is None,
             "kommun_name": self.config.kommun_name,
             "today": self.today.isoformat(),
             "count": len(documents),

@@ -64,11 +64,6 @@ def hidden_paths(user):
     return paths
 
 
-def forget_cached(user):
-    if user is not None:
-        user.__dict__.pop(CACHE_ATTR, None)
-
-
 def page_hidden_from(page, user):
     """Whether a stored page is inside a subtree hidden from `user`."""
     path = getattr(page, "path", None)

@@ -619,6 +619,24 @@ def test_coordinators_group_is_used_without_an_assignment(db, time_machine):
     assert recipients(messages) == sorted([owner.email, chef.email, member.email])
 
 
+def test_each_escalation_says_why_its_recipient_gets_it(kommun, time_machine):
+    k = kommun
+    k.document("Riktlinje för utskrifter", START - days(31), k.bertil, k.buf)
+    time_machine.move_to(at(START), tick=False)
+
+    messages = run()[2]
+
+    def reason(address):
+        (message,) = [m for m in messages if m.to == [address]]
+        return next(line for line in message.body.splitlines() if line.startswith("Du får"))
+
+    assert reason(MAILBOX).startswith("Du får meddelandet som informationssäkerhetsfunktionen.")
+    for person in (k.sara, k.sofia):
+        assert reason(person.email).startswith(
+            "Du får meddelandet som informationssäkerhetssamordnare eller chef för verksamheten."
+        )
+
+
 # -- the command ------------------------------------------------------------------------------
 
 
