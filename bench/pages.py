@@ -172,7 +172,7 @@ class Generator:
         return blocks
 
     def _add(self, parent, cls, title, slug, rng, topic, **metadata):
-        page = cls(title=title, slug=slug, body=self._body(rng, topic), **metadata)
+        page = cls(title=title, slug=slug, body=self._body(rng, topic), live=False, **metadata)
         page.lis_areas = rng.sample(self.lis_areas, rng.randint(1, 3))
         page.target_groups = rng.sample(self.target_groups, rng.randint(1, 2))
         published = timezone.make_aware(
