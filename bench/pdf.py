@@ -183,8 +183,8 @@ def main():
     # The test settings use the immediate task backend: publishing renders the PDF in-process.
     from pages import Generator
 
-    from governance.annual_report import build_report, render_report_pdf
     from policies.archive import render_version_pdf
+    from reports.annual_report import build_report, render_report_pdf
 
     old_name = common.start_database()
     try:

@@ -297,8 +297,8 @@ class QueryCounter:
 
 def measure(day, digest):
     """One run of the reminders on `day`: what it did, its time and its queries."""
-    from governance.models import ReviewReminder
-    from governance.reminders import ReminderRun
+    from revision.models import ReviewReminder
+    from revision.reminders import ReminderRun
 
     mail.outbox = []
     queries = QueryCounter()
@@ -339,9 +339,9 @@ def measure(day, digest):
 
 def main():
     args = parse_args()
-    from governance.models import ReviewReminder
-    from governance.reminders import ReminderRun
     from policies.models import Styrdokument
+    from revision.models import ReviewReminder
+    from revision.reminders import ReminderRun
 
     vendor = connection.vendor
     today = timezone.localdate()

@@ -6,8 +6,3 @@ from django.dispatch import Signal
 # kwargs: task_state, workflow_state, user, data (the audit entry's data), final (the run ended
 # with an adopted document).
 workflow_transition = Signal()
-
-# Sent after each review-cycle action on a document: governance.revision_started,
-# governance.reviewed (granskad utan ändringar) and governance.review_flagged.
-# kwargs: page, user (None for automatic flags), action, data (the audit entry's data).
-review_transition = Signal()

@@ -332,16 +332,12 @@ def apply_decision(task_state, user, *, body, decision_date, diarienummer, parag
     unique per document here, so the decided revision, the page and the archive carry the same
     one; the caller records page.version in the decision's log data.
     """
-    from policies.decisions import assign_version_label
-    from policies.repeal import is_repeal_run
-    from policies.rules import refuse_unfit_decision
-
     page = latest_draft(task_state)
-    if is_repeal_run(task_state.workflow_state_id):
+    # The document (policies.Styrdokument) knows repeals, its rules and its version labels.
+    if page.decides_repeal(task_state.workflow_state_id):
         page._styrdok_repeal = True
         return page
-    refuse_unfit_decision(page, body)
-    assign_version_label(page)
+    page.prepare_decision(body)
     page.decision_body = body
     page.decision_date = decision_date
     page.diarienummer = diarienummer

@@ -9,6 +9,7 @@ from wagtail.signals import page_published
 from .decisions import next_free_label, used_labels
 from .models import AdoptedVersion, Styrdokument
 from .models.documents import check_publication_change
+from .signals import version_adopted
 from .tasks import enqueue_version_pdf
 
 logger = logging.getLogger(__name__)
@@ -50,13 +51,11 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             current.superseded_by = new_version
             current.save(update_fields=["superseded_at", "superseded_by"])
         enqueue_version_pdf(new_version.pk)
-
-        from governance.review import flag_children, reset_after_new_version
-
-        # A changed parent raises "Översyn behövs" on the documents under it.
-        reset_after_new_version(instance)
-        if current:
-            flag_children(instance, new_version)
+        # In the same transaction: the review cycle restarts and, for a changed parent, raises
+        # "Översyn behövs" on the documents under it (revision.signal_handlers).
+        version_adopted.send(
+            sender=type(instance), document=instance, version=new_version, previous=current
+        )
 
 
 def check_base_page_save(sender, instance, update_fields=None, raw=False, **kwargs):

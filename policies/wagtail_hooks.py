@@ -149,3 +149,28 @@ def narrow_admin_documents_api(router):
             return documents.exclude(pk__in=hidden) if hidden else documents
 
     router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_history_urls():
+    from .admin_views import document_history
+
+    return [path("beslutshistorik/<int:page_id>/", document_history, name="styrdok_history")]
+
+
+@hooks.register("register_page_header_buttons")
+def archive_pdf_page_header_button(page, user, view_name, next_url=None):
+    """The current adopted version's archival PDF, as filed (rendered when first opened)."""
+    from wagtail.admin.widgets import Button
+
+    versions = getattr(page, "adopted_versions", None)
+    if versions is None or not page.pk:
+        return
+    current = versions.filter(superseded_at__isnull=True, repealed_at__isnull=True).first()
+    if current is not None:
+        yield Button(
+            _("Arkiv-PDF (version %(version)s)") % {"version": current.version},
+            current.get_pdf_url(),
+            icon_name="doc-full",
+            priority=65,
+        )

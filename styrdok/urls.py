@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
-from governance import calendar as review_calendar
+from revision import calendar as review_calendar
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed

@@ -36,6 +36,7 @@ from wagtail.models import (
     PageManager,
     PagePermissionTester,
     PageQuerySet,
+    Revision,
     WorkflowState,
 )
 from wagtail.search import index
@@ -48,7 +49,9 @@ from .. import rules
 from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
+from ..decisions import assign_version_label, run_decision_entry
 from ..personnummer import block_texts
+from ..repeal import execute_repeal, is_repeal_run
 from ..visibility import document_hidden_from, hidden_page_ids, page_hidden_from
 from .choices import (
     DOCUMENT_TYPE_RANK,
@@ -658,6 +661,35 @@ class Styrdokument(Page):
                 ]
             )
         )
+
+    # -- the decision step: governance.workflows and governance.finish call these, so that the
+    # layer below learns nothing of versions, rules or repeals.
+
+    def decides_repeal(self, workflow_state_id):
+        """Whether the run decides a repeal (upphävande) rather than this draft's text."""
+        return is_repeal_run(workflow_state_id)
+
+    def prepare_decision(self, body):
+        """Refuse a draft that `body` may not adopt; give it a version label of its own."""
+        rules.refuse_unfit_decision(self, body)
+        assign_version_label(self)
+
+    def finish_decision(self, workflow_state, user=None):
+        """The run's last step decided: repeal, or publish the revision the decision names.
+
+        The revision is read from the run's governance.decided entry in the database, not from
+        a cached object. Without such an entry nothing is adopted: publishing refuses
+        (DecisionRequired) and the step's transaction is undone.
+        """
+        if is_repeal_run(workflow_state.pk):
+            execute_repeal(workflow_state, user)
+            return
+        entry = run_decision_entry(workflow_state)
+        if entry is not None and entry.revision_id:
+            revision = Revision.objects.get(pk=entry.revision_id)
+        else:
+            revision = Revision.objects.for_instance(self).order_by("-created_at", "-id").first()
+        revision.publish(user=user, skip_permission_checks=True)
 
     def default_next_review(self):
         if not self.decision_date:

@@ -141,8 +141,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Project apps come after Wagtail's: governance switches off Wagtail's own workflow emails
     # in its ready(), which must run after wagtail.admin has connected them.
+    # The layers, bottom up, are governance <- policies <- revision, reports, search (README).
     "policies",
     "governance",
+    "revision",
+    "reports",
     "search",
 ]
 

@@ -18,12 +18,8 @@ from pypdf import PdfReader
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 
-from governance import annual_report_views
-from governance.annual_report import AUDIT_RULES, build_report
-from governance.annual_report_views import default_period
 from governance.constants import DocumentType
 from governance.models import Assignment
-from governance.review import confirm_unchanged
 from policies.models import (
     PolicyPage,
     Publicity,
@@ -33,6 +29,10 @@ from policies.models import (
     StodanvisningPage,
 )
 from policies.pdf import RenderedPdf
+from reports import annual_report_views
+from reports.annual_report import AUDIT_RULES, build_report
+from reports.annual_report_views import default_period
+from revision.review import confirm_unchanged
 from tests.factories import (
     adopt_new_version,
     get_body,

@@ -9,8 +9,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.models import CalendarFeed
 from policies.models import RiktlinjePage
+from revision.models import CalendarFeed
 from tests.factories import (
     INTRANET_HOST,
     PUBLIC_HOST,

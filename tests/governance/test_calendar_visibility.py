@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from governance.models import CalendarFeed
 from policies.models import RiktlinjePage
+from revision.models import CalendarFeed
 from tests.factories import INTRANET_HOST, days_ago, make_live_document, make_user
 
 pytestmark = pytest.mark.django_db

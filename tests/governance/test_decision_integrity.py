@@ -17,8 +17,8 @@ from django.db import connection, connections
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Task, TaskState, Workflow, WorkflowState
 
-from governance.panels import StalledRunsPanel, stalled_runs
 from governance.workflows import AlreadyDecided, performed_other_step, submission_problems
+from reports.panels import StalledRunsPanel, stalled_runs
 from tests.factories import get_body, make_user
 
 from .workflow_helpers import (

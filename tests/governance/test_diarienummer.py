@@ -17,9 +17,9 @@ from wagtail.models import PageLogEntry
 
 from governance.fields import DiarienummerFormField
 from governance.models import StyrdokSettings
-from governance.views import ConfirmUnchangedForm
 from governance.workflows import OfficialDecisionForm, RecordDecisionForm
 from policies.models import AdoptedVersion, RiktlinjePage, Styrdokument
+from revision.views import ConfirmUnchangedForm
 from tests.factories import get_body, make_document, update_settings
 
 from .builtin_routes_helpers import workflow_action_url

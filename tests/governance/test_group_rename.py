@@ -11,9 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from governance.reminders import ReminderRun
 from governance.workflows import RecordedDecisionTask, ReviewTask
 from policies.models import RiktlinjePage, RutinPage
+from revision.reminders import ReminderRun
 from tests.factories import get_body, make_live_document, make_user
 
 from .workflow_helpers import client_for, field_is_disabled, panel, soup

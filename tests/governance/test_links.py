@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from governance.calendar import build_calendar, feed_url
 from governance.links import (
     SiteLinks,
     admin_absolute_url,
@@ -29,10 +28,11 @@ from governance.links import (
     public_page_url,
     site_root_url,
 )
-from governance.models import CalendarFeed
 from policies.channels import INTRANET, PUBLIC, channel_for_host
 from policies.models import RiktlinjePage
 from policies.pdf import reader_request
+from revision.calendar import build_calendar, feed_url
+from revision.models import CalendarFeed
 from styrdok.settings.base import channel_url
 from tests.factories import make_live_document, make_user
 

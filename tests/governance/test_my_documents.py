@@ -14,10 +14,10 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from governance.panels import MyDocumentsPanel
-from governance.review import start_revision
-from governance.wagtail_hooks import MyDocumentsMenuItem
 from policies.models import RiktlinjePage, RutinPage, Styrdokument
+from reports.panels import MyDocumentsPanel
+from revision.review import start_revision
+from revision.wagtail_hooks import MyDocumentsMenuItem
 from tests.factories import INTRANET_HOST, get_body, make_document, make_live_document, make_user
 
 from .workflow_helpers import (

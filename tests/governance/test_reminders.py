@@ -31,9 +31,10 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from governance.constants import OrganisationKind
-from governance.models import Assignment, ReviewReminder
-from governance.review import confirm_unchanged, start_revision
+from governance.models import Assignment
 from policies.models import PolicyPage, RiktlinjePage, Styrdokument
+from revision.models import ReviewReminder
+from revision.review import confirm_unchanged, start_revision
 from tests.factories import (
     INTRANET_HOST,
     get_body,

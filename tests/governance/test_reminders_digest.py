@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from governance.links import my_documents_url
-from governance.models import ReviewReminder
-from governance.reminders import step_label
+from revision.models import ReviewReminder
+from revision.reminders import step_label
 from tests.governance.test_reminders import MAILBOX, START, Kommun, at, days
 
 pytestmark = pytest.mark.django_db

@@ -16,9 +16,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from governance.locks import run_lock
-from governance.models import ReviewReminder, RunLock
-from governance.reminders import LOCK_NAME, ReminderRun
+from governance.models import RunLock
 from policies.models import RiktlinjePage
+from revision.models import ReviewReminder
+from revision.reminders import LOCK_NAME, ReminderRun
 from tests.factories import make_live_document, make_organisation, make_user
 from tests.governance.test_reminders import START, at, days
 

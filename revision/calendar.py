@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Alarm, Calendar, Event
 
+from governance.links import site_root_url
+from governance.notifications import display_name
 from policies.channels import PUBLIC, get_channel
 
-from .links import site_root_url
 from .models import CalendarFeed, new_calendar_token
-from .notifications import display_name
 
 # What secrets.token_urlsafe produces; anything else cannot be a token, so it never reaches
 # the database (no odd bytes, no huge strings in a query).
@@ -266,4 +266,4 @@ def manage_calendar(request, user_id=None):
         "refresh_hours": int(REFRESH.total_seconds() // 3600),
         "alarm_days": ALARM_BEFORE.days,
     }
-    return TemplateResponse(request, "governance/calendar.html", context)
+    return TemplateResponse(request, "revision/calendar.html", context)

@@ -2,7 +2,7 @@
 (aktualitetsprövning) and flag it when the document above it is adopted in a new version.
 
 Each action is atomic, leaves a governance.* entry in the audit log (and so in the decision
-history) and sends governance.signals.review_transition.
+history) and sends revision.signals.review_transition.
 """
 
 import datetime
@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from governance.constants import BodyKind
+from governance.fields import clean_diarienummer
+
 from . import signals
-from .constants import BodyKind
-from .fields import clean_diarienummer
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def records_decisions_of(user, body):
     The recording step names its groups by key, so renaming a group changes nothing. Without
     any recording step for the body, the permission alone decides.
     """
-    from .workflows import RecordedDecisionTask
+    from governance.workflows import RecordedDecisionTask
 
     steps = RecordedDecisionTask.objects.filter(decision_body=body, active=True)
     if not steps.exists():

@@ -163,7 +163,7 @@ def annual_report(request):
     ]
     return TemplateResponse(
         request,
-        "governance/annual_report.html",
+        "reports/annual_report.html",
         {"form": form, "report": report, "pdf_url": pdf_url, "quick_periods": quick},
     )
 

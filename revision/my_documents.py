@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
-from .constants import BodyKind
+from governance.constants import BodyKind
 
 # The owner's statuses, most pressing first when several apply.
 UNDER_DECISION = "under-beslut"
@@ -87,12 +87,12 @@ def owner_status(document, today):
 class ConfirmRights:
     """Who may confirm for which body, decided for all the user's documents in two queries.
 
-    The rule is governance.review.user_may_confirm_for; an assembly's recording steps and the
+    The rule is revision.review.user_may_confirm_for; an assembly's recording steps and the
     user's groups are read once instead of once per document.
     """
 
     def __init__(self, user, documents):
-        from .workflows import RecordedDecisionTask
+        from governance.workflows import RecordedDecisionTask
 
         self.user = user
         self.allowed = user.is_active and (
@@ -173,7 +173,7 @@ def my_documents(request):
     rows = document_rows(request.user, documents)
     return TemplateResponse(
         request,
-        "governance/my_documents/index.html",
+        "revision/my_documents/index.html",
         {"rows": rows, "today": timezone.localdate()},
     )
 
@@ -184,9 +184,10 @@ def my_documents_confirm(request, page_id):
 
     The same checks as the review page's form (governance.views.review_confirm): the document
     must be visible, the user must be allowed to confirm for the body, and the review is recorded
-    by governance.review.confirm_unchanged with today's date.
+    by revision.review.confirm_unchanged with today's date.
     """
-    from .models import DecisionBody
+    from governance.models import DecisionBody
+
     from .review import (
         confirm_blocker,
         confirm_unchanged,

@@ -18,10 +18,9 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import WorkflowState
 from wagtail.permissions import policy_registry
 
+from governance.constants import DocumentType
+from governance.models import DecisionBody, Organisation, StyrdokSettings
 from policies.models import ReviewStatus, Styrdokument, review_status_label
-
-from .constants import DocumentType
-from .models import DecisionBody, Organisation, StyrdokSettings
 
 STATUS_LABELS = {
     WorkflowState.STATUS_IN_PROGRESS: _("Pågår"),
@@ -114,7 +113,7 @@ class DecisionCasesReportView(ReportView):
     page_title = _("Beslutsärenden")
     header_icon = "tasks"
     template_name = "wagtailadmin/reports/base_report.html"
-    results_template_name = "governance/reports/decision_cases_results.html"
+    results_template_name = "reports/listings/decision_cases_results.html"
     filterset_class = DecisionCaseFilterSet
     index_url_name = "styrdok_decision_cases"
     index_results_url_name = "styrdok_decision_cases_results"
@@ -347,7 +346,7 @@ class RevisionPlanReportView(ReportView):
     page_title = _("Revisionsplan")
     header_icon = "date"
     template_name = "wagtailadmin/reports/base_report.html"
-    results_template_name = "governance/reports/revision_plan_results.html"
+    results_template_name = "reports/listings/revision_plan_results.html"
     filterset_class = RevisionPlanFilterSet
     index_url_name = "styrdok_revision_plan"
     index_results_url_name = "styrdok_revision_plan_results"

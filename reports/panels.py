@@ -14,8 +14,9 @@ from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 
-from .reports import organisation_label, owner_label, warning_days
-from .workflows import StyrdokTaskMixin
+from governance.workflows import StyrdokTaskMixin
+
+from .views import organisation_label, owner_label, warning_days
 
 MAX_ROWS = 20
 
@@ -24,7 +25,7 @@ class PendingDecisionsPanel(Component):
     """Att besluta: the steps where the user can act (never their own submissions)."""
 
     name = "styrdok_att_besluta"
-    template_name = "governance/panels/att_besluta.html"
+    template_name = "reports/panels/att_besluta.html"
     order = 90
 
     def __init__(self, user):
@@ -66,7 +67,7 @@ class MyCasesPanel(Component):
     """Mina ärenden: the user's drafts and submitted documents, and where each one stands."""
 
     name = "styrdok_mina_arenden"
-    template_name = "governance/panels/mina_arenden.html"
+    template_name = "reports/panels/mina_arenden.html"
     order = 95
 
     def __init__(self, user):
@@ -147,7 +148,7 @@ class MyReviewsPanel(ReviewPanel):
     """
 
     name = "styrdok_mina_revisioner"
-    template_name = "governance/panels/mina_revisioner.html"
+    template_name = "reports/panels/mina_revisioner.html"
     order = 100
 
     def get_context_data(self, parent_context=None):
@@ -182,7 +183,7 @@ class OverdueOwnerlessPanel(ReviewPanel):
     """Försenade och ägarlösa: for the samordnare, who follows up the whole kommun's documents."""
 
     name = "styrdok_forsenade"
-    template_name = "governance/panels/forsenade.html"
+    template_name = "reports/panels/forsenade.html"
     order = 105
 
     def is_shown(self):
@@ -249,10 +250,9 @@ def stalled_runs(user, now=None):
     the runs, their documents and drafts' bodies, who acted on which step, who resubmitted, and
     the approvers once per step and body.
     """
+    from governance.models import DecisionBody, StyrdokSettings
+    from governance.workflows import FINISHED_STEP_STATUSES, other_steps, recorded_task_ids
     from policies.models import Styrdokument
-
-    from .models import DecisionBody, StyrdokSettings
-    from .workflows import FINISHED_STEP_STATUSES, other_steps, recorded_task_ids
 
     now = now or timezone.now()
     stall_days = StyrdokSettings.load().stall_days
@@ -341,7 +341,7 @@ class StalledRunsPanel(ReviewPanel):
     """Fastnade beslutsärenden: for the samordnare and administrators, who can unblock them."""
 
     name = "styrdok_fastnade"
-    template_name = "governance/panels/fastnade.html"
+    template_name = "reports/panels/fastnade.html"
     order = 92
 
     def get_context_data(self, parent_context=None):
@@ -359,11 +359,11 @@ class MyDocumentsPanel(ReviewPanel):
     """
 
     name = "styrdok_mina_dokument"
-    template_name = "governance/my_documents/panel.html"
+    template_name = "revision/my_documents/panel.html"
     order = 98
 
     def get_context_data(self, parent_context=None):
-        from .my_documents import PANEL_ROWS, document_rows, owned_documents
+        from revision.my_documents import PANEL_ROWS, document_rows, owned_documents
 
         documents = owned_documents(self.user)
         total = documents.count()

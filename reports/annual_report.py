@@ -24,6 +24,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
 
+from governance.constants import DocumentType
+from governance.history import ACTIONS, REPEAL_DECISION
+from governance.models import Assignment, DecisionBody, LisArea, Role, StyrdokSettings
 from policies.models import (
     AdoptedVersion,
     PolicyPage,
@@ -32,10 +35,7 @@ from policies.models import (
     review_status_label,
 )
 
-from .constants import DocumentType
-from .history import ACTIONS, REPEAL_DECISION
-from .models import Assignment, DecisionBody, LisArea, Role, StyrdokSettings
-from .reports import owner_label
+from .views import owner_label
 
 # The audit-log actions that are decisions of a body (or an aktualitetsprövning on its behalf).
 DECISION_ACTIONS = (
@@ -852,4 +852,4 @@ def render_report_pdf(report):
         "running_header": f"{_('Årlig genomgång')} {report.period_label}",
         "running_footer": _("Underlag per %(date)s") % {"date": f"{report.as_of:%Y-%m-%d}"},
     }
-    return render_template_pdf("governance/pdf/annual_report.html", context, public=False)
+    return render_template_pdf("reports/pdf/annual_report.html", context, public=False)

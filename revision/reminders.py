@@ -46,10 +46,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .links import SiteLinks
-from .locks import run_lock
-from .models import Assignment, Organisation, ReviewReminder, StyrdokSettings
-from .notifications import display_name
+from governance.links import SiteLinks
+from governance.locks import run_lock
+from governance.models import Assignment, Organisation, StyrdokSettings
+from governance.notifications import display_name
+
+from .models import ReviewReminder
 
 logger = logging.getLogger(__name__)
 
@@ -422,9 +424,9 @@ class ReminderRun:
         }
         template = "review_owner" if message.audience == OWNER else "review_escalation"
         subject = " ".join(
-            render_to_string(f"governance/emails/{template}_subject.txt", context).split()
+            render_to_string(f"revision/emails/{template}_subject.txt", context).split()
         )
-        body = render_to_string(f"governance/emails/{template}.txt", context)
+        body = render_to_string(f"revision/emails/{template}.txt", context)
         return subject, body
 
     def render_digest(self, recipient, messages):
@@ -456,9 +458,9 @@ class ReminderRun:
             "plan_url": self.links.admin(reverse("styrdok_revision_plan")),
         }
         subject = " ".join(
-            render_to_string("governance/emails/review_digest_subject.txt", context).split()
+            render_to_string("revision/emails/review_digest_subject.txt", context).split()
         )
-        body = render_to_string("governance/emails/review_digest.txt", context)
+        body = render_to_string("revision/emails/review_digest.txt", context)
         return subject, body
 
     # -- sending ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.reminders import ReminderRun
+from revision.reminders import ReminderRun
 
 
 def parse_date(value):
