@@ -36,7 +36,7 @@ help:
 	@echo "  make mail           visa e-post som utvecklingsservern har skickat (var/mail/), nyast först"
 	@echo "  make test           kör testsviten (SQLite, eller DATABASE_URL om den är satt); SLOW=1 tar med webbläsartesterna"
 	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
-	@echo "  make lint           ruff check + ruff format --check"
+	@echo "  make lint           ruff check + ruff format --check + lagerkontraktet (lint-imports)"
 	@echo "  make format         ruff check --fix + ruff format"
 	@echo "  make check          Djangos systemkontroller, migrationskontroll och check --deploy"
 	@echo "  make bench          mät registret och en dokumentsida vid 200 och 2000 dokument"
@@ -145,6 +145,7 @@ test-postgres: $(STAMP) pdf-libs chromium postgres
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -6,8 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .text import block_texts, stored_value
 
-class HeadingBlock(blocks.StructBlock):
+
+class ReaderText:
+    """Hands Wagtail's search index the text policies.text reads from the block (a heading's
+    level, a role or a linked document are no words of it), so the index, the snippets and the
+    vocabulary agree; and reads it from the stored value, fetching nothing the block points to."""
+
+    def get_searchable_content(self, value):
+        return block_texts(self, stored_value(self, value))
+
+
+class HeadingBlock(ReaderText, blocks.StructBlock):
     text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
     level = blocks.ChoiceBlock(
         label=_("Nivå"),
@@ -21,7 +32,7 @@ class HeadingBlock(blocks.StructBlock):
         template = "blocks/heading_block.html"
 
 
-class RequirementBlock(blocks.StructBlock):
+class RequirementBlock(ReaderText, blocks.StructBlock):
     """A numbered "ska"-krav. Its anchor comes from the block's own id, so links survive edits."""
 
     reference = blocks.CharBlock(
@@ -44,12 +55,12 @@ class RequirementBlock(blocks.StructBlock):
         template = "blocks/requirement_block.html"
 
 
-class ResponsibilityRowBlock(blocks.StructBlock):
+class ResponsibilityRowBlock(ReaderText, blocks.StructBlock):
     role = SnippetChooserBlock("governance.Role", label=_("Roll"))
     responsibility = blocks.TextBlock(label=_("Ansvar"))
 
 
-class ResponsibilityTableBlock(blocks.StructBlock):
+class ResponsibilityTableBlock(ReaderText, blocks.StructBlock):
     caption = blocks.CharBlock(label=_("Tabellrubrik"), required=False, max_length=200)
     rows = blocks.ListBlock(ResponsibilityRowBlock(), label=_("Roller och ansvar"), min_num=1)
 
@@ -59,12 +70,12 @@ class ResponsibilityTableBlock(blocks.StructBlock):
         template = "blocks/responsibility_table_block.html"
 
 
-class DefinitionBlock(blocks.StructBlock):
+class DefinitionBlock(ReaderText, blocks.StructBlock):
     term = blocks.CharBlock(label=_("Begrepp"), max_length=120)
     definition = blocks.TextBlock(label=_("Förklaring"))
 
 
-class DefinitionListBlock(blocks.StructBlock):
+class DefinitionListBlock(ReaderText, blocks.StructBlock):
     items = blocks.ListBlock(DefinitionBlock(), label=_("Begrepp"), min_num=1)
 
     class Meta:
@@ -73,7 +84,7 @@ class DefinitionListBlock(blocks.StructBlock):
         template = "blocks/definition_list_block.html"
 
 
-class DocumentReferenceBlock(blocks.StructBlock):
+class DocumentReferenceBlock(ReaderText, blocks.StructBlock):
     """A link to another styrdokument; a page link keeps working when the page moves."""
 
     page = blocks.PageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
@@ -107,7 +118,7 @@ class DocumentReferenceBlock(blocks.StructBlock):
         template = "blocks/document_reference_block.html"
 
 
-class LegalReferenceBlock(blocks.StructBlock):
+class LegalReferenceBlock(ReaderText, blocks.StructBlock):
     title = blocks.CharBlock(
         label=_("Titel"), max_length=255, help_text=_("T.ex. Offentlighets- och sekretesslagen")
     )
@@ -122,7 +133,7 @@ class LegalReferenceBlock(blocks.StructBlock):
         template = "blocks/legal_reference_block.html"
 
 
-class DocumentBodyBlock(blocks.StreamBlock):
+class DocumentBodyBlock(ReaderText, blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         label=_("Text"),
@@ -155,7 +166,7 @@ def document_type_choices():
     return DocumentType.choices
 
 
-class LivePartBlock(blocks.StructBlock):
+class LivePartBlock(ReaderText, blocks.StructBlock):
     """A part of a page filled from the register or the governance model, never typed by hand."""
 
     heading = blocks.CharBlock(label=_("Rubrik"), max_length=200)
@@ -238,7 +249,7 @@ class LastUpdatedBlock(LivePartBlock):
         template = "blocks/last_updated_block.html"
 
 
-class InformationBodyBlock(blocks.StreamBlock):
+class InformationBodyBlock(ReaderText, blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         label=_("Text"),

@@ -26,6 +26,8 @@ from xml.etree import ElementTree
 
 from django.utils.html import strip_tags
 
+from .text import streamfield_text
+
 # Characters that are invisible in print but break a naive match: zero-width space, non-joiner,
 # joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator, invisible operators.
 INVISIBLE = dict.fromkeys(
@@ -230,10 +232,8 @@ def link_targets(source: str) -> str:
 
 
 def block_texts(body) -> str:
-    """All text in a StreamField value: rich text sources, plain strings, nested blocks."""
-    if body is None:
-        return ""
-    return "\n".join(_block_text(block) for block in body)
+    """Everything a StreamField value publishes, rich text as its source (policies.text)."""
+    return streamfield_text(body, markup=True)
 
 
 def document_text(page) -> str:
@@ -245,24 +245,6 @@ def document_text(page) -> str:
             block_texts(getattr(page, "body", None)),
         ]
     )
-
-
-def _block_text(block):
-    from wagtail.rich_text import RichText
-
-    def walk(value):
-        if isinstance(value, RichText):
-            yield value.source
-        elif isinstance(value, str):
-            yield value
-        elif isinstance(value, dict) or hasattr(value, "items"):
-            for item in value.values():
-                yield from walk(item)
-        elif isinstance(value, list | tuple) or hasattr(value, "__iter__"):
-            for item in value:
-                yield from walk(getattr(item, "value", item))
-
-    return "\n".join(walk(block.value))
 
 
 # -- attached files ------------------------------------------------------------------------
@@ -384,41 +366,51 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+DOCX_PARTS = ("document", "header", "footer", "footnotes", "endnotes", "comments")
+DOCX_CORE = "docProps/core.xml"
+DOCX_TEXT = frozenset({"t", "delText", "instrText"})
+DOCX_SPACE = frozenset({"tab", "br", "cr"})
+
+
 def _docx_text(data: bytes) -> str:
     """Paragraph by paragraph, the runs of each joined as Word shows them: Word splits a number
     across runs freely, and writes its non-breaking hyphen as an element, not a character."""
     texts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = [
-            name
-            for name in archive.namelist()
-            if name.startswith("word/")
-            and name.endswith(".xml")
-            and os.path.basename(name).startswith(
-                ("document", "header", "footer", "footnotes", "endnotes", "comments")
-            )
-        ]
-        if "docProps/core.xml" in archive.namelist():
-            parts.append("docProps/core.xml")
-        for name in parts:
+        for name in _docx_parts(archive.namelist()):
             root = _xml(_member(archive, name))
-            if name == "docProps/core.xml":
+            if name == DOCX_CORE:
                 texts.append(" ".join(node.text or "" for node in root.iter()))
                 continue
-            for paragraph in root.iter():
-                if _local(paragraph.tag) != "p":
-                    continue
-                pieces = []
-                for node in paragraph.iter():
-                    tag = _local(node.tag)
-                    if tag in ("t", "delText", "instrText"):
-                        pieces.append(node.text or "")
-                    elif tag == "noBreakHyphen":
-                        pieces.append("-")
-                    elif tag in ("tab", "br", "cr"):
-                        pieces.append(" ")
-                texts.append("".join(pieces))
+            texts += [_docx_paragraph(node) for node in root.iter() if _local(node.tag) == "p"]
     return "\n".join(texts)
+
+
+def _docx_parts(names) -> list[str]:
+    """The body, headers, footers, notes and comments, then the document properties."""
+    parts = [
+        name
+        for name in names
+        if name.startswith("word/")
+        and name.endswith(".xml")
+        and os.path.basename(name).startswith(DOCX_PARTS)
+    ]
+    if DOCX_CORE in names:
+        parts.append(DOCX_CORE)
+    return parts
+
+
+def _docx_paragraph(paragraph) -> str:
+    pieces = []
+    for node in paragraph.iter():
+        tag = _local(node.tag)
+        if tag in DOCX_TEXT:
+            pieces.append(node.text or "")
+        elif tag == "noBreakHyphen":
+            pieces.append("-")
+        elif tag in DOCX_SPACE:
+            pieces.append(" ")
+    return "".join(pieces)
 
 
 def _xlsx_text(data: bytes) -> str:
@@ -452,14 +444,20 @@ def _xlsx_text_from_xml(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if name == "xl/sharedStrings.xml":
-                for item in _xml(_member(archive, name)):
-                    texts.append("".join(n.text or "" for n in item.iter() if _local(n.tag) == "t"))
+                texts += _shared_strings(_xml(_member(archive, name)))
             elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                for cell in _xml(_member(archive, name)).iter():
-                    if _local(cell.tag) != "c":
-                        continue
-                    if cell.get("t") == "s":
-                        continue  # a shared string, read above
-                    values = [n.text or "" for n in cell.iter() if _local(n.tag) in ("v", "t")]
-                    texts.append(" ".join(values))
+                texts += _sheet_values(_xml(_member(archive, name)))
     return "\n".join(texts)
+
+
+def _shared_strings(root) -> list[str]:
+    return ["".join(n.text or "" for n in item.iter() if _local(n.tag) == "t") for item in root]
+
+
+def _sheet_values(root) -> list[str]:
+    """The cells' own values; a shared string (t="s") is read from the shared strings."""
+    return [
+        " ".join(n.text or "" for n in cell.iter() if _local(n.tag) in ("v", "t"))
+        for cell in root.iter()
+        if _local(cell.tag) == "c" and cell.get("t") != "s"
+    ]

@@ -1,11 +1,11 @@
 """WAGTAILSEARCH_BACKENDS for the database Styrdok runs on, or Elasticsearch/OpenSearch.
 
 Called from the settings, so this module imports nothing from Django's app registry (only
-search.swedish, which is plain Python).
+policies.swedish, which is plain Python).
 
 - PostgreSQL: Wagtail's database backend with the built-in `swedish` text search configuration
   (Snowball stemming and Swedish stop words). Compounds are handled by the decompounded
-  `Styrdokument.search_terms` field (search.swedish), so no extension (pg_trgm, unaccent) is
+  `Styrdokument.search_terms` field (policies.swedish), so no extension (pg_trgm, unaccent) is
   needed: "Menade du …" (search.suggest) works on a vocabulary in Python, the same on every
   database, and can keep to what the reader may see.
 - SQLite (the embedded default) and other databases: Wagtail's database backend, on SQLite its
@@ -21,7 +21,7 @@ withdrawn or internal document disappears from the public site at once.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .swedish import BASE_LEXICON
+from policies.swedish import BASE_LEXICON
 
 DATABASE_BACKEND = "wagtail.search.backends.database"
 
@@ -102,7 +102,7 @@ def swedish_index_settings():
                         "max_subword_size": max(len(word) for word in words),
                         "only_longest_match": False,
                     },
-                    # Snowball Swedish: the same stemmer as search.swedish.stem and PostgreSQL.
+                    # Snowball Swedish: the same stemmer as policies.swedish.stem and PostgreSQL.
                     STEMMER_FILTER: {"type": "stemmer", "language": "swedish"},
                     FOLDING_FILTER: {"type": "asciifolding", "preserve_original": True},
                 },

@@ -2,7 +2,7 @@
 
 The words a suggestion may use come only from the documents the reader may see on this channel
 (`Styrdokument.objects.for_request`: titles, summaries and body text), plus the curated
-vocabulary of search.swedish.BASE_LEXICON. A word that occurs only in internal documents is
+vocabulary of policies.swedish.BASE_LEXICON. A word that occurs only in internal documents is
 therefore never suggested on the public website, and a group-restricted word never to a reader
 outside the group.
 
@@ -22,9 +22,9 @@ import uuid
 from collections import Counter, OrderedDict
 
 from django.core.cache import cache
-from django.utils.html import strip_tags
 
-from .swedish import (
+from policies.models import Styrdokument
+from policies.swedish import (
     BASE_LEXICON,
     MIN_PART,
     STOPWORDS,
@@ -35,6 +35,7 @@ from .swedish import (
     stem,
     words,
 )
+from policies.text import streamfield_text
 
 MAX_QUERY_LENGTH = 200  # characters looked at (the search view keeps no more either)
 MAX_QUERY_WORDS = 8  # distinct words looked up at most (each costs a scan of the vocabulary)
@@ -168,33 +169,40 @@ class Vocabulary:
         if len(word) < 2 * MIN_PART:
             return None
         best = None
+        for split in self._compound_splits(word):
+            rank = self._corrected_split(*split)
+            if rank is not None and (best is None or rank < best):
+                best = rank
+        if best is None or best[0] > max_edits(word):
+            return None
+        return best[1]
+
+    def _compound_splits(self, word):
+        """(known head, link, typed head, rest) for each split of `word` with one part known:
+        the head (then the rest is to be corrected) or the tail (then the typed head is)."""
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
             head, tail = word[:cut], word[cut:]
-            options = []
             if self.lexicon.knows(head):
                 # head | tail, or head | s | tail with the linking s
                 for link in ("", "s"):
                     if tail.startswith(link) and len(tail) - len(link) >= MIN_PART:
-                        options.append((head, link, None, tail[len(link) :]))
+                        yield head, link, None, tail[len(link) :]
             if self.lexicon.knows(tail, last=True):
-                options.append((None, "", head, tail))
+                yield None, "", head, tail
                 if head.endswith("s") and len(head) > MIN_PART:
-                    options.append((None, "s", head[:-1], tail))
-            for known_head, link, typed_head, rest in options:
-                if known_head is not None:
-                    corrected = self.closest(rest)
-                    typed, result = rest, (known_head, link, corrected)
-                else:
-                    corrected = self.closest(typed_head)
-                    typed, result = typed_head, (corrected, link, rest)
-                if not corrected:
-                    continue
-                rank = (edit_distance(fold(typed), fold(corrected)), "".join(result))
-                if best is None or rank < best:
-                    best = rank
-        if best is None or best[0] > max_edits(word):
+                    yield None, "s", head[:-1], tail
+
+    def _corrected_split(self, known_head, link, typed_head, rest):
+        """(edits, corrected compound) with the unknown part corrected, or None."""
+        if known_head is not None:
+            corrected = self.closest(rest)
+            typed, result = rest, (known_head, link, corrected)
+        else:
+            corrected = self.closest(typed_head)
+            typed, result = typed_head, (corrected, link, rest)
+        if not corrected:
             return None
-        return best[1]
+        return edit_distance(fold(typed), fold(corrected)), "".join(result)
 
 
 def max_edits(word):
@@ -221,8 +229,6 @@ _local_lock = threading.Lock()
 
 def vocabulary_for(request):
     """The vocabulary of the documents this reader may see on this channel."""
-    from policies.models import Styrdokument
-
     documents = Styrdokument.objects.for_request(request)
     key = _vocabulary_key(documents)
     now = time.monotonic()
@@ -252,12 +258,10 @@ def _vocabulary_key(documents):
 
 def build_counts(documents):
     """{word: frequency} of the documents' titles, summaries and body text, plus BASE_LEXICON."""
-    from policies.personnummer import block_texts
-
     counts = Counter()
     for document in documents.only("title", "summary", "body").iterator(chunk_size=100):
         text = " ".join(
-            [document.title or "", document.summary or "", strip_tags(block_texts(document.body))]
+            [document.title or "", document.summary or "", streamfield_text(document.body)]
         )[:MAX_DOCUMENT_TEXT]
         counts.update(word for word in words(text) if _vocabulary_word(word))
     vocabulary = dict(counts.most_common(MAX_VOCABULARY))
@@ -300,8 +304,6 @@ def document_changed(sender, instance=None, update_fields=None, **kwargs):
 
     Saves that name their fields and touch none of the text (a draft revision, review dates) are
     skipped."""
-    from policies.models import Styrdokument
-
     if not isinstance(instance, Styrdokument):
         return
     if update_fields is not None and not VOCABULARY_FIELDS & set(update_fields):

@@ -35,7 +35,7 @@ def test_every_direct_dependency_is_pinned_exactly_and_locked_alike():
 
 
 def test_modelsearch_is_pinned_exactly():
-    # search/engine.py builds on modelsearch's query compilers.
+    # search/ranking.py builds on modelsearch's query compilers.
     assert "modelsearch" in locked()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert any(r.startswith("modelsearch==") for r in project["dependencies"])

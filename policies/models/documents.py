@@ -50,8 +50,8 @@ from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
 from ..decisions import assign_version_label, run_decision_entry
-from ..personnummer import block_texts
 from ..repeal import execute_repeal, is_repeal_run
+from ..text import search_terms
 from ..visibility import document_hidden_from, hidden_page_ids, page_hidden_from
 from .choices import (
     DOCUMENT_TYPE_RANK,
@@ -585,7 +585,7 @@ class Styrdokument(Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("diarienummer"),
-        # Swedish compound parts, stems and å/ä/ö-less forms of all of the above (search.swedish).
+        # Swedish compound parts, stems and å/ä/ö-less forms of all of the above (policies.swedish).
         index.SearchField("search_terms"),
         index.FilterField("document_type"),
         index.FilterField("publicity"),
@@ -643,24 +643,8 @@ class Styrdokument(Page):
     # -- derived values -------------------------------------------------------------------
 
     def search_terms(self):
-        """What Swedish search matches besides the plain text: see search.swedish."""
-        from django.utils.html import strip_tags
-
-        from search.swedish import index_text
-
-        return index_text(
-            " ".join(
-                [
-                    self.title or "",
-                    self.summary or "",
-                    strip_tags(block_texts(self.body)),
-                    self.diarienummer or "",
-                    str(self.document_type_label),
-                    self.decision_body_name,
-                    self.organisation.name if self.organisation_id else "",
-                ]
-            )
-        )
+        """What Swedish search matches besides the plain text: see policies.swedish."""
+        return search_terms(self)
 
     # -- the decision step: governance.workflows and governance.finish call these, so that the
     # layer below learns nothing of versions, rules or repeals.

@@ -43,8 +43,6 @@ def channel_url(name, hostname, port):
     every absolute link in e-mails and feeds is built from those records (governance/links.py).
     A Site knows only a port, so https is possible only on 443 and http only on other ports.
     """
-    from urllib.parse import urlsplit
-
     from django.core.exceptions import ImproperlyConfigured
 
     url = os.environ.get(name, "").strip().rstrip("/")
@@ -52,6 +50,16 @@ def channel_url(name, hostname, port):
         if port == 443:
             return f"https://{hostname}"
         return f"http://{hostname}" if port == 80 else f"http://{hostname}:{port}"
+    error = _channel_url_error(name, url, hostname)
+    if error:
+        raise ImproperlyConfigured(error)
+    return url
+
+
+def _channel_url_error(name, url, hostname):
+    """Why `url` cannot be the root URL of the channel on `hostname`; "" when it can."""
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url)
         url_port = parts.port
@@ -65,25 +73,23 @@ def channel_url(name, hostname, port):
         or parts.query
         or parts.fragment
     ):
-        raise ImproperlyConfigured(
+        return (
             f"Felaktig inställning: {name} ska vara en adress som http://värd:port, "
             f"utan sökväg (nu {url!r})."
         )
     if parts.hostname != hostname:
-        raise ImproperlyConfigured(
+        return (
             f"Felaktig inställning: {name} har värden {parts.hostname!r} men kanalens "
             f"värdnamn är {hostname!r}; ange samma värd eller låt bli att sätta värdnamnet."
         )
     if parts.scheme == "https" and url_port not in {None, 443}:
-        raise ImproperlyConfigured(
+        return (
             f"Felaktig inställning: {name} använder https på port {url_port}; Wagtails "
             "webbplatser bygger https-adresser bara för port 443."
         )
     if parts.scheme == "http" and url_port == 443:
-        raise ImproperlyConfigured(
-            f"Felaktig inställning: {name} använder http på port 443; använd https://."
-        )
-    return url
+        return f"Felaktig inställning: {name} använder http på port 443; använd https://."
+    return ""
 
 
 # The two channels: the public website and the staff intranet share one page tree; the

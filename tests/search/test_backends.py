@@ -25,9 +25,9 @@ from wagtail.search.backends import get_search_backend
 from policies.channels import INTRANET, PUBLIC
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from policies.repeal import register_existing_repeal
+from policies.swedish import BASE_LEXICON, fold, stem
 from search import backends
 from search.backends import search_backends, swedish_index_settings
-from search.swedish import BASE_LEXICON, fold, stem
 from tests.factories import (
     adopt_new_version,
     days_ago,
@@ -282,7 +282,7 @@ def test_words_are_found_without_å_ä_ö(policy):
 
 
 def test_stems_from_the_search_terms_field_are_found(policy):
-    """What search.swedish makes of a query ("riktlinjerna" → "riktlinj") finds the document on
+    """What policies.swedish makes of a query ("riktlinjerna" → "riktlinj") finds the document on
     every backend: search_terms carries the stems."""
     assert found(stem("riktlinjerna")) == [policy.pk]
     assert found(fold(stem("förvaltningarna"))) == [policy.pk]

@@ -23,7 +23,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Words that occur only in the internal (and the restricted) document, nowhere public and not in
-# search.swedish.BASE_LEXICON.
+# policies.swedish.BASE_LEXICON.
 INTERNAL_WORD = "servicedesken"
 RESTRICTED_WORD = "evakueringsledaren"
 

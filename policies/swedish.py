@@ -1,11 +1,12 @@
-"""Swedish text for search: words, stems, compound parts and å/ä/ö folding.
+"""Swedish words: stems, compound parts and å/ä/ö folding, for the search index and queries.
 
 Swedish writes compounds as one word ("informationssäkerhetsriktlinje"), so a reader searching
 for "säkerhet" or "riktlinje" would miss them in a plain full-text index. Each document is
 therefore indexed with an extra field (`Styrdokument.search_terms`) holding, besides its words,
-their compound parts, their Snowball stems and their forms without å/ä/ö. Queries go through the
-same functions, so whichever backend does the matching (PostgreSQL with the `swedish`
-configuration, SQLite FTS5, Elasticsearch) compares like with like.
+their compound parts, their Snowball stems and their forms without å/ä/ö. Queries (the search
+app) go through the same functions, so whichever backend does the matching (PostgreSQL with the
+`swedish` configuration, SQLite FTS5, Elasticsearch) compares like with like. It lives with the
+documents because the index field is theirs; it is plain Python, so the settings may import it.
 
 Compounds are split with a lexicon of the words the parts may be: a curated list of the
 vocabulary of governance and information security (BASE_LEXICON; Elasticsearch's decompounder

@@ -1,0 +1,140 @@
+"""The text of a styrdokument, read one way everywhere.
+
+Search (Wagtail's index of the body and `Styrdokument.search_terms`), the snippets on the
+results page, the "Menade du …" vocabulary and the personnummer scan all read a body through
+`streamfield_text()`, so a word the index finds is a word a snippet can show and a word the scan
+checks. Two readings:
+
+- the reader's text (default): what the page shows as text, rich text without its markup. The
+  custom blocks hand this same text to Wagtail's index (`get_searchable_content`, see
+  policies.blocks), so Wagtail's body field and our own fields agree;
+- `markup=True`: everything the page publishes, rich text as its source (link addresses and the
+  links to attached files are in the markup) and every typed value, link addresses included.
+  The personnummer scan and the checks of links read this.
+
+Both walk the stored JSON with the block definitions, never the blocks' Python values: those
+would fetch every role and document a block points to, one query per block type per document,
+for text they do not hold.
+"""
+
+import html
+import re
+
+from wagtail import blocks
+from wagtail.rich_text import get_text_for_indexing
+
+from .swedish import index_text
+
+TEXT_BLOCKS = (blocks.CharBlock, blocks.TextBlock)
+TAG = re.compile(r"<[^>]*>")
+
+
+def html_to_text(source):
+    """Rich text as a reader reads it: as Wagtail indexes it (a space after each paragraph,
+    heading, list item and line break; entities as characters). Markup that Django's parser
+    rejects loses its tags all the same, so odd input is still read and never a 500."""
+    try:
+        return get_text_for_indexing(source or "")
+    except (AssertionError, ValueError):
+        return html.unescape(TAG.sub(" ", source or "")).strip()
+
+
+def streamfield_text(value, markup=False) -> str:
+    """The text of a StreamField value, one piece per line (see the module docstring)."""
+    return "\n".join(streamfield_texts(value, markup=markup))
+
+
+def streamfield_texts(value, markup=False) -> list[str]:
+    """The pieces of text of a StreamField value, in order."""
+    if not value:
+        return []
+    stream_block = getattr(value, "stream_block", None)
+    if stream_block is not None:
+        return block_texts(stream_block, value.raw_data, markup)
+    # A list of bound blocks (a stream being built): each block reads its own value.
+    texts = []
+    for child in value:
+        texts += block_texts(child.block, child.block.get_prep_value(child.value), markup)
+    return texts
+
+
+def block_texts(block, raw, markup=False) -> list[str]:
+    """The pieces of text of one block's stored (JSON) value."""
+    if raw is None:
+        return []
+    if isinstance(block, blocks.StreamBlock):
+        return _stream_texts(block, raw, markup)
+    if isinstance(block, blocks.StructBlock):
+        return _struct_texts(block, raw, markup)
+    if isinstance(block, blocks.ListBlock):
+        return _list_texts(block, raw, markup)
+    return _field_texts(block, raw, markup)
+
+
+def stored_value(block, value):
+    """A block's Python value as stored JSON, without fetching what it points to."""
+    raw_data = getattr(value, "raw_data", None)
+    return list(raw_data) if raw_data is not None else block.get_prep_value(value)
+
+
+def _stream_texts(block, raw, markup):
+    texts = []
+    for item in raw:
+        child = block.child_blocks.get(item.get("type")) if isinstance(item, dict) else None
+        if child is not None:
+            texts += block_texts(child, item.get("value"), markup)
+    return texts
+
+
+def _struct_texts(block, raw, markup):
+    if not isinstance(raw, dict):
+        return []
+    texts = []
+    for name, child in block.child_blocks.items():
+        texts += block_texts(child, raw.get(name), markup)
+    return texts
+
+
+def _list_texts(block, raw, markup):
+    texts = []
+    for item in raw:
+        # Stored as {"type": "item", "value": …, "id": …}, or the bare value in older data.
+        value = item["value"] if block._item_is_in_block_format(item) else item
+        texts += block_texts(block.child_block, value, markup)
+    return texts
+
+
+def _field_texts(block, raw, markup):
+    if isinstance(block, blocks.RichTextBlock):
+        source = raw if isinstance(raw, str) else getattr(raw, "source", "")
+        if markup:
+            return [source]
+        return [html_to_text(source)] if block.search_index else []
+    if not isinstance(raw, str) or isinstance(block, blocks.ChooserBlock):
+        return []
+    if markup:
+        return [raw]
+    # Choices, link addresses and the like are not text a reader reads.
+    return [raw] if isinstance(block, TEXT_BLOCKS) and block.search_index else []
+
+
+def indexed_text(document) -> str:
+    """All the text the search index holds for a document: its title, summary and body, and
+    the metadata a reader may search for (diarienummer, type, deciding body, förvaltning)."""
+    organisation = getattr(document, "organisation", None) if document.organisation_id else None
+    return " ".join(
+        [
+            document.title or "",
+            document.summary or "",
+            streamfield_text(getattr(document, "body", None)),
+            document.diarienummer or "",
+            str(document.document_type_label or ""),
+            str(document.decision_body_name or ""),
+            organisation.name if organisation else "",
+        ]
+    )
+
+
+def search_terms(document) -> str:
+    """`Styrdokument.search_terms`: the document's words with their Swedish forms."""
+    return index_text(indexed_text(document))

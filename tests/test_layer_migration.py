@@ -1,0 +1,91 @@
+"""The move to layers keeps every row: a database holding the demo kommun in the previous layout
+(the review cycle's models in governance) migrates to the new one (in revision) with its
+reminders, calendar addresses, permissions and group grants intact.
+
+Runs on whichever database the suite uses, so `.ci/run` proves it on SQLite and PostgreSQL.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from policies.models import AdoptedVersion, Styrdokument
+from revision.models import CalendarFeed, ReviewReminder
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PREVIOUS_LAYOUT = [("governance", "0007_outbox_and_reminder_claims"), ("revision", None)]
+
+
+def migrate(targets):
+    MigrationExecutor(connection).migrate(targets)
+    ContentType.objects.clear_cache()
+    # The models as the migrations applied so far define them.
+    applied = MigrationExecutor(connection)._create_project_state(with_applied_migrations=True)
+    return applied.apps
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def test_demo_kommun_migrates_from_the_previous_layout_with_its_rows(committed_baseline):
+    try:
+        old = migrate(PREVIOUS_LAYOUT)
+        # The demo kommun, written while the database is in the previous layout (the tables
+        # are the same in both; only Django's model state differs).
+        call_command("load_demo", verbosity=0)
+        documents = Styrdokument.objects.count()
+        versions = AdoptedVersion.objects.count()
+        assert documents > 10 and versions > 0
+
+        OldReminder = old.get_model("governance", "ReviewReminder")
+        OldFeed = old.get_model("governance", "CalendarFeed")
+        OldUser = old.get_model("auth", "User")
+        owner = OldUser.objects.filter(is_active=True).order_by("pk").first()
+        document_id = Styrdokument.objects.order_by("pk").values_list("pk", flat=True).first()
+        OldReminder.objects.create(
+            document_id=document_id,
+            due_date=datetime.date(2027, 1, 31),
+            step="30",
+            kind="owner",
+            recipient_id=owner.pk,
+            email="agare@exempelkommun.se",
+            sent_on=datetime.date(2026, 12, 1),
+        )
+        OldFeed.objects.create(user_id=owner.pk, token="hemlig-kalenderadress")
+        OldContentType = old.get_model("contenttypes", "ContentType")
+        old_type = OldContentType.objects.get(app_label="governance", model="reviewreminder")
+        OldPermission = old.get_model("auth", "Permission")
+        grant = OldPermission.objects.get(content_type=old_type, codename="view_reviewreminder")
+        group = Group.objects.create(name="Revisionsläsare")
+        group.permissions.add(grant.pk)
+    finally:
+        migrate(latest())
+
+    # Everything is where the new layout looks for it.
+    assert Styrdokument.objects.count() == documents
+    assert AdoptedVersion.objects.count() == versions
+    reminder = ReviewReminder.objects.get()
+    assert reminder.document_id == document_id
+    assert reminder.recipient_id == owner.pk
+    assert reminder.email == "agare@exempelkommun.se"
+    assert CalendarFeed.objects.get().token == "hemlig-kalenderadress"
+    assert ReviewReminder._meta.db_table == "governance_reviewreminder"
+    assert CalendarFeed._meta.db_table == "governance_calendarfeed"
+
+    # The content types moved with their permissions, so the group keeps its grant.
+    new_type = ContentType.objects.get_for_model(ReviewReminder)
+    assert new_type.app_label == "revision"
+    assert new_type.pk == old_type.pk
+    assert not ContentType.objects.filter(app_label="governance", model="reviewreminder").exists()
+    assert Permission.objects.get(pk=grant.pk).content_type_id == new_type.pk
+    user = get_user_model().objects.get(pk=owner.pk)
+    user.groups.add(group)
+    assert user.has_perm("revision.view_reviewreminder")
