@@ -60,13 +60,10 @@ def supersedes_text(version, page):
     return ""
 
 
-def version_pdf_context(version):
-    page = version.as_page()
-    items = page.body_items()
-    headings = [item for item in items if item["type"] == "heading"]
-    areas = [area.name for area in page.lis_areas.all()]
-    organisation = page.organisation.name if page.organisation_id and page.organisation else ""
-    title_block = [
+def _title_block(version, page, organisation, areas):
+    """The PDF's first-page table; rows without a value are left out only where a blank would
+    mislead (no end date, no förvaltning, no LIS-område)."""
+    rows = [
         ("Dokumenttyp", page.document_type_label),
         ("Beslutad av", version.decision_body_name),
         ("Beslutsdatum", _date(version.decision_date)),
@@ -76,17 +73,38 @@ def version_pdf_context(version):
         ("Giltig från", _date(page.valid_from)),
     ]
     if page.valid_until:
-        title_block.append(("Gäller till", _date(page.valid_until)))
-    title_block += [
+        rows.append(("Gäller till", _date(page.valid_until)))
+    rows += [
         ("Revideras senast", _date(page.next_review)),
         ("Version", version.version),
         ("Ersätter", supersedes_text(version, page)),
     ]
     if organisation:
-        title_block.append(("Förvaltning", organisation))
+        rows.append(("Förvaltning", organisation))
     if areas:
-        title_block.append(("LIS-område", ", ".join(areas)))
-    title_block.append(("Publicering", Publicity(version.publicity).label))
+        rows.append(("LIS-område", ", ".join(areas)))
+    rows.append(("Publicering", Publicity(version.publicity).label))
+    return rows
+
+
+def _running_footer(version):
+    return " · ".join(
+        part
+        for part in (
+            f"Dnr {version.diarienummer}" if version.diarienummer else "",
+            f"Beslutad {_date(version.decision_date)}" if version.decision_date else "",
+        )
+        if part
+    )
+
+
+def version_pdf_context(version):
+    page = version.as_page()
+    items = page.body_items()
+    headings = [item for item in items if item["type"] == "heading"]
+    areas = [area.name for area in page.lis_areas.all()]
+    organisation = page.organisation.name if page.organisation_id and page.organisation else ""
+    title_block = _title_block(version, page, organisation, areas)
 
     subject = page.summary or (
         f"{page.document_type_label}, beslutad av {version.decision_body_name} "
@@ -112,14 +130,7 @@ def version_pdf_context(version):
         "pdf_keywords": [keyword for keyword in keywords if keyword],
         "pdf_created": w3c_datetime(version.adopted_at),
         "running_header": f"{page.title} · version {version.version}",
-        "running_footer": " · ".join(
-            part
-            for part in (
-                f"Dnr {version.diarienummer}" if version.diarienummer else "",
-                f"Beslutad {_date(version.decision_date)}" if version.decision_date else "",
-            )
-            if part
-        ),
+        "running_footer": _running_footer(version),
         # Archived versions carry no review status: the PDF is the decision as made.
         "archived": True,
         "is_intranet": False,

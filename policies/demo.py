@@ -207,33 +207,36 @@ class DemoLoader:
             page.next_review = None
         page.title = item.get("title", page.title)
         page.document_type = item.get("type", page.document_type)
-        if "decision_body" in item:
-            page.decision_body = DecisionBody.objects.get(code=item["decision_body"])
-        if "responsible" in item:
-            page.responsible = self.users[item["responsible"]]
-        if "responsible_role" in item:
-            page.responsible_role = Role.objects.get(code=item["responsible_role"])
-        if "organisation" in item:
-            page.organisation = self.organisations.get(item["organisation"])
-        if "supersedes" in item:
-            page.supersedes = self.pages[item["supersedes"]]
-        if "target_groups" in item:
-            page.target_groups = list(TargetGroup.objects.filter(name__in=item["target_groups"]))
-        if "lis_areas" in item:
-            page.lis_areas = list(LisArea.objects.filter(number__in=item["lis_areas"]))
-        if "body" in item:
-            page.body = [self.convert_block(block) for block in item["body"]]
-        if "required_documents" in item:
-            page.required_documents = [
-                RequiredDocument(
-                    title=required["title"],
-                    document_type=required["type"],
-                    lis_area=LisArea.objects.filter(number=required.get("lis_area")).first(),
-                    document=self.pages.get(required.get("document")),
-                    sort_order=order,
-                )
-                for order, required in enumerate(item["required_documents"])
-            ]
+        for name, resolve in self.references().items():
+            if name in item:
+                setattr(page, name, resolve(item[name]))
+
+    def references(self):
+        """How each field that the fixture gives by key, code or name becomes its model value,
+        in the order they are applied."""
+        return {
+            "decision_body": lambda code: DecisionBody.objects.get(code=code),
+            "responsible": lambda key: self.users[key],
+            "responsible_role": lambda code: Role.objects.get(code=code),
+            "organisation": lambda key: self.organisations.get(key),
+            "supersedes": lambda key: self.pages[key],
+            "target_groups": lambda names: list(TargetGroup.objects.filter(name__in=names)),
+            "lis_areas": lambda numbers: list(LisArea.objects.filter(number__in=numbers)),
+            "body": lambda blocks: [self.convert_block(block) for block in blocks],
+            "required_documents": self.required_documents,
+        }
+
+    def required_documents(self, items):
+        return [
+            RequiredDocument(
+                title=required["title"],
+                document_type=required["type"],
+                lis_area=LisArea.objects.filter(number=required.get("lis_area")).first(),
+                document=self.pages.get(required.get("document")),
+                sort_order=order,
+            )
+            for order, required in enumerate(items)
+        ]
 
     def publish(self, page, user):
         """The demo's decisions, entered as decisions taken before Styrdok are: the decision is

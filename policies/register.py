@@ -63,26 +63,69 @@ class RegisterFilterForm(forms.Form):
         self.fields["sortering"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
 
 
+# The filters that narrow the register to one value of a field ("status" depends on the channel).
+FIELD_FILTERS = {
+    "typ": "document_type",
+    "organ": "decision_body__code",
+    "forvaltning": "organisation_id",
+    "omrade": "lis_areas__number",
+}
+
+
+def _read_filters(request, form_options):
+    """The valid filter values sent, a notice for each ignored one, and the form to show."""
+    form = RegisterFilterForm(request.GET or None, **form_options)
+    notices = []
+    values = {}
+    if not request.GET:
+        return form, values, notices
+    form.is_valid()
+    for name in form.fields:
+        if name in form.errors:
+            notices.append(
+                _("Filtervärdet ”%(value)s” för %(label)s känns inte igen och har ignorerats.")
+                % {"value": request.GET.get(name, "")[:80], "label": FILTER_LABELS[name]}
+            )
+        elif form.cleaned_data.get(name):
+            values[name] = form.cleaned_data[name]
+    # Show the form as the visitor sent it, minus the values that were ignored.
+    return RegisterFilterForm(initial=values, **form_options), values, notices
+
+
+def _filtered(documents, values, public):
+    for name, lookup in FIELD_FILTERS.items():
+        if name in values:
+            documents = documents.filter(**{lookup: values[name]})
+    if "status" in values:
+        status_field = "date_review_status" if public else "review_status"
+        documents = documents.filter(**{status_field: values["status"]})
+    return documents
+
+
+def _page(paginator, raw_page, notices):
+    """The requested page; a bad number falls back to the first or last with a notice."""
+    try:
+        return paginator.page(raw_page)
+    except PageNotAnInteger:
+        notices.append(
+            _("Sidnumret ”%(value)s” är inte ett tal; visar första sidan.")
+            % {"value": raw_page[:20]}
+        )
+        return paginator.page(1)
+    except EmptyPage:
+        notices.append(
+            _("Sidan %(value)s finns inte; visar sista sidan (%(last)s).")
+            % {"value": raw_page[:20], "last": paginator.num_pages}
+        )
+        return paginator.page(paginator.num_pages)
+
+
 def build_register(request, register_page):
     """Return the template context for the register; invalid filters are dropped with a notice."""
     public = get_channel(request) == PUBLIC
     warning_days = StyrdokSettings.load(request_or_site=request).review_warning_days
     form_options = {"public": public, "warning_days": warning_days}
-    form = RegisterFilterForm(request.GET or None, **form_options)
-    notices = []
-    values = {}
-    if request.GET:
-        form.is_valid()
-        for name in form.fields:
-            if name in form.errors:
-                notices.append(
-                    _("Filtervärdet ”%(value)s” för %(label)s känns inte igen och har ignorerats.")
-                    % {"value": request.GET.get(name, "")[:80], "label": FILTER_LABELS[name]}
-                )
-            elif form.cleaned_data.get(name):
-                values[name] = form.cleaned_data[name]
-        # Show the form as the visitor sent it, minus the values that were ignored.
-        form = RegisterFilterForm(initial=values, **form_options)
+    form, values, notices = _read_filters(request, form_options)
 
     documents = (
         Styrdokument.objects.for_request(request)
@@ -92,36 +135,12 @@ def build_register(request, register_page):
         .select_related("decision_body", "organisation", "responsible", "responsible_role")
         .prefetch_related(Prefetch("lis_areas", queryset=LisArea.objects.order_by("number")))
     )
-    if "typ" in values:
-        documents = documents.filter(document_type=values["typ"])
-    if "organ" in values:
-        documents = documents.filter(decision_body__code=values["organ"])
-    if "forvaltning" in values:
-        documents = documents.filter(organisation_id=values["forvaltning"])
-    if "omrade" in values:
-        documents = documents.filter(lis_areas__number=values["omrade"])
-    if "status" in values:
-        status_field = "date_review_status" if public else "review_status"
-        documents = documents.filter(**{status_field: values["status"]})
+    documents = _filtered(documents, values, public)
     sort = values.get("sortering", DEFAULT_SORT)
     documents = documents.order_by(*SORTS[sort][1]).distinct()
 
     paginator = Paginator(documents, PAGE_SIZE)
-    raw_page = request.GET.get("sida", "1")
-    try:
-        page = paginator.page(raw_page)
-    except PageNotAnInteger:
-        notices.append(
-            _("Sidnumret ”%(value)s” är inte ett tal; visar första sidan.")
-            % {"value": raw_page[:20]}
-        )
-        page = paginator.page(1)
-    except EmptyPage:
-        notices.append(
-            _("Sidan %(value)s finns inte; visar sista sidan (%(last)s).")
-            % {"value": raw_page[:20], "last": paginator.num_pages}
-        )
-        page = paginator.page(paginator.num_pages)
+    page = _page(paginator, request.GET.get("sida", "1"), notices)
 
     query = request.GET.copy()
     query.pop("sida", None)

@@ -510,45 +510,47 @@ def _required_documents(visible, documents_by_pk):
             "pk", "title", "live", "decision_date"
         )
     }
-    result = []
-    for policy in policies:
-        rows = []
-        for required in policy.required_documents.all():
-            document = linked.get(required.document_id)
-            in_register = documents_by_pk.get(required.document_id)
-            exists = document is not None
-            adopted = bool(exists and document.live and document.decision_date)
-            current = bool(adopted and in_register is not None and in_register.is_current)
-            if current:
-                status = _("Finns, fastställt och aktuellt")
-            elif adopted:
-                status = _("Fastställt men revisionen är försenad")
-            elif exists:
-                status = _("Finns men är inte fastställt")
-            else:
-                status = _("Saknas")
-            rows.append(
-                RequiredRow(
-                    title=required.title,
-                    type_label=_type_label(required.document_type),
-                    lis_area=str(required.lis_area) if required.lis_area_id else "",
-                    document_pk=document.pk if exists else None,
-                    document_title=document.title if exists else "",
-                    exists=exists,
-                    adopted=adopted,
-                    current=current,
-                    status_label=str(status),
-                )
-            )
-        result.append(
-            PolicyRequirements(
-                pk=policy.pk,
-                title=policy.title,
-                type_label=_type_label(policy.document_type),
-                rows=rows,
-            )
+    return [
+        PolicyRequirements(
+            pk=policy.pk,
+            title=policy.title,
+            type_label=_type_label(policy.document_type),
+            rows=[
+                _required_row(required, linked.get(required.document_id), documents_by_pk)
+                for required in policy.required_documents.all()
+            ],
         )
-    return result
+        for policy in policies
+    ]
+
+
+def _required_status(exists, adopted, current):
+    if current:
+        return _("Finns, fastställt och aktuellt")
+    if adopted:
+        return _("Fastställt men revisionen är försenad")
+    if exists:
+        return _("Finns men är inte fastställt")
+    return _("Saknas")
+
+
+def _required_row(required, document, documents_by_pk):
+    """Where one required document stands; `document` is the linked one, None if none is."""
+    in_register = documents_by_pk.get(required.document_id)
+    exists = document is not None
+    adopted = bool(exists and document.live and document.decision_date)
+    current = bool(adopted and in_register is not None and in_register.is_current)
+    return RequiredRow(
+        title=required.title,
+        type_label=_type_label(required.document_type),
+        lis_area=str(required.lis_area) if required.lis_area_id else "",
+        document_pk=document.pk if exists else None,
+        document_title=document.title if exists else "",
+        exists=exists,
+        adopted=adopted,
+        current=current,
+        status_label=str(_required_status(exists, adopted, current)),
+    )
 
 
 def _lis_coverage(documents):
@@ -587,161 +589,185 @@ def _document_text(document):
     return f"{document.title} ({', '.join(parts)})"
 
 
-def _answer(rule, context):
-    evidence, missing = [], []
-    documents = context["documents"]
-    current = [document for document in documents if document.is_current]
-    doc_kind = _("Dokument")
+@dataclass
+class Findings:
+    """What the collectors found for one question: evidence, and what is missing."""
 
-    if rule.document_types:
-        matching = [
-            document for document in current if document.document_type in rule.document_types
-        ]
-        evidence += [EvidenceItem(doc_kind, _document_text(document)) for document in matching]
-        if not matching:
-            labels = _(" eller ").join(_type_label(value).lower() for value in rule.document_types)
-            missing.append(_("Ingen aktuell fastställd %(types)s.") % {"types": labels})
+    evidence: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
 
-    if rule.required_documents:
-        for policy in context["required"]:
-            for row in policy.rows:
-                if row.current:
-                    evidence.append(
-                        EvidenceItem(
-                            _("Krävt dokument"),
-                            _("%(title)s: uppfyllt av %(document)s (%(policy)s)")
-                            % {
-                                "title": row.title,
-                                "document": row.document_title,
-                                "policy": policy.title,
-                            },
-                        )
-                    )
-                else:
-                    missing.append(
-                        _("%(title)s (krävs av %(policy)s): %(status)s.")
+
+def _collect_document_types(rule, context, findings):
+    matching = [
+        document
+        for document in context["documents"]
+        if document.is_current and document.document_type in rule.document_types
+    ]
+    findings.evidence += [
+        EvidenceItem(_("Dokument"), _document_text(document)) for document in matching
+    ]
+    if not matching:
+        labels = _(" eller ").join(_type_label(value).lower() for value in rule.document_types)
+        findings.missing.append(_("Ingen aktuell fastställd %(types)s.") % {"types": labels})
+
+
+def _collect_required_documents(rule, context, findings):
+    for policy in context["required"]:
+        for row in policy.rows:
+            if row.current:
+                findings.evidence.append(
+                    EvidenceItem(
+                        _("Krävt dokument"),
+                        _("%(title)s: uppfyllt av %(document)s (%(policy)s)")
                         % {
                             "title": row.title,
+                            "document": row.document_title,
                             "policy": policy.title,
-                            "status": row.status_label.lower(),
-                        }
-                    )
-
-    if rule.roles:
-        for code in rule.roles:
-            people = [a for a in context["assignments"] if a.role.code == code]
-            for assignment in people:
-                user = assignment.user
-                evidence.append(
-                    EvidenceItem(
-                        _("Roll"),
-                        f"{assignment.role.name}: {user.get_full_name() or user.get_username()}"
-                        f" ({assignment.organisation.name})",
+                        },
                     )
                 )
-            if not people:
-                name = context["role_names"].get(code, code)
-                missing.append(_("Ingen utsedd %(role)s.") % {"role": name.lower()})
-
-    scoped = documents
-    if rule.lis_areas:
-        areas = {area.number: area for area in context["lis_coverage"]}
-        seen = set()
-        for number in rule.lis_areas:
-            area = areas.get(number)
-            if area is None:
-                continue
-            if area.missing:
-                missing.append(
-                    _("Inget aktuellt dokument inom område %(area)s.")
-                    % {"area": f"{area.number}. {area.name}"}
-                )
-            for document in area.documents:
-                if document.pk not in seen:
-                    seen.add(document.pk)
-                    evidence.append(EvidenceItem(doc_kind, _document_text(document)))
-        scoped = [d for d in documents if set(d.lis_numbers) & set(rule.lis_areas)]
-
-    if rule.decisions_by:
-        names = {
-            context["body_names"][code]
-            for code in rule.decisions_by
-            if code in context["body_names"]
-        }
-        decisions = [d for d in context["decisions"] if d.body in names]
-        for decision in decisions:
-            reference = " ".join(
-                part for part in (decision.paragraph_display, decision.diarienummer) if part
-            )
-            evidence.append(
-                EvidenceItem(
-                    _("Beslut"),
-                    f"{decision.date:%Y-%m-%d} {decision.body}: {decision.outcome} – "
-                    f"{decision.title}" + (f" ({reference})" if reference else ""),
-                )
-            )
-        if not decisions:
-            missing.append(
-                _("Inga beslut av %(bodies)s om styrdokument under perioden.")
-                % {"bodies": _(" eller ").join(sorted(names)) or ", ".join(rule.decisions_by)}
-            )
-
-    if rule.reviews:
-        scope_ids = {d.pk for d in (documents if rule.reviews == "all" else scoped)}
-        done = [row for row in context["reviews_done"] if row.pk in scope_ids]
-        for row in done:
-            evidence.append(
-                EvidenceItem(
-                    _("Prövning"),
-                    f"{row.date:%Y-%m-%d} {row.kind}: {row.title} ({row.detail})",
-                )
-            )
-        if scope_ids and not done:
-            missing.append(_("Ingen aktualitetsprövning eller revision under perioden."))
-        for document in context["overdue"]:
-            if document.pk in scope_ids:
-                missing.append(
-                    _("Revisionen är försenad: %(title)s (revideras senast %(date)s, %(owner)s).")
+            else:
+                findings.missing.append(
+                    _("%(title)s (krävs av %(policy)s): %(status)s.")
                     % {
-                        "title": document.title,
-                        "date": f"{document.next_review:%Y-%m-%d}",
-                        "owner": document.owner,
+                        "title": row.title,
+                        "policy": policy.title,
+                        "status": row.status_label.lower(),
                     }
                 )
 
-    if rule.owners:
-        for document in context["ownerless"]:
-            missing.append(
-                _("Saknar dokumentansvarig: %(title)s (%(owner)s).")
-                % {
-                    "title": document.title,
-                    "owner": document.owner if document.owner != NO_VALUE else _("ingen angiven"),
-                }
-            )
 
+def _collect_roles(rule, context, findings):
+    for code in rule.roles:
+        people = [a for a in context["assignments"] if a.role.code == code]
+        for assignment in people:
+            user = assignment.user
+            findings.evidence.append(
+                EvidenceItem(
+                    _("Roll"),
+                    f"{assignment.role.name}: {user.get_full_name() or user.get_username()}"
+                    f" ({assignment.organisation.name})",
+                )
+            )
+        if not people:
+            name = context["role_names"].get(code, code)
+            findings.missing.append(_("Ingen utsedd %(role)s.") % {"role": name.lower()})
+
+
+def _collect_lis_areas(rule, context, findings):
+    areas = {area.number: area for area in context["lis_coverage"]}
+    seen = set()
+    for number in rule.lis_areas:
+        area = areas.get(number)
+        if area is None:
+            continue
+        if area.missing:
+            findings.missing.append(
+                _("Inget aktuellt dokument inom område %(area)s.")
+                % {"area": f"{area.number}. {area.name}"}
+            )
+        for document in area.documents:
+            if document.pk not in seen:
+                seen.add(document.pk)
+                findings.evidence.append(EvidenceItem(_("Dokument"), _document_text(document)))
+
+
+def _decision_text(decision):
+    reference = " ".join(
+        part for part in (decision.paragraph_display, decision.diarienummer) if part
+    )
+    return f"{decision.date:%Y-%m-%d} {decision.body}: {decision.outcome} – {decision.title}" + (
+        f" ({reference})" if reference else ""
+    )
+
+
+def _collect_decisions(rule, context, findings):
+    names = {
+        context["body_names"][code] for code in rule.decisions_by if code in context["body_names"]
+    }
+    decisions = [d for d in context["decisions"] if d.body in names]
+    findings.evidence += [
+        EvidenceItem(_("Beslut"), _decision_text(decision)) for decision in decisions
+    ]
+    if not decisions:
+        findings.missing.append(
+            _("Inga beslut av %(bodies)s om styrdokument under perioden.")
+            % {"bodies": _(" eller ").join(sorted(names)) or ", ".join(rule.decisions_by)}
+        )
+
+
+def _review_scope(rule, documents):
+    """The documents a question's reviews are counted over: "all", or those in its areas."""
+    if rule.reviews == "all" or not rule.lis_areas:
+        return {d.pk for d in documents}
+    return {d.pk for d in documents if set(d.lis_numbers) & set(rule.lis_areas)}
+
+
+def _collect_reviews(rule, context, findings):
+    scope_ids = _review_scope(rule, context["documents"])
+    done = [row for row in context["reviews_done"] if row.pk in scope_ids]
+    findings.evidence += [
+        EvidenceItem(_("Prövning"), f"{row.date:%Y-%m-%d} {row.kind}: {row.title} ({row.detail})")
+        for row in done
+    ]
+    if scope_ids and not done:
+        findings.missing.append(_("Ingen aktualitetsprövning eller revision under perioden."))
+    findings.missing += [
+        _("Revisionen är försenad: %(title)s (revideras senast %(date)s, %(owner)s).")
+        % {
+            "title": document.title,
+            "date": f"{document.next_review:%Y-%m-%d}",
+            "owner": document.owner,
+        }
+        for document in context["overdue"]
+        if document.pk in scope_ids
+    ]
+
+
+def _collect_owners(rule, context, findings):
+    findings.missing += [
+        _("Saknar dokumentansvarig: %(title)s (%(owner)s).")
+        % {
+            "title": document.title,
+            "owner": document.owner if document.owner != NO_VALUE else _("ingen angiven"),
+        }
+        for document in context["ownerless"]
+    ]
+
+
+# Each AuditRule field that names a kind of evidence, and the collector that gathers it.
+COLLECTORS = (
+    ("document_types", _collect_document_types),
+    ("required_documents", _collect_required_documents),
+    ("roles", _collect_roles),
+    ("lis_areas", _collect_lis_areas),
+    ("decisions_by", _collect_decisions),
+    ("reviews", _collect_reviews),
+    ("owners", _collect_owners),
+)
+
+
+def _answer(rule, context):
+    """One collector per criterion the rule names, in AUDIT_RULES' documented order, so the
+    evidence and the missing items read the same whichever criteria a question combines."""
+    findings = Findings()
+    for criterion, collect in COLLECTORS:
+        if getattr(rule, criterion):
+            collect(rule, context, findings)
     return AuditQuestion(
         number=rule.number,
         question=rule.question,
         rule=rule.rule,
-        evidence=evidence,
-        missing=missing,
+        evidence=findings.evidence,
+        missing=findings.missing,
     )
 
 
 # -- the report --------------------------------------------------------------------------------
 
 
-def build_report(start, end, user=None, today=None):
-    """The yearly review for [start, end] as `user` may see it; statuses as of min(end, today)."""
-    today = today or timezone.localdate()
-    as_of = min(end, today)
-    settings = StyrdokSettings.load()
-    days = settings.review_warning_days
-    visible = _visible(user)
-
-    documents = _document_rows(visible, as_of, days)
-    by_pk = {document.pk: document for document in documents}
-
+def _status_tables(documents, days):
+    """The status columns, one row of counts per document type, and the column totals."""
     statuses = [StatusCount(s.value, str(review_status_label(s, days)), 0) for s in ReviewStatus]
     type_rows = []
     for value, label in DocumentType.choices:
@@ -762,26 +788,64 @@ def build_report(start, end, user=None, today=None):
         )
         for status in statuses
     ]
+    return statuses, type_rows, status_totals
 
-    decisions, decision_documents = _decisions(visible, start, end)
-    reviews_done = _reviews_done(visible, start, end, decisions, decision_documents)
-    due = sorted(
-        (d for d in documents if d.next_review and start <= d.next_review <= end),
-        key=lambda d: (d.next_review, d.title),
-    )
-    overdue = sorted(
-        (d for d in documents if d.next_review and d.next_review < as_of),
-        key=lambda d: (d.next_review, d.title),
-    )
-    ownerless = [d for d in documents if d.owner_missing]
-    required = _required_documents(visible, by_pk)
-    lis_coverage = _lis_coverage(documents)
-    bodies = {
+
+def _by_review_date(documents):
+    return sorted(documents, key=lambda d: (d.next_review, d.title))
+
+
+def _due_in(documents, start, end):
+    return _by_review_date(d for d in documents if d.next_review and start <= d.next_review <= end)
+
+
+def _overdue_at(documents, as_of):
+    return _by_review_date(d for d in documents if d.next_review and d.next_review < as_of)
+
+
+def _body_names():
+    return {
         body.code: body.name
         for body in DecisionBody.objects.filter(
             code__in={code for rule in AUDIT_RULES for code in rule.decisions_by}
         )
     }
+
+
+def _headline(documents, overdue, ownerless, decisions, reviews_done):
+    current_count = sum(1 for d in documents if d.is_current)
+    return Headline(
+        total_documents=len(documents),
+        current_documents=current_count,
+        current_share=round(100 * current_count / len(documents)) if documents else 0,
+        overdue_count=len(overdue),
+        ownerless_count=len(ownerless),
+        decisions_count=len(decisions),
+        reviews_done_count=len(reviews_done),
+    )
+
+
+def build_report(start, end, user=None, today=None):
+    """The yearly review for [start, end] as `user` may see it; statuses as of min(end, today)."""
+    today = today or timezone.localdate()
+    as_of = min(end, today)
+    settings = StyrdokSettings.load()
+    days = settings.review_warning_days
+    visible = _visible(user)
+
+    documents = _document_rows(visible, as_of, days)
+    by_pk = {document.pk: document for document in documents}
+
+    statuses, type_rows, status_totals = _status_tables(documents, days)
+
+    decisions, decision_documents = _decisions(visible, start, end)
+    reviews_done = _reviews_done(visible, start, end, decisions, decision_documents)
+    due = _due_in(documents, start, end)
+    overdue = _overdue_at(documents, as_of)
+    ownerless = [d for d in documents if d.owner_missing]
+    required = _required_documents(visible, by_pk)
+    lis_coverage = _lis_coverage(documents)
+    bodies = _body_names()
     assignments = _role_assignments()
     role_names = dict(Role.objects.filter(code__in=_all_rule_roles()).values_list("code", "name"))
 
@@ -797,16 +861,6 @@ def build_report(start, end, user=None, today=None):
         "overdue": overdue,
         "ownerless": ownerless,
     }
-    current_count = sum(1 for d in documents if d.is_current)
-    headline = Headline(
-        total_documents=len(documents),
-        current_documents=current_count,
-        current_share=round(100 * current_count / len(documents)) if documents else 0,
-        overdue_count=len(overdue),
-        ownerless_count=len(ownerless),
-        decisions_count=len(decisions),
-        reviews_done_count=len(reviews_done),
-    )
     return AnnualReport(
         start=start,
         end=end,
@@ -814,7 +868,7 @@ def build_report(start, end, user=None, today=None):
         generated_at=timezone.now(),
         kommun_name=settings.kommun_name,
         warning_days=days,
-        headline=headline,
+        headline=_headline(documents, overdue, ownerless, decisions, reviews_done),
         statuses=statuses,
         type_rows=type_rows,
         status_totals=status_totals,

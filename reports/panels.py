@@ -175,7 +175,9 @@ class MyReviewsPanel(ReviewPanel):
             }
             for document in documents
         ]
-        plan_url = reverse("styrdok_revision_plan") + "?" + urlencode({"responsible": self.user.pk})
+        plan_url = (
+            reverse("styrdok_revision_plan:index") + "?" + urlencode({"responsible": self.user.pk})
+        )
         return {"rows": rows, "plan_url": plan_url}
 
 
@@ -231,7 +233,7 @@ class OverdueOwnerlessPanel(ReviewPanel):
                     "days_overdue": (today - document.next_review).days if late else None,
                 }
             )
-        plan_url = reverse("styrdok_revision_plan")
+        plan_url = reverse("styrdok_revision_plan:index")
         yesterday = today - datetime.timedelta(days=1)
         return {
             **counts,
@@ -250,9 +252,7 @@ def stalled_runs(user, now=None):
     the runs, their documents and drafts' bodies, who acted on which step, who resubmitted, and
     the approvers once per step and body.
     """
-    from governance.models import DecisionBody, StyrdokSettings
-    from governance.workflows import FINISHED_STEP_STATUSES, other_steps, recorded_task_ids
-    from policies.models import Styrdokument
+    from governance.models import StyrdokSettings
 
     now = now or timezone.now()
     stall_days = StyrdokSettings.load().stall_days
@@ -267,74 +267,104 @@ def stalled_runs(user, now=None):
     )
     if not states:
         return []
-    pages = Styrdokument.objects.visible_to(user).in_bulk(
-        [int(state.object_id) for state in states]
-    )
-    # The body each draft is decided by (a run's official follows its draft's body).
-    contents = dict(
-        Revision.objects.filter(
-            pk__in=[page.latest_revision_id for page in pages.values() if page.latest_revision_id]
-        ).values_list("pk", "content")
-    )
-    bodies = DecisionBody.objects.in_bulk(
-        {(contents.get(p.latest_revision_id) or {}).get("decision_body") for p in pages.values()}
-        - {None}
-    )
-    acted = defaultdict(lambda: defaultdict(set))
-    for run_id, person_id, task_id in TaskState.objects.filter(
-        workflow_state__in=states, status__in=FINISHED_STEP_STATUSES
-    ).values_list("workflow_state_id", "finished_by_id", "task_id"):
-        acted[run_id][person_id].add(task_id)
-    resumed = defaultdict(list)
-    for page_id, person_id, at in PageLogEntry.objects.filter(
-        page_id__in=list(pages), action="wagtail.workflow.resume"
-    ).values_list("page_id", "user_id", "timestamp"):
-        resumed[page_id].append((person_id, at))
-    recorded = recorded_task_ids()
-    tasks, approvers = {}, {}
-    rows = []
-    for state in states:
-        page = pages.get(int(state.object_id))
-        if page is None:
-            continue
-        task_state = state.current_task_state
-        if task_state.task_id not in tasks:
-            tasks[task_state.task_id] = task_state.task.specific
-        task = tasks[task_state.task_id]
-        if not isinstance(task, StyrdokTaskMixin):
-            continue
-        body = bodies.get((contents.get(page.latest_revision_id) or {}).get("decision_body"))
-        page._styrdok_draft_body = body
-        key = (task.pk, getattr(body, "pk", None))
-        if key not in approvers:
-            approvers[key] = list(task.approvers_for(page))
-        submitters = {state.requested_by_id} | {
-            person for person, at in resumed[page.pk] if at >= state.created_at
-        }
-        eligible = [
-            person
-            for person in approvers[key]
-            if person.pk not in submitters
-            and not other_steps(task, acted[state.pk][person.pk], recorded)
-        ]
-        waited = (now - task_state.started_at).days
-        if not eligible:
-            reason = "Ingen som kan besluta i steget"
-        elif waited >= stall_days:
-            reason = f"Inget har hänt på {waited} dagar"
-        else:
-            continue
-        rows.append(
-            {
-                "state": task_state,
-                "page": page,
-                "task": task,
-                "submitter": state.requested_by,
-                "waited": waited,
-                "reason": reason,
-            }
+    runs = _RunsInProgress(states, user)
+    rows = (runs.stalled_row(state, now, stall_days) for state in states)
+    return [row for row in rows if row is not None]
+
+
+def _stall_reason(eligible, waited, stall_days):
+    if not eligible:
+        return "Ingen som kan besluta i steget"
+    if waited >= stall_days:
+        return f"Inget har hänt på {waited} dagar"
+    return None
+
+
+class _RunsInProgress:
+    """What deciding whether runs have stalled needs, read once for all of them so the panel
+    costs the same number of queries however many runs there are."""
+
+    def __init__(self, states, user):
+        from governance.models import DecisionBody
+        from governance.workflows import FINISHED_STEP_STATUSES, recorded_task_ids
+        from policies.models import Styrdokument
+
+        self.pages = pages = Styrdokument.objects.visible_to(user).in_bulk(
+            [int(state.object_id) for state in states]
         )
-    return rows
+        # The body each draft is decided by (a run's official follows its draft's body).
+        self.contents = dict(
+            Revision.objects.filter(
+                pk__in=[
+                    page.latest_revision_id for page in pages.values() if page.latest_revision_id
+                ]
+            ).values_list("pk", "content")
+        )
+        self.bodies = DecisionBody.objects.in_bulk(
+            {self._body_id(page) for page in pages.values()} - {None}
+        )
+        self.acted = defaultdict(lambda: defaultdict(set))
+        for run_id, person_id, task_id in TaskState.objects.filter(
+            workflow_state__in=states, status__in=FINISHED_STEP_STATUSES
+        ).values_list("workflow_state_id", "finished_by_id", "task_id"):
+            self.acted[run_id][person_id].add(task_id)
+        self.resumed = defaultdict(list)
+        for page_id, person_id, at in PageLogEntry.objects.filter(
+            page_id__in=list(pages), action="wagtail.workflow.resume"
+        ).values_list("page_id", "user_id", "timestamp"):
+            self.resumed[page_id].append((person_id, at))
+        self.recorded = recorded_task_ids()
+        self.tasks, self.approvers = {}, {}
+
+    def _body_id(self, page):
+        return (self.contents.get(page.latest_revision_id) or {}).get("decision_body")
+
+    def _task(self, task_state):
+        if task_state.task_id not in self.tasks:
+            self.tasks[task_state.task_id] = task_state.task.specific
+        return self.tasks[task_state.task_id]
+
+    def _eligible(self, state, task, page, body):
+        """The step's approvers who neither submitted this run nor performed another step."""
+        from governance.workflows import other_steps
+
+        key = (task.pk, getattr(body, "pk", None))
+        if key not in self.approvers:
+            self.approvers[key] = list(task.approvers_for(page))
+        submitters = {state.requested_by_id} | {
+            person for person, at in self.resumed[page.pk] if at >= state.created_at
+        }
+        return [
+            person
+            for person in self.approvers[key]
+            if person.pk not in submitters
+            and not other_steps(task, self.acted[state.pk][person.pk], self.recorded)
+        ]
+
+    def stalled_row(self, state, now, stall_days):
+        """The panel's row for `state`, or None when it is hidden, not ours, or moving."""
+        page = self.pages.get(int(state.object_id))
+        if page is None:
+            return None
+        task_state = state.current_task_state
+        task = self._task(task_state)
+        if not isinstance(task, StyrdokTaskMixin):
+            return None
+        body = self.bodies.get(self._body_id(page))
+        page._styrdok_draft_body = body
+        eligible = self._eligible(state, task, page, body)
+        waited = (now - task_state.started_at).days
+        reason = _stall_reason(eligible, waited, stall_days)
+        if reason is None:
+            return None
+        return {
+            "state": task_state,
+            "page": page,
+            "task": task,
+            "submitter": state.requested_by,
+            "waited": waited,
+            "reason": reason,
+        }
 
 
 class StalledRunsPanel(ReviewPanel):

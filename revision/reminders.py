@@ -314,6 +314,31 @@ class ReminderRun:
             recipients.append(Recipient(mailbox, "Informationssäkerhetsfunktionen"))
         return recipients
 
+    def owner_steps(self, document, owner):
+        """The owner's (step, kind) pairs due for `document`: the review reminder, unless a
+        revision is under way, then a samordnare's request for an översyn."""
+        steps = []
+        if owner is None:
+            return steps
+        if not document.in_workflow and "paminnelse" in self.kinds:
+            step = self.owner_step(document.next_review)
+            if step:
+                steps.append((step, "paminnelse"))
+        if document.review_flagged_at and "oversyn" in self.kinds:
+            steps.append((f"oversyn-{document.review_flagged_at:%Y%m%d%H%M%S}", "oversyn"))
+        return steps
+
+    def escalation_steps(self, document):
+        """The escalation's (step, kind) pairs due for `document`, a missing owner first."""
+        steps = []
+        if document.owner_missing and "saknar-agare" in self.kinds:
+            steps.append(("saknar-agare", "saknar-agare"))
+        if not document.in_workflow and "eskalering" in self.kinds:
+            step = self.escalation_step(document.next_review)
+            if step:
+                steps.append((step, "eskalering"))
+        return steps
+
     def plan(self):
         """The messages due today that have not gone out; recipients without an address are
         collected separately."""
@@ -321,25 +346,9 @@ class ReminderRun:
         messages = []
         self.no_email = []
         for document in self.documents:
-            due = document.next_review
             owner = None if document.owner_missing else document.responsible
-            owner_steps = []
-            escalation_steps = []
-            if not document.in_workflow:
-                if owner is not None and "paminnelse" in self.kinds:
-                    step = self.owner_step(due)
-                    if step:
-                        owner_steps.append((step, "paminnelse"))
-                if "eskalering" in self.kinds:
-                    step = self.escalation_step(due)
-                    if step:
-                        escalation_steps.append((step, "eskalering"))
-            if document.owner_missing and "saknar-agare" in self.kinds:
-                escalation_steps.insert(0, ("saknar-agare", "saknar-agare"))
-            if document.review_flagged_at and owner is not None and "oversyn" in self.kinds:
-                owner_steps.append(
-                    (f"oversyn-{document.review_flagged_at:%Y%m%d%H%M%S}", "oversyn")
-                )
+            owner_steps = self.owner_steps(document, owner)
+            escalation_steps = self.escalation_steps(document)
             if owner_steps:
                 messages += self._messages(
                     document,
@@ -395,9 +404,9 @@ class ReminderRun:
             "owner_missing": document.owner_missing,
             "flag_note": document.review_flag_note,
             "document_url": self.document_url(document),
-            "review_url": self.links.admin(reverse("styrdok_review", args=[document.pk])),
-            "start_url": self.links.admin(reverse("styrdok_review_start", args=[document.pk])),
-            "plan_url": self.links.admin(reverse("styrdok_revision_plan")),
+            "review_url": self.links.admin(reverse("styrdok_review:overview", args=[document.pk])),
+            "start_url": self.links.admin(reverse("styrdok_review:start", args=[document.pk])),
+            "plan_url": self.links.admin(reverse("styrdok_revision_plan:index")),
             "my_documents_url": self.links.my_documents(),
             "reminders_sent": self.reminders_sent(document),
         }
@@ -455,7 +464,7 @@ class ReminderRun:
             "owned": owned,
             "escalated": escalated,
             "my_documents_url": self.links.my_documents(),
-            "plan_url": self.links.admin(reverse("styrdok_revision_plan")),
+            "plan_url": self.links.admin(reverse("styrdok_revision_plan:index")),
         }
         subject = " ".join(
             render_to_string("revision/emails/review_digest_subject.txt", context).split()
