@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from governance.constants import DocumentType
+from governance.models import Role, StyrdokSettings
+
 from .text import block_texts, stored_value
 
 
@@ -161,8 +164,6 @@ def requirement_anchor(block_id, reference=""):
 
 
 def document_type_choices():
-    from governance.constants import DocumentType
-
     return DocumentType.choices
 
 
@@ -210,8 +211,6 @@ class AdoptedDocumentsBlock(LivePartBlock):
 
 class RolesBlock(LivePartBlock):
     def live_data(self, value):
-        from governance.models import Role
-
         return {"roles": Role.objects.filter(show_publicly=True)}
 
     class Meta:
@@ -222,8 +221,6 @@ class RolesBlock(LivePartBlock):
 
 class SecurityContactBlock(LivePartBlock):
     def live_data(self, value):
-        from governance.models import StyrdokSettings
-
         return {"security_email": StyrdokSettings.load().security_team_email}
 
     class Meta:

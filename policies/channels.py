@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from governance.models import StyrdokSettings
+
 INTRANET = "intranet"
 PUBLIC = "public"
 
@@ -76,8 +78,6 @@ class ChannelMiddleware:
 def channel_context(request):
     from django.utils.functional import SimpleLazyObject
     from wagtail.models import Page
-
-    from governance.models import StyrdokSettings
 
     channel = get_channel(request)
     # Templates rendered outside the middleware (the archival PDFs) resolve their rich-text

@@ -24,6 +24,9 @@ from django.utils import timezone
 from weasyprint import HTML, URLFetcher
 from weasyprint.pdf.metadata import NS, DocumentMetadata
 
+from governance.links import site_root_url
+from governance.models import StyrdokSettings
+
 logger = logging.getLogger(__name__)
 
 # PDF/A-3 level A: archival (ISO 19005-3) and tagged, with a structure tree, so the "a" level
@@ -155,8 +158,6 @@ def w3c_datetime(value):
 
 def channel_site(public):
     """(root URL, host header) of the channel a PDF is read on."""
-    from governance.links import site_root_url
-
     root_url = site_root_url(intranet=not public)
     # With the port ("intranet.localhost:8123"), so Wagtail finds the same site for the request.
     return root_url + "/", urlsplit(root_url).netloc
@@ -175,8 +176,6 @@ def reader_request(public):
 
 
 def kommun_branding():
-    from governance.models import StyrdokSettings
-
     styrdok = StyrdokSettings.load()
     logo_url = settings.STATIC_URL + DEFAULT_LOGO
     logo_alt = f"{styrdok.kommun_name}s logotyp"

@@ -15,6 +15,15 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from governance.notifications import (
+    admin_url,
+    display_name,
+    document_context,
+    intranet_url,
+    send_notification,
+    unique_recipients,
+)
+
 from .decisions import run_decision_entry
 
 PROPOSED = "governance.repeal_proposed"
@@ -241,15 +250,6 @@ def log_repeal(page, user, proposal, version, entry):
 def notify_repeal(workflow_state_id, proposal_id, user=None):
     """Tell the submitter and the dokumentansvarig; nobody is mailed about their own action."""
     from wagtail.models import WorkflowState
-
-    from governance.notifications import (
-        admin_url,
-        display_name,
-        document_context,
-        intranet_url,
-        send_notification,
-        unique_recipients,
-    )
 
     from .models.versions import RepealProposal
 

@@ -23,6 +23,10 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from governance.constants import DocumentType
+from governance.models import DecisionBody
+from governance.workflows import submission_problems
+
 from .dates import add_months
 from .models.choices import Publicity
 from .personnummer import (
@@ -290,7 +294,6 @@ def submission_has_approvers(submitting, decision_body, page, submitter):
     workflow = decision_body.workflow
     if workflow is None or not workflow.active:
         return {}
-    from governance.workflows import submission_problems
 
     submitters = [submitter]
     state = page.current_workflow_state if page is not None and page.pk else None
@@ -307,8 +310,6 @@ def submission_has_approvers(submitting, decision_body, page, submitter):
 
 
 def _type_label(document_type):
-    from governance.constants import DocumentType
-
     try:
         return str(DocumentType(document_type).label)
     except ValueError:
@@ -316,8 +317,6 @@ def _type_label(document_type):
 
 
 def body_may_adopt_type(decision_body, document_type):
-    from governance.models import DecisionBody
-
     if decision_body is None or not document_type or decision_body.may_adopt(document_type):
         return {}
     allowed = ", ".join(b.name for b in DecisionBody.objects.all() if b.may_adopt(document_type))

@@ -43,6 +43,7 @@ from wagtail.search import index
 
 from governance.constants import DocumentType
 from governance.fields import DiarienummerField, configure_person_field
+from governance.history import decision_history
 from governance.models import DecisionBody, StyrdokSettings
 
 from .. import rules
@@ -891,8 +892,6 @@ class Styrdokument(Page):
         context = super().get_context(request, *args, **kwargs)
         context["body_items"] = self.body_items()
         if get_channel(request) != PUBLIC:
-            from governance.history import decision_history
-
             context["history"] = decision_history(self)
         context["child_documents"] = self.visible_children(request)
         versions = self.adopted_versions.select_related("superseded_by")
