@@ -78,7 +78,7 @@ class SiteLinks:
         return self.root_url(intranet) + path
 
     def my_documents(self):
-        return self.admin(reverse("styrdok_my_documents"))
+        return self.admin(reverse("styrdok_my_documents:index"))
 
 
 def site_root_url(intranet=True):

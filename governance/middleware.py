@@ -61,7 +61,7 @@ class WorkflowActionErrorsMiddleware:
 
     def _refuse(self, request, match, exception):
         messages.error(request, _message(exception))
-        url = reverse("styrdok_task", args=[match.kwargs["task_state_id"]])
+        url = reverse("styrdok_cases:case", args=[match.kwargs["task_state_id"]])
         if request.headers.get("x-requested-with") == "XMLHttpRequest":
             return JsonResponse({"step": "success", "redirect": url})
         return redirect(url)

@@ -97,7 +97,7 @@ def document_context(workflow_state, task_state=None):
     }
     if task_state is not None:
         context["task_name"] = task_state.task.name
-        context["task_url"] = admin_url(reverse("styrdok_task", args=[task_state.pk]))
+        context["task_url"] = admin_url(reverse("styrdok_cases:case", args=[task_state.pk]))
     return context
 
 

@@ -1,11 +1,10 @@
 """Admin for the governance model, in Wagtail's own snippet views."""
 
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
@@ -13,6 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .decision_makers import decision_maker_fields
 from .models import Assignment, DecisionBody, LisArea, Organisation, Role, TargetGroup
+from .viewsets import CasesViewSet, OutboxViewSet
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -195,18 +195,9 @@ def register_governance_log_actions(actions):
             actions.register_action(action, label, message)
 
 
-@hooks.register("register_admin_urls")
-def register_governance_urls():
-    from .views import DocumentCompareView, task_decision
-
-    return [
-        path("arenden/<int:task_state_id>/", task_decision, name="styrdok_task"),
-        path(
-            "arenden/dokument/<int:pk>/jamfor/<str:revision_id_a>...<str:revision_id_b>/",
-            DocumentCompareView.as_view(),
-            name="styrdok_compare",
-        ),
-    ]
+@hooks.register("register_admin_viewset")
+def register_governance_viewsets():
+    return [CasesViewSet(), OutboxViewSet()]
 
 
 @hooks.register("before_edit_page")
@@ -221,7 +212,7 @@ def point_to_case_page(request, page):
     if task_state is None:
         return None
     task = task_state.task.specific
-    url = reverse("styrdok_task", args=[task_state.pk])
+    url = reverse("styrdok_cases:case", args=[task_state.pk])
     if task.get_actions(page, request.user):
         messages.warning(
             request,
@@ -277,31 +268,3 @@ def styrdok_submit_label(menu_items, request, context):
     for index, item in enumerate(menu_items):
         if type(item) is SubmitForModerationMenuItem:
             menu_items[index] = StyrdokSubmitMenuItem(order=item.order)
-
-
-# -- Utskick (the outbox of notifications) --------------------------------------------------------
-
-
-@hooks.register("register_admin_urls")
-def register_outbox_urls():
-    from .outbox_views import OutboxReportView, resend
-
-    return [
-        path("rapporter/utskick/", OutboxReportView.as_view(), name="styrdok_outbox"),
-        path(
-            "rapporter/utskick/resultat/",
-            OutboxReportView.as_view(results_only=True),
-            name="styrdok_outbox_results",
-        ),
-        path("rapporter/utskick/<int:pk>/skicka-igen/", resend, name="styrdok_outbox_resend"),
-    ]
-
-
-class OutboxMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("governance.view_outbox")
-
-
-@hooks.register("register_reports_menu_item")
-def register_outbox_report():
-    return OutboxMenuItem(_("Utskick"), reverse("styrdok_outbox"), icon_name="mail", order=70)

@@ -20,7 +20,7 @@ PAGE_PK_ROUTES = {
     "wagtailadmin_pages:revisions_compare",
     "wagtailadmin_api:pages:detail",
     "wagtailadmin_api:pages:action",
-    "styrdok_compare",
+    "styrdok_cases:compare",
 }
 FILE_KWARGS = ("document_id", "doc_id")
 FILE_PK_ROUTES = {

@@ -1,13 +1,18 @@
 """Föreslå upphävande: the admin form that starts a repeal decision for an adopted document."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.generic import PermissionCheckedMixin
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from governance.viewsets import governance_permissions
+
+from .admin_views import document_breadcrumbs
 from .models import Styrdokument
 from .repeal import check_proposal, current_version, propose_repeal
 
@@ -34,19 +39,49 @@ class RepealProposalForm(forms.Form):
         return reason
 
 
-def propose_repeal_view(request, page_id):
-    page = get_object_or_404(Styrdokument, pk=page_id).specific
-    if not request.user.has_perm("governance.propose_repeal"):
-        raise PermissionDenied
-    problems = check_proposal(page, request.user)
-    if problems:
+class ProposeRepealView(WagtailAdminTemplateMixin, PermissionCheckedMixin, TemplateView):
+    """Föreslå upphävande, for those with governance.propose_repeal.
+
+    The document is looked up before the permission is checked, so an unknown id is a 404 for
+    everyone, as it always was.
+    """
+
+    template_name = "policies/repeal_propose.html"
+    page_title = _lazy("Föreslå upphävande")
+    header_icon = "cross"
+    permission_policy = governance_permissions
+    permission_required = "propose_repeal"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page = get_object_or_404(Styrdokument, pk=kwargs["page_id"]).specific
+        self.form = RepealProposalForm(request.POST or None)
+
+    def get_page_subtitle(self):
+        return self.page.title
+
+    def get_breadcrumbs_items(self):
+        return document_breadcrumbs(self, self.page, {"url": "", "label": self.page_title})
+
+    def refuse_if_blocked(self):
+        """The document cannot be proposed for repeal now: say why, back in the editor."""
+        problems = check_proposal(self.page, self.request.user)
         for problem in problems:
-            messages.error(request, problem)
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    form = RepealProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+            messages.error(self.request, problem)
+        return redirect("wagtailadmin_pages:edit", self.page.pk) if problems else None
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_if_blocked() or self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        refused = self.refuse_if_blocked()
+        if refused:
+            return refused
+        if not self.form.is_valid():
+            return self.render_to_response(self.get_context_data(), status=400)
+        page = self.page
         try:
-            proposal = propose_repeal(page, request.user, form.cleaned_data["reason"])
+            proposal = propose_repeal(page, request.user, self.form.cleaned_data["reason"])
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -64,14 +99,15 @@ def propose_repeal_view(request, page_id):
             },
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
-    return TemplateResponse(
-        request,
-        "policies/repeal_propose.html",
-        {
-            "page": page,
-            "form": form,
-            "version": current_version(page),
-            "workflow": page.get_workflow(),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "page": self.page,
+                "form": self.form,
+                "version": current_version(self.page),
+                "workflow": self.page.get_workflow(),
+            }
+        )
+        return context

@@ -2,7 +2,7 @@
 delete, move and unpublish where they would reach an adopted document's archive."""
 
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -11,20 +11,13 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from .decisions import NOT_DELETABLE_MESSAGE
 from .models import AdoptedVersion, Styrdokument
+from .viewsets import HistoryViewSet, RepealViewSet
 from .visibility import hidden_file_ids, hidden_page_ids
 
 
-@hooks.register("register_admin_urls")
-def register_repeal_urls():
-    from .repeal_views import propose_repeal_view
-
-    return [
-        path(
-            "styrdokument/<int:page_id>/foresla-upphavande/",
-            propose_repeal_view,
-            name="styrdok_propose_repeal",
-        ),
-    ]
+@hooks.register("register_admin_viewset")
+def register_document_viewsets():
+    return [RepealViewSet(), HistoryViewSet()]
 
 
 class ProposeRepealButton(PageMenuItem):
@@ -44,7 +37,7 @@ class ProposeRepealButton(PageMenuItem):
 
     @property
     def url(self):
-        return reverse("styrdok_propose_repeal", args=[self.page.pk])
+        return reverse("styrdok_repeal:propose", args=[self.page.pk])
 
 
 @hooks.register("register_page_header_buttons")
@@ -149,13 +142,6 @@ def narrow_admin_documents_api(router):
             return documents.exclude(pk__in=hidden) if hidden else documents
 
     router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
-
-
-@hooks.register("register_admin_urls")
-def register_history_urls():
-    from .admin_views import document_history
-
-    return [path("beslutshistorik/<int:page_id>/", document_history, name="styrdok_history")]
 
 
 @hooks.register("register_page_header_buttons")

@@ -10,18 +10,21 @@ import datetime
 import logging
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
+from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.generic import PermissionCheckedMixin
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
+from governance.viewsets import governance_permissions
 from policies.dates import add_months
 
 from .annual_report import build_report, render_report_pdf
@@ -137,68 +140,78 @@ def period_query(start, end):
     return urlencode({"fran": f"{start:%Y-%m-%d}", "till": f"{end:%Y-%m-%d}"})
 
 
-def _check_access(request):
-    if not may_view_annual_report(request.user):
-        raise PermissionDenied
+class AnnualReportAccessMixin(PermissionCheckedMixin):
+    """Only those with governance.view_annual_report (see may_view_annual_report)."""
+
+    permission_policy = governance_permissions
+    permission_required = "view_annual_report"
 
 
-def annual_report(request):
+class AnnualReportView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
     """The report in the admin, for the period in the query string (or the default one)."""
-    _check_access(request)
-    form = period_form(request)
-    report = None
-    pdf_url = None
-    if form.is_valid():
+
+    template_name = "reports/annual_report.html"
+    page_title = _lazy("Årlig genomgång")
+    page_subtitle = _lazy("Styrdokument och informationssäkerhetsarbetet")
+    header_icon = "doc-full"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = period_form(self.request)
+        report = None
+        pdf_url = None
+        if form.is_valid():
+            start, end = form.period
+            report = build_report(start, end, user=self.request.user)
+            pdf_url = reverse("styrdok_annual_report:pdf") + "?" + period_query(start, end)
+        base_url = reverse("styrdok_annual_report:index")
+        quick = [
+            {
+                "label": label,
+                "url": f"{base_url}?{period_query(start, end)}",
+                "active": report is not None and (report.start, report.end) == (start, end),
+            }
+            for label, start, end in quick_periods()
+        ]
+        context.update({"form": form, "report": report, "pdf_url": pdf_url, "quick_periods": quick})
+        return context
+
+
+class AnnualReportPdfView(AnnualReportAccessMixin, View):
+    """The same report as a PDF/A to download; a bad period goes back to the form, saying why."""
+
+    def get(self, request):
+        form = period_form(request)
+        back = (
+            reverse("styrdok_annual_report:index")
+            + "?"
+            + urlencode(
+                {key: request.GET.get(key, "") for key in ("fran", "till") if key in request.GET}
+            )
+        )
+        if not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(
+                request,
+                _("PDF:en kunde inte skapas: perioden är inte giltig. %(errors)s")
+                % {"errors": " ".join(errors)},
+            )
+            return redirect(back)
         start, end = form.period
         report = build_report(start, end, user=request.user)
-        pdf_url = reverse("styrdok_annual_report_pdf") + "?" + period_query(start, end)
-    base_url = reverse("styrdok_annual_report")
-    quick = [
-        {
-            "label": label,
-            "url": f"{base_url}?{period_query(start, end)}",
-            "active": report is not None and (report.start, report.end) == (start, end),
-        }
-        for label, start, end in quick_periods()
-    ]
-    return TemplateResponse(
-        request,
-        "reports/annual_report.html",
-        {"form": form, "report": report, "pdf_url": pdf_url, "quick_periods": quick},
-    )
-
-
-def annual_report_pdf(request):
-    """The same report as a PDF/A to download; a bad period goes back to the form, saying why."""
-    _check_access(request)
-    form = period_form(request)
-    back = (
-        reverse("styrdok_annual_report")
-        + "?"
-        + urlencode(
-            {key: request.GET.get(key, "") for key in ("fran", "till") if key in request.GET}
-        )
-    )
-    if not form.is_valid():
-        errors = [str(error) for errors in form.errors.values() for error in errors]
-        messages.error(
-            request,
-            _("PDF:en kunde inte skapas: perioden är inte giltig. %(errors)s")
-            % {"errors": " ".join(errors)},
-        )
-        return redirect(back)
-    start, end = form.period
-    report = build_report(start, end, user=request.user)
-    try:
-        pdf = render_report_pdf(report)
-    except Exception:
-        logger.exception("Årlig genomgång: PDF rendering failed for %s", report.period_label)
-        messages.error(
-            request,
-            _("PDF:en kunde inte skapas just nu. Försök igen senare, eller skriv ut sidan."),
-        )
-        return redirect(back)
-    response = HttpResponse(pdf.data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+        try:
+            pdf = render_report_pdf(report)
+        except Exception:
+            logger.exception("Årlig genomgång: PDF rendering failed for %s", report.period_label)
+            messages.error(
+                request,
+                _("PDF:en kunde inte skapas just nu. Försök igen senare, eller skriv ut sidan."),
+            )
+            return redirect(back)
+        response = HttpResponse(pdf.data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response

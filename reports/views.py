@@ -20,6 +20,7 @@ from wagtail.permissions import policy_registry
 
 from governance.constants import DocumentType
 from governance.models import DecisionBody, Organisation, StyrdokSettings
+from governance.viewsets import admin_permissions
 from policies.models import ReviewStatus, Styrdokument, review_status_label
 
 STATUS_LABELS = {
@@ -115,8 +116,8 @@ class DecisionCasesReportView(ReportView):
     template_name = "wagtailadmin/reports/base_report.html"
     results_template_name = "reports/listings/decision_cases_results.html"
     filterset_class = DecisionCaseFilterSet
-    index_url_name = "styrdok_decision_cases"
-    index_results_url_name = "styrdok_decision_cases_results"
+    index_url_name = "styrdok_decision_cases:index"
+    index_results_url_name = "styrdok_decision_cases:index_results"
     any_permission_required = ["add", "change", "publish"]
 
     list_export = [
@@ -348,8 +349,11 @@ class RevisionPlanReportView(ReportView):
     template_name = "wagtailadmin/reports/base_report.html"
     results_template_name = "reports/listings/revision_plan_results.html"
     filterset_class = RevisionPlanFilterSet
-    index_url_name = "styrdok_revision_plan"
-    index_results_url_name = "styrdok_revision_plan_results"
+    index_url_name = "styrdok_revision_plan:index"
+    index_results_url_name = "styrdok_revision_plan:index_results"
+    # Owners, decision makers and secretaries follow reviews too, not only page editors; the
+    # rows are limited to what the user may read.
+    permission_policy = admin_permissions
     permission_required = "access_admin"
 
     list_export = [
@@ -374,11 +378,6 @@ class RevisionPlanReportView(ReportView):
         "decision_body_name": _("Beslutande organ"),
         "last_reviewed": _("Senast aktualitetsprövad"),
     }
-
-    def user_has_permission(self, permission):
-        # Owners, decision makers and secretaries follow reviews too, not only page editors; the
-        # rows are limited to what the user may read.
-        return self.request.user.has_perm(f"wagtailadmin.{permission}")
 
     @cached_property
     def warning_days(self):

@@ -14,13 +14,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
 from icalendar import Alarm, Calendar, Event
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from governance.links import site_root_url
 from governance.notifications import display_name
@@ -81,8 +83,8 @@ def _documents_for(user):
 
 def _event(document, stamp, base):
     due = document.next_review
-    review_url = base + reverse("styrdok_review", args=[document.pk])
-    start_url = base + reverse("styrdok_review_start", args=[document.pk])
+    review_url = base + reverse("styrdok_review:overview", args=[document.pk])
+    start_url = base + reverse("styrdok_review:start", args=[document.pk])
     type_label = str(document.document_type_label) or "Styrdokument"
     description = "\n".join(
         [
@@ -95,7 +97,7 @@ def _event(document, stamp, base):
             "",
             f"Revisionssida: {review_url}",
             f"Påbörja revision: {start_url}",
-            f"Mina dokument: {base}{reverse('styrdok_my_documents')}",
+            f"Mina dokument: {base}{reverse('styrdok_my_documents:index')}",
         ]
     )
 
@@ -232,38 +234,63 @@ def _apply(request, action, target, own):
         messages.error(request, _("Okänd åtgärd. Inget har ändrats."))
 
 
-def manage_calendar(request, user_id=None):
-    """Show, create, regenerate or revoke a person's secret calendar address."""
-    target = _target_user(request, user_id)
-    own = target.pk == request.user.pk
-    here = (
-        reverse("styrdok_calendar")
-        if user_id is None
-        else reverse("styrdok_calendar_user", args=[user_id])
-    )
+class ManageCalendarView(WagtailAdminTemplateMixin, TemplateView):
+    """Show, create, regenerate or revoke a person's secret calendar address.
 
-    if request.method == "POST":
-        _apply(request, request.POST.get("action", ""), target, own)
-        return redirect(here)
+    Everyone manages their own; only a superuser manages someone else's (a 403 for others).
+    """
 
-    from policies.models import Styrdokument
+    template_name = "revision/calendar.html"
+    page_title = _lazy("Revisionskalender")
+    header_icon = "calendar"
 
-    feed = CalendarFeed.objects.filter(user=target).first()
-    document_count = (
-        Styrdokument.objects.live()
-        .visible_to(target)
-        .filter(responsible=target, next_review__isnull=False)
-        .count()
-    )
-    context = {
-        "target": target,
-        "target_name": display_name(target),
-        "own": own,
-        "feed": feed,
-        "feed_url": feed_url(feed) if feed else "",
-        "document_count": document_count,
-        "on_public": settings.STYRDOK_CALENDAR_ON_PUBLIC,
-        "refresh_hours": int(REFRESH.total_seconds() // 3600),
-        "alarm_days": ALARM_BEFORE.days,
-    }
-    return TemplateResponse(request, "revision/calendar.html", context)
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.user_id = kwargs.get("user_id")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.target = _target_user(request, self.user_id)
+        self.own = self.target.pk == request.user.pk
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return "" if self.own else display_name(self.target)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def post(self, request, *args, **kwargs):
+        _apply(request, request.POST.get("action", ""), self.target, self.own)
+        if self.user_id is None:
+            return redirect("styrdok_calendar:manage")
+        return redirect("styrdok_calendar:user", self.user_id)
+
+    def get_context_data(self, **kwargs):
+        from policies.models import Styrdokument
+
+        context = super().get_context_data(**kwargs)
+        target = self.target
+        feed = CalendarFeed.objects.filter(user=target).first()
+        document_count = (
+            Styrdokument.objects.live()
+            .visible_to(target)
+            .filter(responsible=target, next_review__isnull=False)
+            .count()
+        )
+        context.update(
+            {
+                "target": target,
+                "target_name": display_name(target),
+                "own": self.own,
+                "feed": feed,
+                "feed_url": feed_url(feed) if feed else "",
+                "document_count": document_count,
+                "on_public": settings.STYRDOK_CALENDAR_ON_PUBLIC,
+                "refresh_hours": int(REFRESH.total_seconds() // 3600),
+                "alarm_days": ALARM_BEFORE.days,
+            }
+        )
+        return context

@@ -16,12 +16,13 @@ from django.db.models import CharField, Exists, F, OuterRef
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views import View
+from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from governance.constants import BodyKind
 
@@ -167,82 +168,107 @@ def document_rows(user, documents):
     return rows
 
 
-def my_documents(request):
-    """Mina dokument: the owner's documents with status, next review and actions."""
-    documents = owned_documents(request.user)
-    rows = document_rows(request.user, documents)
-    return TemplateResponse(
-        request,
-        "revision/my_documents/index.html",
-        {"rows": rows, "today": timezone.localdate()},
-    )
+class MyDocumentsView(WagtailAdminTemplateMixin, TemplateView):
+    """Mina dokument: the owner's documents with status, next review and actions.
+
+    Open to everyone in the admin: it lists only the user's own documents (none, for most).
+    """
+
+    template_name = "revision/my_documents/index.html"
+    page_title = _lazy("Mina dokument")
+    page_subtitle = _lazy("Dokument där du är dokumentansvarig")
+    header_icon = "doc-full"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        documents = owned_documents(self.request.user)
+        context.update(
+            {
+                "rows": document_rows(self.request.user, documents),
+                "today": timezone.localdate(),
+            }
+        )
+        return context
 
 
-@require_POST
-def my_documents_confirm(request, page_id):
+class MyDocumentsConfirmView(View):
     """Bekräfta oförändrad, in one click, for a document an official confirms.
 
-    The same checks as the review page's form (governance.views.review_confirm): the document
+    The same checks as the review page's form (revision.views.ReviewConfirmView): the document
     must be visible, the user must be allowed to confirm for the body, and the review is recorded
-    by revision.review.confirm_unchanged with today's date.
+    by revision.review.confirm_unchanged with today's date. Every refusal goes back to Mina
+    dokument with a message, a hidden document included.
     """
-    from governance.models import DecisionBody
 
-    from .review import (
-        confirm_blocker,
-        confirm_unchanged,
-        confirmable_bodies,
-        confirmed_message,
-    )
-    from .views import ConfirmUnchangedForm, _review_document
+    http_method_names = ["post"]
 
-    try:
-        page = _review_document(request, page_id)
-    except Http404:
-        messages.error(request, _("Dokumentet finns inte eller så får du inte se det."))
-        return redirect("styrdok_my_documents")
-    bodies = confirmable_bodies(request.user, page)
-    if not bodies:
-        messages.error(
-            request,
-            _(
-                "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
-                "pröva dokumentet som granskat utan ändringar."
+    def post(self, request, page_id):
+        from governance.models import DecisionBody
+
+        from .review import confirm_unchanged, confirmed_message
+        from .views import _review_document
+
+        try:
+            page = _review_document(request, page_id)
+        except Http404:
+            messages.error(request, _("Dokumentet finns inte eller så får du inte se det."))
+            return redirect("styrdok_my_documents:index")
+        form = self.confirm_form(page)
+        if form is None:
+            return redirect("styrdok_my_documents:index")
+        if not form.is_valid():
+            # An assembly needs § and diarienummer: that is the review page's full form.
+            messages.error(
+                request,
+                _("Prövningen är inte registrerad: fyll i uppgifterna på revisionssidan."),
             )
-            % {"body": page.decision_body_name or "–"},
+            return redirect("styrdok_review:overview", page_id=page.pk)
+        body = form.cleaned_data["body"]
+        if not isinstance(body, DecisionBody):
+            raise Http404
+        try:
+            updated = confirm_unchanged(
+                page, request.user, body=body, decision_date=form.cleaned_data["decision_date"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("styrdok_my_documents:index")
+        messages.success(request, confirmed_message(updated))
+        return redirect("styrdok_my_documents:index")
+
+    def confirm_form(self, page):
+        """Today's confirmation for the posted body, or None (with a message) when the user may
+        not confirm the document now."""
+        from .review import confirm_blocker, confirmable_bodies
+        from .views import ConfirmUnchangedForm
+
+        request = self.request
+        bodies = confirmable_bodies(request.user, page)
+        if not bodies:
+            messages.error(
+                request,
+                _(
+                    "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
+                    "pröva dokumentet som granskat utan ändringar."
+                )
+                % {"body": page.decision_body_name or "–"},
+            )
+            return None
+        blocker = confirm_blocker(page)
+        if blocker:
+            messages.error(request, blocker)
+            return None
+        return ConfirmUnchangedForm(
+            {
+                "body": request.POST.get("body", ""),
+                "decision_date": timezone.localdate().isoformat(),
+            },
+            bodies=bodies,
+            page=page,
         )
-        return redirect("styrdok_my_documents")
-    blocker = confirm_blocker(page)
-    if blocker:
-        messages.error(request, blocker)
-        return redirect("styrdok_my_documents")
-    form = ConfirmUnchangedForm(
-        {
-            "body": request.POST.get("body", ""),
-            "decision_date": timezone.localdate().isoformat(),
-        },
-        bodies=bodies,
-        page=page,
-    )
-    if not form.is_valid():
-        # An assembly needs § and diarienummer: that is the review page's full form.
-        messages.error(
-            request,
-            _("Prövningen är inte registrerad: fyll i uppgifterna på revisionssidan."),
-        )
-        return redirect("styrdok_review", page_id=page.pk)
-    body = form.cleaned_data["body"]
-    if not isinstance(body, DecisionBody):
-        raise Http404
-    try:
-        updated = confirm_unchanged(
-            page, request.user, body=body, decision_date=form.cleaned_data["decision_date"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("styrdok_my_documents")
-    messages.success(request, confirmed_message(updated))
-    return redirect("styrdok_my_documents")
 
 
 def owns_documents(user):

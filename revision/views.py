@@ -5,17 +5,19 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
 from governance.fields import DiarienummerFormField
 from governance.history import decision_history
 from governance.models import DecisionBody, StyrdokSettings
+from policies.admin_views import document_breadcrumbs
 from policies.models import Styrdokument, review_status_label
 
 from .models import ReviewReminder
@@ -115,141 +117,199 @@ def _review_document(request, page_id):
     return page
 
 
-def _render_review(request, page, confirm_form=None, status=200):
+class ReviewDocumentView(WagtailAdminTemplateMixin, TemplateView):
+    """A screen of one document's review cycle.
 
-    user = request.user
-    bodies = confirmable_bodies(user, page)
-    if confirm_form is None and bodies:
-        confirm_form = ConfirmUnchangedForm(bodies=bodies, page=page)
-    draft_pending = (
-        page.has_unpublished_changes
-        and page.latest_revision_id != page.live_revision_id
-        and not page.is_in_workflow
-    )
-    warning_days = StyrdokSettings.load(request_or_site=request).review_warning_days
-    context = {
-        "page": page,
-        "status_label": review_status_label(page.current_review_status, warning_days),
-        "status": page.current_review_status,
-        "can_start": can_start_revision(user, page),
-        "start_blocker": revision_blocker(page),
-        "draft_pending": draft_pending,
-        "confirm_form": confirm_form,
-        "confirm_blocker": confirm_blocker(page),
-        "review_bodies": review_bodies(page),
-        # A claim still in flight (or left by a crash) is not a reminder that was sent.
-        "reminders": ReviewReminder.objects.filter(
-            document=page, due_date=page.next_review, state="sent"
-        )
-        .select_related("recipient")
-        .order_by("sent_at")
-        if page.next_review
-        else [],
-        "history": decision_history(page),
-        # Each adopted version's archival PDF, so the registrator can check what was filed.
-        "adopted_versions": list(page.adopted_versions.select_related("superseded_by")),
-        "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
-    }
-    return TemplateResponse(request, "revision/review.html", context, status=status)
+    Anyone in the admin may open it for a document they may see; a hidden or unknown document is
+    a 404. What each person may do there (start a revision, confirm) is decided per document.
+    """
+
+    header_icon = "date"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page = _review_document(request, kwargs["page_id"])
+
+    def get_page_subtitle(self):
+        return self.page.title
+
+    def get_breadcrumbs_items(self):
+        return document_breadcrumbs(self, self.page, {"url": "", "label": self.get_page_title()})
+
+    def back_to_review(self):
+        return redirect("styrdok_review:overview", page_id=self.page.pk)
 
 
-def review_overview(request, page_id):
+class ReviewOverviewView(ReviewDocumentView):
     """Revision och aktualitetsprövning: where the document stands and what can be done."""
-    return _render_review(request, _review_document(request, page_id))
+
+    template_name = "revision/review.html"
+    page_title = _lazy("Revision och aktualitetsprövning")
+
+    def get_context_data(self, confirm_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page, user = self.page, self.request.user
+        bodies = confirmable_bodies(user, page)
+        if confirm_form is None and bodies:
+            confirm_form = ConfirmUnchangedForm(bodies=bodies, page=page)
+        draft_pending = (
+            page.has_unpublished_changes
+            and page.latest_revision_id != page.live_revision_id
+            and not page.is_in_workflow
+        )
+        warning_days = StyrdokSettings.load(request_or_site=self.request).review_warning_days
+        context.update(
+            {
+                "page": page,
+                "status_label": review_status_label(page.current_review_status, warning_days),
+                "status": page.current_review_status,
+                "can_start": can_start_revision(user, page),
+                "start_blocker": revision_blocker(page),
+                "draft_pending": draft_pending,
+                "confirm_form": confirm_form,
+                "confirm_blocker": confirm_blocker(page),
+                "review_bodies": review_bodies(page),
+                # A claim still in flight (or left by a crash) is not a reminder that was sent.
+                "reminders": ReviewReminder.objects.filter(
+                    document=page, due_date=page.next_review, state="sent"
+                )
+                .select_related("recipient")
+                .order_by("sent_at")
+                if page.next_review
+                else [],
+                "history": decision_history(page),
+                # Each adopted version's archival PDF, so the registrator can check what was
+                # filed.
+                "adopted_versions": list(page.adopted_versions.select_related("superseded_by")),
+                "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            }
+        )
+        return context
 
 
-def review_start(request, page_id):
+class ReviewStartView(ReviewDocumentView):
     """Påbörja revision: the link in every reminder; asks before creating the draft."""
 
-    page = _review_document(request, page_id)
-    if not can_start_revision(request.user, page):
-        messages.error(
-            request,
-            _(
-                "Bara dokumentansvarig och redaktörer kan påbörja en revision av ”%(title)s”. "
-                "Kontakta %(owner)s."
-            )
-            % {
-                "title": page.title,
-                "owner": _("samordnaren") if page.owner_is_missing else page.responsible_display,
+    template_name = "revision/review_start.html"
+    page_title = _lazy("Påbörja revision")
+
+    def get_breadcrumbs_items(self):
+        return document_breadcrumbs(
+            self,
+            self.page,
+            {
+                "url": reverse("styrdok_review:overview", args=[self.page.pk]),
+                "label": ReviewOverviewView.page_title,
             },
+            {"url": "", "label": self.get_page_title()},
         )
-        return redirect("styrdok_review", page_id=page.pk)
-    blocker = revision_blocker(page)
-    if blocker:
-        messages.warning(request, blocker)
-        return redirect("styrdok_review", page_id=page.pk)
-    if request.method != "POST":
-        return TemplateResponse(
-            request,
-            "revision/review_start.html",
+
+    def refuse_if_blocked(self):
+        page = self.page
+        if not can_start_revision(self.request.user, page):
+            messages.error(
+                self.request,
+                _(
+                    "Bara dokumentansvarig och redaktörer kan påbörja en revision av "
+                    "”%(title)s”. Kontakta %(owner)s."
+                )
+                % {
+                    "title": page.title,
+                    "owner": _("samordnaren")
+                    if page.owner_is_missing
+                    else page.responsible_display,
+                },
+            )
+            return self.back_to_review()
+        blocker = revision_blocker(page)
+        if blocker:
+            messages.warning(self.request, blocker)
+            return self.back_to_review()
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self.refuse_if_blocked() or self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.page
+        context.update(
             {
                 "page": page,
                 "draft_pending": page.has_unpublished_changes
                 and page.latest_revision_id != page.live_revision_id,
                 "workflow": page.get_workflow(),
-            },
+            }
         )
-    try:
-        revision, created = start_revision(page, request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("styrdok_review", page_id=page.pk)
-    if created:
-        messages.success(
-            request,
-            _(
-                "Revisionen är påbörjad: ett utkast till version %(version)s är skapat. Gör "
-                "ändringarna och välj Skicka till granskning när utkastet är klart."
+        return context
+
+    def post(self, request, *args, **kwargs):
+        refused = self.refuse_if_blocked()
+        if refused:
+            return refused
+        try:
+            revision, created = start_revision(self.page, request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return self.back_to_review()
+        if created:
+            messages.success(
+                request,
+                _(
+                    "Revisionen är påbörjad: ett utkast till version %(version)s är skapat. Gör "
+                    "ändringarna och välj Skicka till granskning när utkastet är klart."
+                )
+                % {"version": revision.as_object().version},
             )
-            % {"version": revision.as_object().version},
-        )
-    else:
-        messages.info(
-            request,
-            _("Det finns redan ett utkast som inte är inskickat. Fortsätt med det."),
-        )
-    return redirect("wagtailadmin_pages:edit", page.pk)
-
-
-def review_confirm(request, page_id):
-    """Granskad utan ändringar: only by POST, from the form on the review page."""
-
-    page = _review_document(request, page_id)
-    if request.method != "POST":
-        return redirect("styrdok_review", page_id=page.pk)
-    bodies = confirmable_bodies(request.user, page)
-    if not bodies:
-        messages.error(
-            request,
-            _(
-                "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
-                "pröva dokumentet som granskat utan ändringar."
+        else:
+            messages.info(
+                request,
+                _("Det finns redan ett utkast som inte är inskickat. Fortsätt med det."),
             )
-            % {"body": page.decision_body_name or "–"},
-        )
-        return redirect("styrdok_review", page_id=page.pk)
-    blocker = confirm_blocker(page)
-    if blocker:
-        messages.error(request, blocker)
-        return redirect("styrdok_review", page_id=page.pk)
-    form = ConfirmUnchangedForm(request.POST, bodies=bodies, page=page)
-    if not form.is_valid():
-        messages.error(request, _("Prövningen är inte registrerad. Rätta uppgifterna nedan."))
-        return _render_review(request, page, confirm_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        updated = confirm_unchanged(
-            page,
-            request.user,
-            body=data["body"],
-            decision_date=data["decision_date"],
-            paragraph=data.get("paragraph"),
-            diarienummer=data.get("diarienummer", ""),
-            comment=data.get("comment", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("styrdok_review", page_id=page.pk)
-    messages.success(request, confirmed_message(updated))
-    return redirect("styrdok_review", page_id=page.pk)
+        return redirect("wagtailadmin_pages:edit", self.page.pk)
+
+
+class ReviewConfirmView(ReviewOverviewView):
+    """Granskad utan ändringar: only by POST, from the form on the review page, which is shown
+    again with the errors when the form does not validate."""
+
+    def get(self, request, *args, **kwargs):
+        return self.back_to_review()
+
+    def post(self, request, *args, **kwargs):
+        page = self.page
+        bodies = confirmable_bodies(request.user, page)
+        if not bodies:
+            messages.error(
+                request,
+                _(
+                    "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
+                    "pröva dokumentet som granskat utan ändringar."
+                )
+                % {"body": page.decision_body_name or "–"},
+            )
+            return self.back_to_review()
+        blocker = confirm_blocker(page)
+        if blocker:
+            messages.error(request, blocker)
+            return self.back_to_review()
+        form = ConfirmUnchangedForm(request.POST, bodies=bodies, page=page)
+        if not form.is_valid():
+            messages.error(request, _("Prövningen är inte registrerad. Rätta uppgifterna nedan."))
+            return self.render_to_response(self.get_context_data(confirm_form=form), status=400)
+        data = form.cleaned_data
+        try:
+            updated = confirm_unchanged(
+                page,
+                request.user,
+                body=data["body"],
+                decision_date=data["decision_date"],
+                paragraph=data.get("paragraph"),
+                diarienummer=data.get("diarienummer", ""),
+                comment=data.get("comment", ""),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return self.back_to_review()
+        messages.success(request, confirmed_message(updated))
+        return self.back_to_review()

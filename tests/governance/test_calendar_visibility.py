@@ -82,7 +82,7 @@ def test_the_calendar_page_counts_only_documents_the_owner_may_see():
     client = Client(HTTP_HOST=INTRANET_HOST)
     client.force_login(owner)
 
-    response = client.get(reverse("styrdok_calendar"))
+    response = client.get(reverse("styrdok_calendar:manage"))
 
     assert response.status_code == 200
     assert response.context["document_count"] == 1

@@ -131,7 +131,7 @@ def test_reminder_emails_link_to_port_8123(port_8123, owner, settings):
     assert links, message.body
     assert all(link.startswith("http://intranet.localhost:8123/") for link in links), links
     assert "http://intranet.localhost:8123/styrdokument/portar/" in links
-    review_start = reverse("styrdok_review_start", args=[document.pk])
+    review_start = reverse("styrdok_review:start", args=[document.pk])
     assert f"http://intranet.localhost:8123{review_start}" in links
     assert "http://intranet.localhost:8123/admin/mina-dokument/" in links
 
@@ -172,7 +172,7 @@ def test_calendar_feed_urls_use_port_8123(port_8123, owner):
     response = Client(HTTP_HOST="intranet.localhost:8123").get(address.split(":8123", 1)[1])
     assert response.status_code == 200
     text = response.content.decode().replace("\r\n ", "")
-    review = reverse("styrdok_review", args=[document.pk])
+    review = reverse("styrdok_review:overview", args=[document.pk])
     assert f"URL:http://intranet.localhost:8123{review}" in text
     assert "http://intranet.localhost:8123/admin/mina-dokument/" in text
     ical = build_calendar(owner, []).to_ical().decode()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from policies.models import RiktlinjePage, RutinPage, Styrdokument
 from reports.panels import MyDocumentsPanel
 from revision.review import start_revision
-from revision.wagtail_hooks import MyDocumentsMenuItem
+from revision.viewsets import MyDocumentsViewSet
 from tests.factories import INTRANET_HOST, get_body, make_document, make_live_document, make_user
 
 from .workflow_helpers import (
@@ -180,7 +180,7 @@ def test_start_revision_from_the_list_creates_the_draft(owner):
     client = csrf_client(owner)
     page = client.get(PAGE)
     action, data = form_for(page, "Riktlinje att revidera", "Påbörja revision")
-    assert action == reverse("styrdok_review_start", args=[document.pk])
+    assert action == reverse("styrdok_review:start", args=[document.pk])
     assert data["csrfmiddlewaretoken"]
 
     response = client.post(action, data)
@@ -195,7 +195,7 @@ def test_start_revision_from_the_list_creates_the_draft(owner):
 def test_start_revision_without_the_csrf_token_is_refused(owner):
     document = owned(user=owner, title="Riktlinje utan token")
 
-    response = csrf_client(owner).post(reverse("styrdok_review_start", args=[document.pk]))
+    response = csrf_client(owner).post(reverse("styrdok_review:start", args=[document.pk]))
 
     assert response.status_code == 403
     page = Styrdokument.objects.get(pk=document.pk)
@@ -240,7 +240,7 @@ def test_an_owner_who_may_not_confirm_gets_no_button_and_a_refusal(owner, offici
     token = soup(page).select_one("input[name=csrfmiddlewaretoken]")["value"]
 
     response = client.post(
-        reverse("styrdok_my_documents_confirm", args=[document.pk]),
+        reverse("styrdok_my_documents:confirm", args=[document.pk]),
         {"csrfmiddlewaretoken": token, "body": get_body("kommundirektor").pk},
         follow=True,
     )
@@ -267,7 +267,7 @@ def test_confirm_answers_only_post(official, method):
     document = owned(RutinPage, user=official, decision_body=get_body("kommundirektor"))
 
     response = getattr(client_for(official), method)(
-        reverse("styrdok_my_documents_confirm", args=[document.pk])
+        reverse("styrdok_my_documents:confirm", args=[document.pk])
     )
 
     assert response.status_code == 405
@@ -275,7 +275,7 @@ def test_confirm_answers_only_post(official, method):
 
 def test_confirming_a_document_that_does_not_exist_is_a_message(official):
     response = client_for(official).post(
-        reverse("styrdok_my_documents_confirm", args=[999999]), {"body": "x"}, follow=True
+        reverse("styrdok_my_documents:confirm", args=[999999]), {"body": "x"}, follow=True
     )
 
     assert response.status_code == 200
@@ -288,7 +288,7 @@ def test_a_bad_body_value_does_not_confirm(official):
     )
 
     response = client_for(official).post(
-        reverse("styrdok_my_documents_confirm", args=[document.pk]),
+        reverse("styrdok_my_documents:confirm", args=[document.pk]),
         {"body": "inte-ett-tal"},
         follow=True,
     )
@@ -369,7 +369,7 @@ def test_the_menu_item_is_shown_to_owners_and_reviewers(owner, official, people)
     def shown(user):
         request = RequestFactory().get("/admin/")
         request.user = user
-        return MyDocumentsMenuItem("Mina dokument", PAGE).is_shown(request)
+        return MyDocumentsViewSet().get_menu_item().is_shown(request)
 
     assert shown(owner)
     assert shown(official)  # records reviews for the office

@@ -187,8 +187,8 @@ def failed_row(people, draft, settings):
 def test_the_coordinator_sees_what_failed_in_utskick(people, failed_row):
     client = client_for(people.samordnare)
     home = client.get("/admin/")
-    assert reverse("styrdok_outbox") in home.content.decode()  # in the Rapporter menu
-    response = client.get(reverse("styrdok_outbox"))
+    assert reverse("styrdok_outbox:index") in home.content.decode()  # in the Rapporter menu
+    response = client.get(reverse("styrdok_outbox:index"))
     assert response.status_code == 200
     text = page_text(response)
     assert "Utskick" in text
@@ -198,7 +198,7 @@ def test_the_coordinator_sees_what_failed_in_utskick(people, failed_row):
     assert "SMTPServerDisconnected: Anslutningen till e-postservern bröts" in text
     assert "Skicka igen" in text
 
-    export = client.get(reverse("styrdok_outbox") + "?export=csv")
+    export = client.get(reverse("styrdok_outbox:index") + "?export=csv")
     content = b"".join(export.streaming_content) if export.streaming else export.content
     csv = content.decode("utf-8-sig")
     assert "Mottagare" in csv and "misslyckades" in csv and WAITING in csv
@@ -206,13 +206,13 @@ def test_the_coordinator_sees_what_failed_in_utskick(people, failed_row):
     # Sent messages are only shown when asked for.
     failed_row.status = OutboxMessage.SENT
     failed_row.save()
-    assert WAITING not in page_text(client.get(reverse("styrdok_outbox")))
-    assert WAITING in page_text(client.get(reverse("styrdok_outbox") + "?status=sent"))
+    assert WAITING not in page_text(client.get(reverse("styrdok_outbox:index")))
+    assert WAITING in page_text(client.get(reverse("styrdok_outbox:index") + "?status=sent"))
 
 
 def test_resend_delivers_the_message_with_a_swedish_confirmation(people, failed_row):
     client = client_for(people.samordnare)
-    url = reverse("styrdok_outbox_resend", args=[failed_row.pk])
+    url = reverse("styrdok_outbox:resend", args=[failed_row.pk])
     assert client.get(url).status_code == 405  # only POST changes anything
 
     response = client.post(url, follow=True)
@@ -232,7 +232,7 @@ def test_resend_delivers_the_message_with_a_swedish_confirmation(people, failed_
 def test_resend_that_fails_again_says_so(people, failed_row, settings):
     settings.EMAIL_BACKEND = "tests.governance.test_outbox.RefusingBackend"
     response = client_for(people.samordnare).post(
-        reverse("styrdok_outbox_resend", args=[failed_row.pk]), follow=True
+        reverse("styrdok_outbox:resend", args=[failed_row.pk]), follow=True
     )
     assert messages_of(response) == [
         f"Meddelandet till {people.samordnare.email} kunde inte skickas: "
@@ -246,8 +246,8 @@ def test_resend_that_fails_again_says_so(people, failed_row, settings):
 def test_utskick_is_for_those_with_the_permission(people, failed_row):
     client = client_for(people.redaktor)
     assert not people.redaktor.has_perm("governance.view_outbox")
-    assert client.get(reverse("styrdok_outbox")).status_code in (302, 403)
-    response = client.post(reverse("styrdok_outbox_resend", args=[failed_row.pk]))
+    assert client.get(reverse("styrdok_outbox:index")).status_code in (302, 403)
+    response = client.post(reverse("styrdok_outbox:resend", args=[failed_row.pk]))
     assert response.status_code in (302, 403)  # Wagtail's admin sends a refusal home
     failed_row.refresh_from_db()
     assert failed_row.status == OutboxMessage.FAILED
@@ -259,13 +259,13 @@ def test_utskick_is_for_those_with_the_permission(people, failed_row):
 def test_resend_needs_the_csrf_token(people, failed_row):
     client = Client(HTTP_HOST=INTRANET_HOST, enforce_csrf_checks=True)
     client.force_login(people.samordnare)
-    response = client.post(reverse("styrdok_outbox_resend", args=[failed_row.pk]))
+    response = client.post(reverse("styrdok_outbox:resend", args=[failed_row.pk]))
     assert response.status_code == 403
     assert mail.outbox == []
 
 
 def test_resend_of_an_unknown_message_is_a_404(people):
-    response = client_for(people.samordnare).post(reverse("styrdok_outbox_resend", args=[999999]))
+    response = client_for(people.samordnare).post(reverse("styrdok_outbox:resend", args=[999999]))
     assert response.status_code == 404
 
 

@@ -754,7 +754,7 @@ def test_emails_name_the_document_and_its_date_and_link_to_it_and_to_start_revis
     messages = run_on(time_machine, START)[2]
     assert len(messages) == 4
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    start_url = base + reverse("styrdok_review_start", args=[document.pk])
+    start_url = base + reverse("styrdok_review:start", args=[document.pk])
     for message in messages:
         assert f"”{document.title}”" in message.subject
         assert f"”{document.title}”" in message.body

@@ -116,10 +116,10 @@ def page_urls(page, revisions, state):
         "admin-API": reverse("wagtailadmin_api:pages:detail", args=[page.pk]),
         "massåtgärd": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
         + f"?id={page.pk}",
-        "Styrdoks jämförelse": reverse("styrdok_compare", args=[page.pk, first, last]),
-        "beslutshistorik": reverse("styrdok_history", args=[page.pk]),
-        "revision": reverse("styrdok_review", args=[page.pk]),
-        "föreslå upphävande": reverse("styrdok_propose_repeal", args=[page.pk]),
+        "Styrdoks jämförelse": reverse("styrdok_cases:compare", args=[page.pk, first, last]),
+        "beslutshistorik": reverse("styrdok_history:document", args=[page.pk]),
+        "revision": reverse("styrdok_review:overview", args=[page.pk]),
+        "föreslå upphävande": reverse("styrdok_repeal:propose", args=[page.pk]),
     }
 
 
@@ -168,9 +168,9 @@ LISTINGS = {
     ),
     "fil-API": lambda scene: reverse("wagtailadmin_api:documents:listing"),
     "översikt": lambda scene: reverse("wagtailadmin_home"),
-    "beslutsärenden": lambda scene: reverse("styrdok_decision_cases"),
-    "revisionsplan": lambda scene: reverse("styrdok_revision_plan"),
-    "årlig genomgång": lambda scene: reverse("styrdok_annual_report"),
+    "beslutsärenden": lambda scene: reverse("styrdok_decision_cases:index"),
+    "revisionsplan": lambda scene: reverse("styrdok_revision_plan:index"),
+    "årlig genomgång": lambda scene: reverse("styrdok_annual_report:index"),
 }
 
 

@@ -472,7 +472,7 @@ def test_a_render_failure_is_recorded_and_shown_in_swedish(
     html = response.content.decode()
     assert "PDF:en kan inte visas just nu" in html
     assert f'href="{version.get_absolute_url()}"' in html
-    review = admin_client_intranet.get(reverse("styrdok_review", args=[page.pk]))
+    review = admin_client_intranet.get(reverse("styrdok_review:overview", args=[page.pk]))
     assert "RuntimeError: typsnittet saknas" in review.content.decode()
 
     # Once rendering works again, the next reader gets the PDF and the error is cleared.
@@ -744,7 +744,7 @@ def test_the_review_page_lists_each_versions_pdf(
         )
     second = versions_of(page)[1]
 
-    response = admin_client_intranet.get(reverse("styrdok_review", args=[page.pk]))
+    response = admin_client_intranet.get(reverse("styrdok_review:overview", args=[page.pk]))
 
     assert response.status_code == 200
     section = soup(response).find("h2", string="Fastställda versioner och arkiv-PDF").parent
