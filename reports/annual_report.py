@@ -34,6 +34,7 @@ from policies.models import (
     Styrdokument,
     review_status_label,
 )
+from policies.pdf import render_template_pdf, w3c_datetime
 
 from .views import owner_label
 
@@ -885,8 +886,6 @@ def build_report(start, end, user=None, today=None):
 
 def render_report_pdf(report):
     """The report as an archival PDF (PDF/A-3a), for kommunstyrelsen's minutes."""
-    from policies.pdf import render_template_pdf, w3c_datetime
-
     title = str(report.title)
     context = {
         "report": report,

@@ -14,7 +14,15 @@ from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 
-from governance.workflows import StyrdokTaskMixin
+from governance.models import DecisionBody, StyrdokSettings
+from governance.workflows import (
+    FINISHED_STEP_STATUSES,
+    StyrdokTaskMixin,
+    other_steps,
+    recorded_task_ids,
+)
+from policies.models import ReviewStatus, Styrdokument, review_status_label
+from revision.my_documents import PANEL_ROWS, document_rows, owned_documents
 
 from .views import organisation_label, owner_label, warning_days
 
@@ -74,8 +82,6 @@ class MyCasesPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        from policies.models import Styrdokument
-
         page_type = ContentType.objects.get_for_model(Page)
         open_states = (
             WorkflowState.objects.filter(
@@ -152,8 +158,6 @@ class MyReviewsPanel(ReviewPanel):
     order = 100
 
     def get_context_data(self, parent_context=None):
-        from policies.models import ReviewStatus, Styrdokument, review_status_label
-
         if not self.user.is_authenticated:
             return {"rows": []}
         days = warning_days(_request(parent_context))
@@ -199,8 +203,6 @@ class OverdueOwnerlessPanel(ReviewPanel):
         return bool(context["total"])
 
     def get_context_data(self, parent_context=None):
-        from policies.models import ReviewStatus, Styrdokument, review_status_label
-
         if not self.is_shown():
             return {}
         days = warning_days(_request(parent_context))
@@ -252,8 +254,6 @@ def stalled_runs(user, now=None):
     the runs, their documents and drafts' bodies, who acted on which step, who resubmitted, and
     the approvers once per step and body.
     """
-    from governance.models import StyrdokSettings
-
     now = now or timezone.now()
     stall_days = StyrdokSettings.load().stall_days
     states = list(
@@ -285,10 +285,6 @@ class _RunsInProgress:
     costs the same number of queries however many runs there are."""
 
     def __init__(self, states, user):
-        from governance.models import DecisionBody
-        from governance.workflows import FINISHED_STEP_STATUSES, recorded_task_ids
-        from policies.models import Styrdokument
-
         self.pages = pages = Styrdokument.objects.visible_to(user).in_bulk(
             [int(state.object_id) for state in states]
         )
@@ -326,8 +322,6 @@ class _RunsInProgress:
 
     def _eligible(self, state, task, page, body):
         """The step's approvers who neither submitted this run nor performed another step."""
-        from governance.workflows import other_steps
-
         key = (task.pk, getattr(body, "pk", None))
         if key not in self.approvers:
             self.approvers[key] = list(task.approvers_for(page))
@@ -393,8 +387,6 @@ class MyDocumentsPanel(ReviewPanel):
     order = 98
 
     def get_context_data(self, parent_context=None):
-        from revision.my_documents import PANEL_ROWS, document_rows, owned_documents
-
         documents = owned_documents(self.user)
         total = documents.count()
         if not total:

@@ -77,8 +77,6 @@ def run_labels(states):
 
 def _documents(user):
     """The documents `user` may know of: restricted ones only for their groups' members."""
-    from policies.models import Styrdokument
-
     return Styrdokument.objects.visible_to(user)
 
 

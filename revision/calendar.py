@@ -27,6 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from governance.links import site_root_url
 from governance.notifications import display_name
 from policies.channels import PUBLIC, get_channel
+from policies.models import Styrdokument
 
 from .models import CalendarFeed, new_calendar_token
 
@@ -59,8 +60,6 @@ def _documents_for(user):
     not in (e.g. made restricted after they became its owner) does not exist for them, so its
     title and diarienummer never reach their calendar.
     """
-    from policies.models import Styrdokument
-
     return (
         Styrdokument.objects.live()
         .visible_to(user)
@@ -269,8 +268,6 @@ class ManageCalendarView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("styrdok_calendar:user", self.user_id)
 
     def get_context_data(self, **kwargs):
-        from policies.models import Styrdokument
-
         context = super().get_context_data(**kwargs)
         target = self.target
         feed = CalendarFeed.objects.filter(user=target).first()

@@ -25,6 +25,9 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from governance.constants import BodyKind
+from governance.models import DecisionBody
+from governance.workflows import RecordedDecisionTask
+from policies.models import Styrdokument
 
 # The owner's statuses, most pressing first when several apply.
 UNDER_DECISION = "under-beslut"
@@ -46,8 +49,6 @@ def owned_documents(user):
     """The user's documents (restricted ones only if the user may see them), due first."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page, WorkflowState
-
-    from policies.models import Styrdokument
 
     if not (user.is_authenticated and user.is_active):
         return Styrdokument.objects.none()
@@ -93,8 +94,6 @@ class ConfirmRights:
     """
 
     def __init__(self, user, documents):
-        from governance.workflows import RecordedDecisionTask
-
         self.user = user
         self.allowed = user.is_active and (
             user.is_superuser or user.has_perm("governance.record_review")
@@ -206,8 +205,6 @@ class MyDocumentsConfirmView(View):
     http_method_names = ["post"]
 
     def post(self, request, page_id):
-        from governance.models import DecisionBody
-
         from .review import confirm_unchanged, confirmed_message
         from .views import _review_document
 
@@ -272,8 +269,6 @@ class MyDocumentsConfirmView(View):
 
 
 def owns_documents(user):
-    from policies.models import Styrdokument
-
     return (
         user.is_authenticated
         and user.is_active

@@ -50,6 +50,8 @@ from governance.links import SiteLinks
 from governance.locks import run_lock
 from governance.models import Assignment, Organisation, StyrdokSettings
 from governance.notifications import display_name
+from policies.models import Styrdokument
+from policies.models.documents import OWNER_MISSING, open_workflow_exists
 
 from .models import ReviewReminder
 
@@ -163,9 +165,6 @@ class ReminderRun:
     # -- reading everything up front ---------------------------------------------------------
 
     def candidates(self):
-        from policies.models import Styrdokument
-        from policies.models.documents import OWNER_MISSING
-
         horizon = self.today + datetime.timedelta(days=max(self.offsets, default=0))
         documents = (
             Styrdokument.objects.live()
@@ -182,7 +181,6 @@ class ReminderRun:
 
     def load(self):
         User = get_user_model()
-        from policies.models.documents import OWNER_MISSING, open_workflow_exists
 
         candidates = self.candidates()
         self.documents = list(

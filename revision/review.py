@@ -16,6 +16,9 @@ from wagtail.log_actions import log
 
 from governance.constants import BodyKind
 from governance.fields import clean_diarienummer
+from governance.workflows import RecordedDecisionTask
+from policies.dates import add_months
+from policies.models import Styrdokument
 
 from . import signals
 
@@ -41,8 +44,6 @@ def _send(page, user, action, data):
 
 
 def _live_document(page):
-    from policies.models import Styrdokument
-
     return Styrdokument.objects.select_related("decision_body", "responsible").get(pk=page.pk)
 
 
@@ -117,8 +118,6 @@ def records_decisions_of(user, body):
     The recording step names its groups by key, so renaming a group changes nothing. Without
     any recording step for the body, the permission alone decides.
     """
-    from governance.workflows import RecordedDecisionTask
-
     steps = RecordedDecisionTask.objects.filter(decision_body=body, active=True)
     if not steps.exists():
         return True
@@ -160,9 +159,6 @@ def confirm_unchanged(
     page, user, *, body, decision_date, paragraph=None, diarienummer="", comment=""
 ):
     """Record that the document is still valid: resets nästa revision, keeps the version."""
-    from policies.dates import add_months
-    from policies.models import Styrdokument
-
     page = _live_document(page)
     blocker = confirm_blocker(page)
     if blocker:
@@ -234,8 +230,6 @@ def confirmed_message(document):
 
 def flag_children(parent, adopted_version):
     """A parent adopted in a new version: its live child documents need an overview."""
-    from policies.models import Styrdokument
-
     children = list(Styrdokument.objects.child_of(parent).live())
     if not children:
         return []
@@ -284,8 +278,6 @@ def notify_flagged(document_ids):
 def reset_after_new_version(page):
     """A new version answers an earlier "Översyn behövs", and its decision supersedes any
     earlier aktualitetsprövning."""
-    from policies.models import Styrdokument
-
     Styrdokument.objects.filter(pk=page.pk).update(
         review_flagged_at=None, review_flag_note="", last_reviewed=None
     )

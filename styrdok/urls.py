@@ -5,12 +5,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
-from revision import calendar as review_calendar
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed
 from policies.robots import robots_txt
 from policies.sitemaps import ChannelSitemap
+from revision import calendar as review_calendar
 from search import views as search_views
 
 urlpatterns = [

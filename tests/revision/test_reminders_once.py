@@ -21,7 +21,7 @@ from policies.models import RiktlinjePage
 from revision.models import ReviewReminder
 from revision.reminders import LOCK_NAME, ReminderRun
 from tests.factories import make_live_document, make_organisation, make_user
-from tests.governance.test_reminders import START, at, days
+from tests.revision.test_reminders import START, at, days
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_dry_run_still_works_and_records_nothing(today, separate):
 
 def test_a_run_killed_mid_send_resends_only_the_message_in_flight(today, separate, settings):
     documents = build_kommun(owners=3)  # six messages
-    settings.EMAIL_BACKEND = "tests.governance.test_reminders_once.DyingBackend"
+    settings.EMAIL_BACKEND = "tests.revision.test_reminders_once.DyingBackend"
 
     with pytest.raises(Killed):
         ReminderRun().execute()
@@ -221,7 +221,7 @@ def test_a_refused_message_is_retried_and_nothing_delivered_is_sent_again(
 ):
     build_kommun(owners=3)
     FlakyBackend.refused = 0
-    settings.EMAIL_BACKEND = "tests.governance.test_reminders_once.FlakyBackend"
+    settings.EMAIL_BACKEND = "tests.revision.test_reminders_once.FlakyBackend"
 
     with pytest.raises(Exception, match="1 e-postmeddelande kunde inte skickas"):
         run_command()
@@ -240,7 +240,7 @@ def test_a_refused_message_is_retried_and_nothing_delivered_is_sent_again(
 def test_the_digest_claims_every_document_it_lists(today, settings):
     settings.STYRDOK_REMINDER_DIGEST = True
     build_kommun(owners=2, per_owner=3)
-    settings.EMAIL_BACKEND = "tests.governance.test_reminders_once.DyingBackend"
+    settings.EMAIL_BACKEND = "tests.revision.test_reminders_once.DyingBackend"
     DyingBackend.limit = 1
     try:
         with pytest.raises(Killed):

@@ -19,8 +19,7 @@ from reports.panels import MyDocumentsPanel
 from revision.review import start_revision
 from revision.viewsets import MyDocumentsViewSet
 from tests.factories import INTRANET_HOST, get_body, make_document, make_live_document, make_user
-
-from .workflow_helpers import (
+from tests.governance.workflow_helpers import (
     client_for,
     days_ago,
     make_draft,

@@ -24,8 +24,7 @@ from tests.factories import (
     path_of,
     update_settings,
 )
-
-from .workflow_helpers import (
+from tests.governance.workflow_helpers import (
     client_for,
     days_ago,
     edit_url,

@@ -21,8 +21,7 @@ from tests.factories import (
     make_user,
     update_settings,
 )
-
-from .workflow_helpers import client_for, name_of, panel, soup, start, text_of
+from tests.governance.workflow_helpers import client_for, name_of, panel, soup, start, text_of
 
 pytestmark = pytest.mark.django_db
 

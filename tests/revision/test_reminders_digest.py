@@ -9,7 +9,7 @@ from django.core.management import call_command
 from governance.links import my_documents_url
 from revision.models import ReviewReminder
 from revision.reminders import step_label
-from tests.governance.test_reminders import MAILBOX, START, Kommun, at, days
+from tests.revision.test_reminders import MAILBOX, START, Kommun, at, days
 
 pytestmark = pytest.mark.django_db
 

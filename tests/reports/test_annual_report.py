@@ -44,8 +44,14 @@ from tests.factories import (
     make_user,
     update_settings,
 )
-
-from .workflow_helpers import client_for, is_refused, last_message, soup, start, text_of
+from tests.governance.workflow_helpers import (
+    client_for,
+    is_refused,
+    last_message,
+    soup,
+    start,
+    text_of,
+)
 
 pytestmark = pytest.mark.django_db
 
