@@ -122,8 +122,9 @@ mail: $(STAMP)
 # .ci/run passes, or whenever CI is set; a plain local `make test` skips them to stay quick.
 SLOW ?= $(if $(CI),1,)
 BROWSER_ARGS := $(if $(SLOW),,-m "not browser")
-# pytest-xdist: one worker per core; `make test XDIST=` runs in one process (e.g. to debug).
-XDIST ?= -n auto
+# pytest-xdist: one worker per core, each test file on one worker (so a module builds its shared
+# data once, tests/shared.py); `make test XDIST=` runs in one process (e.g. to debug).
+XDIST ?= -n auto --dist loadfile
 
 test: $(STAMP) pdf-libs chromium
 	@$(if $(SLOW),,echo "Webbläsartesterna hoppas över; kör dem med make test SLOW=1")

@@ -8,14 +8,8 @@ returns the mail that reached the mail backend.
 """
 
 from django.core import mail
-from django.db import connection
 
-
-def run_commit_callbacks():
-    while connection.run_on_commit:
-        pending, connection.run_on_commit = connection.run_on_commit, []
-        for _savepoints, callback, _robust in pending:
-            callback()
+from tests.shared import run_commit_callbacks
 
 
 def delivered():
