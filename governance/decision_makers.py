@@ -7,6 +7,7 @@ the one place every route passes; the admin's LogContext supplies the user.
 """
 
 from django.db.models.signals import post_save, pre_save
+from wagtail.log_actions import log
 
 from .models import DecisionBody
 
@@ -60,8 +61,6 @@ def changes(instance):
 
 
 def _log(sender, instance, raw=False, **kwargs):
-    from wagtail.log_actions import log
-
     if raw:
         return
     found = changes(instance)

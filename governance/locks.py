@@ -15,6 +15,8 @@ import zlib
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .models import RunLock
+
 STALE_AFTER = datetime.timedelta(hours=2)
 
 
@@ -24,8 +26,6 @@ def _advisory_key(name):
 
 
 def _acquire_row(name, token, now):
-    from .models import RunLock
-
     try:
         with transaction.atomic():
             RunLock.objects.create(name=name, token=token, acquired_at=now)
@@ -57,8 +57,6 @@ def run_lock(name):
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return
-
-    from .models import RunLock
 
     token = uuid.uuid4().hex
     held = _acquire_row(name, token, timezone.now())

@@ -13,6 +13,8 @@ from django.urls import reverse
 from wagtail.log_actions import log
 
 from .links import admin_absolute_url, intranet_page_url
+from .models import StyrdokSettings
+from .outbox import queue
 from .workflows import StyrdokTaskMixin
 
 logger = logging.getLogger(__name__)
@@ -64,8 +66,6 @@ def send_notification(template, recipients, context):
     commit and retries failures), so a rolled-back decision never announces itself. Returns the
     number of messages recorded.
     """
-    from .outbox import queue
-
     sent = 0
     for recipient in recipients:
         message_context = {
@@ -102,8 +102,6 @@ def document_context(workflow_state, task_state=None):
 
 
 def _kommun_name():
-    from .models import StyrdokSettings
-
     return StyrdokSettings.load().kommun_name
 
 

@@ -18,10 +18,12 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django_tasks import task
+
+from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +45,6 @@ def backoff(attempts):
 
 def queue(email, subject, body, kind, recipient=None):
     """Record one message in the current transaction; it is delivered once that commits."""
-    from .models import OutboxMessage
-
     message = OutboxMessage.objects.create(
         recipient=recipient,
         email=email,
@@ -61,8 +61,6 @@ def queue(email, subject, body, kind, recipient=None):
 
 
 def due_filter(now):
-    from .models import OutboxMessage
-
     return models.Q(
         status__in=[OutboxMessage.PENDING, OutboxMessage.FAILED],
         next_attempt_at__lte=now,
@@ -76,8 +74,6 @@ def claim(pk, now=None, force=False):
     re-checks the WHERE clause, on SQLite writes are serialised, so exactly one claim wins.
     `force` (the resend action) claims a failed or pending row whatever its next attempt time.
     """
-    from .models import OutboxMessage
-
     now = now or timezone.now()
     rows = OutboxMessage.objects.filter(pk=pk)
     if force:
@@ -96,8 +92,6 @@ def claim(pk, now=None, force=False):
 
 def claim_due(now=None, limit=BATCH):
     """Claim up to `limit` due rows; returns their ids (safe with concurrent workers)."""
-    from .models import OutboxMessage
-
     now = now or timezone.now()
     due = OutboxMessage.objects.filter(due_filter(now)).order_by("next_attempt_at", "pk")
     if connection.vendor == "postgresql":
@@ -118,8 +112,6 @@ def claim_due(now=None, limit=BATCH):
 
 def send_claimed(pk, connection_=None):
     """Deliver a row this worker has claimed and record the outcome; True when sent."""
-    from .models import OutboxMessage
-
     message = OutboxMessage.objects.filter(pk=pk, status=OutboxMessage.SENDING).first()
     if message is None:
         return False
@@ -169,8 +161,6 @@ def deliver_outbox_message(message_id):
 
 def deliver_due(now=None, limit=None):
     """Retry everything that is due; returns (sent, failed). Used by `manage.py send_outbox`."""
-    from django.core.mail import get_connection
-
     sent = failed = 0
     mail_connection = get_connection()
     try:

@@ -2,10 +2,18 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowTask,
+)
 
 from .constants import LIS_AREAS, BodyKind, DocumentType
 from .models import DecisionBody, LisArea, Role
+from .workflows import OfficialDecisionTask, RecordedDecisionTask, ReviewTask
 
 DEFAULT_ROLES = [
     # code, name, description
@@ -266,8 +274,6 @@ DEFAULT_WORKFLOWS = [
 
 
 def _ensure_task(kind, name, options):
-    from .workflows import OfficialDecisionTask, RecordedDecisionTask, ReviewTask
-
     if kind == "review":
         task = ReviewTask.objects.filter(name=name).first()
         if task is None:
@@ -298,8 +304,6 @@ def _ensure_task(kind, name, options):
 @transaction.atomic
 def ensure_workflows():
     """Create the four approval workflows once; afterwards they are edited in the admin."""
-    from wagtail.models import Workflow, WorkflowTask
-
     for name, steps, body_codes in DEFAULT_WORKFLOWS:
         workflow = Workflow.objects.filter(name=name).first()
         if workflow is None:

@@ -1,8 +1,10 @@
 """Admin for the governance model, in Wagtail's own snippet views."""
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -11,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .decision_makers import decision_maker_fields
+from .history import ACTIONS
 from .models import Assignment, DecisionBody, LisArea, Organisation, Role, TargetGroup
 from .viewsets import CasesViewSet, OutboxViewSet
 
@@ -181,8 +184,6 @@ class DecisionMakersChangedFormatter(LogFormatter):
 
 @hooks.register("register_log_actions")
 def register_governance_log_actions(actions):
-    from .history import ACTIONS
-
     for action, (label, message) in ACTIONS.items():
         actions.register_action(action, label, message)
     actions.register_action("governance.decision_makers_changed")(DecisionMakersChangedFormatter)
@@ -203,9 +204,6 @@ def register_governance_viewsets():
 @hooks.register("before_edit_page")
 def point_to_case_page(request, page):
     """In the page editor, say where the document stands and link approvers to their case page."""
-    from django.utils.html import format_html
-    from wagtail.admin import messages
-
     if request.method != "GET" or not hasattr(page, "decision_body"):
         return None
     task_state = page.current_workflow_task_state

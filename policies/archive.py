@@ -10,7 +10,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .models import AdoptedVersion, Publicity
+from .models import AdoptedVersion, Publicity, Styrdokument
 from .pdf import render_template_pdf, w3c_datetime
 
 logger = logging.getLogger(__name__)
@@ -27,8 +27,6 @@ def superseded_title(page, public):
     """The document this one replaces, as the PDF's readers may know it: by the title it was
     adopted under (public: a public adoption), never if it is restricted to groups. Its current
     title may have become internal since, so that is not used."""
-    from .models import Styrdokument
-
     other = Styrdokument.objects.filter(pk=page.supersedes_id).first()
     if other is None or other.restricted_to.exists():
         return ""

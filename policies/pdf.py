@@ -27,6 +27,8 @@ from weasyprint.pdf.metadata import NS, DocumentMetadata
 from governance.links import site_root_url
 from governance.models import StyrdokSettings
 
+from .channels import INTRANET, PUBLIC
+
 logger = logging.getLogger(__name__)
 
 # PDF/A-3 level A: archival (ISO 19005-3) and tagged, with a structure tree, so the "a" level
@@ -166,8 +168,6 @@ def channel_site(public):
 def reader_request(public):
     """A request as an anonymous reader on the channel: what the PDF may show is what that
     channel shows everyone (never a restricted document's title in a reference, say)."""
-    from .channels import INTRANET, PUBLIC
-
     root_url, hostname = channel_site(public)
     request = RequestFactory().get("/", HTTP_HOST=hostname, secure=root_url.startswith("https"))
     request.user = AnonymousUser()

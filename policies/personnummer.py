@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from django.utils.html import strip_tags
+from pypdf import PdfReader
+from wagtail.documents import get_document_model
 
 from .text import streamfield_text
 
@@ -270,8 +272,6 @@ def linked_document_ids(body) -> list[int]:
 
 
 def linked_documents(body):
-    from wagtail.documents import get_document_model
-
     ids = linked_document_ids(body)
     if not ids:
         return []
@@ -332,8 +332,6 @@ def _plain_text(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     texts = []
     size = 0

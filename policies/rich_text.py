@@ -16,9 +16,11 @@ channel where showing too little is harmless and showing too much is a leak.
 from contextvars import ContextVar
 
 from django.utils.html import escape
+from wagtail.models import Page
 from wagtail.rich_text.pages import PageLinkHandler
 
 from .channels import PUBLIC, get_channel
+from .models import Styrdokument
 
 _render_request = ContextVar("styrdok_render_request", default=None)
 
@@ -43,10 +45,6 @@ def shown_page_ids(page_ids, request):
     other pages (information and content pages) must be live, and on the public site free of
     view restrictions.
     """
-    from wagtail.models import Page
-
-    from .models import Styrdokument
-
     page_ids = {int(pk) for pk in page_ids}
     if not page_ids:
         return set()

@@ -4,9 +4,14 @@ from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import parse_etags
+from wagtail.documents import get_document_model
+from wagtail.documents.views.serve import serve
+from wagtail.models import Page, ReferenceIndex
 
+from .archive import pdf_is_stored, record_failure, store_version_pdf
 from .channels import PUBLIC, get_channel
 from .models import AdoptedVersion, Publicity, Styrdokument
+from .rich_text import shown_page_ids
 
 
 def visible_version(request, pk):
@@ -77,8 +82,6 @@ def adopted_version_pdf(request, pk):
     A PDF that is missing (never rendered, its task failed, or the file was lost) is rendered
     now rather than failing; if even that fails, the reader gets a Swedish message, not a 500.
     """
-    from .archive import pdf_is_stored, record_failure, store_version_pdf
-
     version, _document = visible_version(request, pk)
     if not pdf_is_stored(version):
         try:
@@ -112,10 +115,6 @@ def serve_document(request, document_id, document_filename):
     that is internal or restricted. On the intranet a file used only by documents the reader
     may not see is a 404 too.
     """
-    from wagtail.documents import get_document_model
-    from wagtail.documents.views.serve import serve
-    from wagtail.models import ReferenceIndex
-
     document = get_object_or_404(get_document_model(), id=document_id)
     channel = get_channel(request)
     if channel == PUBLIC and document.collection.get_view_restrictions().exists():
@@ -147,10 +146,6 @@ def _used_by_a_public_page(document, page_ids, request):
     longer uses the file; each candidate's own row (for a live page, its published content) is
     therefore checked as well. An index that lags the other way only delays publication.
     """
-    from wagtail.models import Page, ReferenceIndex
-
-    from .rich_text import shown_page_ids
-
     shown = shown_page_ids(page_ids, request)
     if not shown:
         return False

@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.widgets import Button
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 
 from .decisions import NOT_DELETABLE_MESSAGE
 from .models import AdoptedVersion, Styrdokument
+from .rich_text import ChannelPageLinkHandler
 from .viewsets import HistoryViewSet, RepealViewSet
 from .visibility import hidden_file_ids, hidden_page_ids
 
@@ -103,8 +106,6 @@ def refuse_bulk_actions_on_archive(request, action_type, objects, action_class_i
 def channel_aware_page_links(features):
     """Page links are checked against the reader's channel when rendered (policies.rich_text);
     registered after Wagtail's own handler, which it replaces."""
-    from .rich_text import ChannelPageLinkHandler
-
     features.register_link_type(ChannelPageLinkHandler)
 
 
@@ -133,7 +134,6 @@ def hide_restricted_files_in_chooser(documents, request):
 @hooks.register("construct_admin_api")
 def narrow_admin_documents_api(router):
     """Wagtail's admin API lists files by collection alone; hidden files are left out."""
-    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 
     class VisibleDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
         def get_queryset(self):
@@ -147,8 +147,6 @@ def narrow_admin_documents_api(router):
 @hooks.register("register_page_header_buttons")
 def archive_pdf_page_header_button(page, user, view_name, next_url=None):
     """The current adopted version's archival PDF, as filed (rendered when first opened)."""
-    from wagtail.admin.widgets import Button
-
     versions = getattr(page, "adopted_versions", None)
     if versions is None or not page.pk:
         return

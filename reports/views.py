@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.models import WorkflowState
+from wagtail.models import Page, PageLogEntry, TaskState, WorkflowState
 from wagtail.permissions import policy_registry
 
 from governance.constants import DocumentType
@@ -44,8 +44,6 @@ def run_labels(states):
     A cancelled run is not all alike: an återremiss that the editor then withdrew is
     "Återremitterad", an avslag "Avslagen", anything else "Avbruten".
     """
-    from wagtail.models import PageLogEntry, TaskState
-
     cancelled = [s.pk for s in states if s.status == WorkflowState.STATUS_CANCELLED]
     run_of = dict(
         TaskState.objects.filter(workflow_state_id__in=cancelled).values_list(
@@ -141,8 +139,6 @@ class DecisionCasesReportView(ReportView):
 
     @cached_property
     def permission_policy(self):
-        from wagtail.models import Page
-
         return policy_registry.get_by_type(Page)
 
     def get_filename(self):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from icalendar import Alarm, Calendar, Event
+from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from governance.links import site_root_url
@@ -188,8 +189,6 @@ def _target_user(request, user_id):
 
 def _apply(request, action, target, own):
     """Carry out one POSTed action and leave a message saying what happened."""
-    from wagtail.admin import messages
-
     whose = "" if own else _(" för %(name)s") % {"name": display_name(target)}
     values = {"whose": whose}
     if action == "create":

@@ -11,6 +11,7 @@ The list is read in a fixed number of queries however many documents the owner h
 dashboard panel shows it on every visit to the admin's front page.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, Exists, F, OuterRef
 from django.db.models.functions import Cast
@@ -23,11 +24,23 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Page, WorkflowState
 
 from governance.constants import BodyKind
 from governance.models import DecisionBody
 from governance.workflows import RecordedDecisionTask
 from policies.models import Styrdokument
+
+from .review import (
+    can_start_revision,
+    confirm_blocker,
+    confirm_unchanged,
+    confirmable_bodies,
+    confirmed_message,
+    review_bodies,
+    revision_blocker,
+)
+from .views import ConfirmUnchangedForm, _review_document
 
 # The owner's statuses, most pressing first when several apply.
 UNDER_DECISION = "under-beslut"
@@ -47,9 +60,6 @@ PANEL_ROWS = 10
 
 def owned_documents(user):
     """The user's documents (restricted ones only if the user may see them), due first."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, WorkflowState
-
     if not (user.is_authenticated and user.is_active):
         return Styrdokument.objects.none()
     in_decision = WorkflowState.objects.filter(
@@ -128,15 +138,11 @@ class ConfirmRights:
 
 
 def _review_bodies(document):
-    from .review import review_bodies
-
     return review_bodies(document)
 
 
 def document_rows(user, documents):
     """Rows for the template: status, dates and which actions the user has on each document."""
-    from .review import can_start_revision, confirm_blocker, revision_blocker
-
     today = timezone.localdate()
     documents = list(documents)
     rights = ConfirmRights(user, documents)
@@ -205,9 +211,6 @@ class MyDocumentsConfirmView(View):
     http_method_names = ["post"]
 
     def post(self, request, page_id):
-        from .review import confirm_unchanged, confirmed_message
-        from .views import _review_document
-
         try:
             page = _review_document(request, page_id)
         except Http404:
@@ -239,9 +242,6 @@ class MyDocumentsConfirmView(View):
     def confirm_form(self, page):
         """Today's confirmation for the posted body, or None (with a message) when the user may
         not confirm the document now."""
-        from .review import confirm_blocker, confirmable_bodies
-        from .views import ConfirmUnchangedForm
-
         request = self.request
         bodies = confirmable_bodies(request.user, page)
         if not bodies:

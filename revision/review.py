@@ -21,6 +21,7 @@ from policies.dates import add_months
 from policies.models import Styrdokument
 
 from . import signals
+from .reminders import ReminderRun
 
 logger = logging.getLogger(__name__)
 
@@ -267,8 +268,6 @@ def flag_children(parent, adopted_version):
 
 def notify_flagged(document_ids):
     """Tell the owners at once; what cannot be delivered now is retried by the daily run."""
-    from .reminders import ReminderRun
-
     try:
         ReminderRun(document_ids=document_ids, kinds={"oversyn"}).execute()
     except Exception:  # noqa: BLE001 - the adoption stands; the daily run retries

@@ -8,6 +8,7 @@ from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from ..blocks import HeadingBlock, InformationBodyBlock
+from ..register import build_register
 from .documents import Styrdokument
 
 
@@ -76,8 +77,6 @@ class RegisterPage(Page):
         return True
 
     def get_context(self, request, *args, **kwargs):
-        from ..register import build_register
-
         context = super().get_context(request, *args, **kwargs)
         context.update(build_register(request, self))
         return context

@@ -8,6 +8,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
+from policies.channels import PUBLIC, get_channel
+
 # Paths of the staff login forms (Styrdok's own and Wagtail's admin login).
 STAFF_LOGIN_PATHS = ("/logga-in/", "/admin/login/")
 
@@ -76,8 +78,6 @@ class PublicLoginRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from policies.channels import PUBLIC, get_channel
-
         if request.path in STAFF_LOGIN_PATHS and get_channel(request) == PUBLIC:
             # Same scheme and port as the request: the two hosts are served side by side.
             host = request.get_host()
