@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -142,8 +143,6 @@ def person_label(user):
 
 def people_queryset(keep=None):
     """Active people by name, plus `keep` (the current choice) so saving never drops it."""
-    from django.contrib.auth import get_user_model
-
     from .models import Assignment
 
     shown = models.Q(is_active=True)

@@ -1,6 +1,7 @@
 """StreamField blocks for the body of a styrdokument."""
 
 from django.db import models
+from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -231,8 +232,6 @@ class SecurityContactBlock(LivePartBlock):
 
 class LastUpdatedBlock(LivePartBlock):
     def live_data(self, value):
-        from django.db.models import Max
-
         from .models import Styrdokument
 
         latest = Styrdokument.objects.for_channel("public").aggregate(

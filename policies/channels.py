@@ -7,6 +7,8 @@ from django.core.handlers.exception import response_for_exception
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+from wagtail.models import Page
 
 from governance.models import StyrdokSettings
 
@@ -76,9 +78,6 @@ class ChannelMiddleware:
 
 
 def channel_context(request):
-    from django.utils.functional import SimpleLazyObject
-    from wagtail.models import Page
-
     channel = get_channel(request)
     # Templates rendered outside the middleware (the archival PDFs) resolve their rich-text
     # links for the request they are rendered with, too.

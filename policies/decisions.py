@@ -12,6 +12,8 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+from wagtail.models import PageLogEntry, TaskState
 
 
 class DecisionRequired(PermissionDenied):
@@ -44,8 +46,6 @@ def decision_entries(page_id, revision_id):
     """The adopting decisions recorded for exactly this revision. A repeal run's decision is
     logged with `repeal: true` (governance.workflows.decision_subject): it adopts the repeal,
     not the text, so it never makes a revision publishable."""
-    from wagtail.models import PageLogEntry
-
     if not page_id or not revision_id:
         return []
     return [
@@ -135,8 +135,6 @@ def register_existing_decision(
     as governance.decided for that revision, and only then is the revision published. Used by the
     demo loader and the tests; the README's way for an administrator is the workflow itself.
     """
-    from wagtail.log_actions import log
-
     page.decision_body = body
     page.decision_date = decision_date
     page.diarienummer = diarienummer
@@ -169,8 +167,6 @@ def register_existing_decision(
 
 def run_decision_entry(workflow_state):
     """The latest governance.decided entry written by a step of this run (None if none)."""
-    from wagtail.models import PageLogEntry, TaskState
-
     task_state_ids = set(
         TaskState.objects.filter(workflow_state=workflow_state).values_list("pk", flat=True)
     )

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.log_actions import log
+from wagtail.models import WorkflowState
 
 from governance.notifications import (
     admin_url,
@@ -167,8 +169,6 @@ def apply_repeal(page, user, decision, *, authority, now=None):
     `authority` is the audit entry that records the repeal decision; only with it does the model
     let an adopted document go off the register.
     """
-    from wagtail.actions.unpublish_page import UnpublishPageAction
-
     now = now or timezone.now()
     page._styrdok_repeal_decision = authority
     UnpublishPageAction(page, user=user, log_action=False, include_descendants=False).execute(
@@ -249,8 +249,6 @@ def log_repeal(page, user, proposal, version, entry):
 
 def notify_repeal(workflow_state_id, proposal_id, user=None):
     """Tell the submitter and the dokumentansvarig; nobody is mailed about their own action."""
-    from wagtail.models import WorkflowState
-
     from .models.versions import RepealProposal
 
     workflow_state = WorkflowState.objects.get(pk=workflow_state_id)

@@ -21,6 +21,8 @@ import os
 from functools import cache
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from governance.constants import DocumentType
@@ -106,8 +108,6 @@ PUBLIC_TEXT_FIELDS = (
 
 
 def _field_label(name):
-    from django.utils.text import capfirst
-
     from .models.documents import Styrdokument
 
     return capfirst(str(Styrdokument._meta.get_field(name).verbose_name))
@@ -515,8 +515,6 @@ FORM_FIELDS = (*PAGE_FIELDS, "decision_body", "restricted_to", "responsible")
 
 def values_of(page, **overrides):
     """The values the rules read, taken from a (possibly unsaved) page; overrides win."""
-    from django.utils import timezone
-
     values = {name: getattr(page, name, None) for name in PAGE_FIELDS}
     values.update(
         page=page,

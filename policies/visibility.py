@@ -10,6 +10,7 @@ tester and the admin middleware that answers 404 for a hidden page's URLs.
 
 from django.db import models
 from django.db.models.functions import Length, Substr
+from wagtail.documents import get_document_model
 from wagtail.models import Page, ReferenceIndex
 
 CACHE_ATTR = "_styrdok_hidden_paths"
@@ -97,8 +98,6 @@ def document_hidden_from(document, user):
 
 
 def _document_content_type():
-    from wagtail.documents import get_document_model
-
     return ReferenceIndex._get_base_content_type(get_document_model())
 
 

@@ -6,7 +6,9 @@ test settings loosen them explicitly.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -29,8 +31,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 
 
 def url_hostname(url):
-    from urllib.parse import urlsplit
-
     if not url:
         return ""
     return urlsplit(url).hostname or ""
@@ -43,8 +43,6 @@ def channel_url(name, hostname, port):
     every absolute link in e-mails and feeds is built from those records (governance/links.py).
     A Site knows only a port, so https is possible only on 443 and http only on other ports.
     """
-    from django.core.exceptions import ImproperlyConfigured
-
     url = os.environ.get(name, "").strip().rstrip("/")
     if not url:
         if port == 443:
@@ -58,8 +56,6 @@ def channel_url(name, hostname, port):
 
 def _channel_url_error(name, url, hostname):
     """Why `url` cannot be the root URL of the channel on `hostname`; "" when it can."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         url_port = parts.port
@@ -296,8 +292,6 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 if TASKS_BACKEND not in TASK_BACKENDS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
     )
