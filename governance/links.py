@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from wagtail.models import Site
 
 
 def _channel_hostname(intranet):
@@ -38,8 +39,6 @@ class SiteLinks:
 
     def site(self, intranet=True):
         if intranet not in self._sites:
-            from wagtail.models import Site
-
             sites = list(
                 Site.objects.filter(hostname=_channel_hostname(intranet))
                 .select_related("root_page")

@@ -17,10 +17,30 @@ from urllib.parse import urlsplit  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 
 from tests.conftest import restore_baseline  # noqa: E402
 
 from .ui import screenshot  # noqa: E402
+
+
+class SerialLiveServer(WSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the suite's database lives in memory, and the live server's threads share the
+    test's one connection to it. Wagtail's autosave posts while the editor clicks "Spara utkast",
+    and two requests in one connection at once fail ("cannot start a transaction within a
+    transaction"), which a real server, with a connection per thread, never meets.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The server thread already holds the overridden connections (LiveServerThread.run).
+        super().__init__(*args, **kwargs)
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = SerialLiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

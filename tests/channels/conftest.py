@@ -12,7 +12,7 @@ import random
 import re
 import string
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import lxml.html
@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, override_settings
 from wagtail.documents import get_document_model
 
 from governance.models import Role
@@ -49,6 +49,7 @@ from tests.factories import (
     path_of,
     update_settings,
 )
+from tests.shared import build_once
 
 MARKER = "LÄCKMARKÖR"
 RESTRICTED_GROUP = "Beslutsfattare"
@@ -155,6 +156,26 @@ class Scene:
 
     def path(self, name):
         return path_of(self.pages[name])
+
+    def reloaded(self):
+        """A copy for one test of a scene built once for the module: its pages and files read
+        again from the database and its lists its own, since the rollback after a test undoes
+        the rows it changed but not the instances and lists it changed in memory."""
+        files = get_document_model().objects.in_bulk([file.pk for file in self.files.values()])
+        return replace(
+            self,
+            pages={
+                name: page.specific_class.objects.get(pk=page.pk)
+                for name, page in self.pages.items()
+            },
+            files={name: files[file.pk] for name, file in self.files.items()},
+            internal_markers=list(self.internal_markers),
+            restricted_markers=list(self.restricted_markers),
+            hidden_from_public=list(self.hidden_from_public),
+            hidden_from_staff=list(self.hidden_from_staff),
+            hidden_files=list(self.hidden_files),
+            restricted_files=list(self.restricted_files),
+        )
 
 
 def _secret_document(scene, name, page_class, restricted=False, **fields):
@@ -362,6 +383,27 @@ def build_scene():
 @pytest.fixture
 def scene(db):
     return build_scene()
+
+
+@pytest.fixture(scope="module")
+def scene_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The scene, built once for the module that asks for it and rolled back after its last
+    test (tests/shared.py). Its uploaded files and the archival PDFs rendered when it was built
+    stay in a folder of the module's own until then, so a module using it also overrides the
+    per-test `media_root` and `archive_root` to keep that folder.
+
+    A module using it defines `scene` as `scene_once.reloaded()`, so that each test gets the
+    pages as they are in the database rather than as an earlier test left them in memory.
+    """
+    yield from build_once_in(tmp_path_factory.mktemp("channels"), django_db_blocker, build_scene)
+
+
+def build_once_in(folder, django_db_blocker, build):
+    """build_once (tests/shared.py) with MEDIA_ROOT and STYRDOK_ARCHIVE_ROOT in `folder` while
+    the module's data lives: what the build uploads or renders stays readable to its tests and
+    never lands in the shared test media folder."""
+    with override_settings(MEDIA_ROOT=folder / "media", STYRDOK_ARCHIVE_ROOT=folder / "arkiv"):
+        yield from build_once(django_db_blocker, build)
 
 
 @pytest.fixture

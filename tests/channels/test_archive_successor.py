@@ -3,7 +3,7 @@
 import pytest
 
 from policies.models import RiktlinjePage
-from tests.channels.conftest import archive_url, soup, text_of, versions_of
+from tests.channels.conftest import archive_url, build_once_in, soup, text_of, versions_of
 from tests.factories import adopt_new_version, days_ago, make_document, path_of
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +16,7 @@ def banner(response):
     return soup(response).select_one(".version-banner")
 
 
-@pytest.fixture
-def made_internal():
+def build_made_internal():
     """Adopted as public (1.0), then re-adopted as internal (2.0) under another title."""
     page = make_document(
         RiktlinjePage,
@@ -29,7 +28,19 @@ def made_internal():
     adopt_new_version(
         page, title=SECRET_TITLE, publicity="internal", version="2.0", decision_date=days_ago(5)
     )
-    return page
+    return page.pk
+
+
+@pytest.fixture(scope="module")
+def made_internal_pk(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The document, once for the module; rolled back after its last test."""
+    folder = tmp_path_factory.mktemp("archive-successor")
+    yield from build_once_in(folder, django_db_blocker, build_made_internal)
+
+
+@pytest.fixture
+def made_internal(made_internal_pk, db):
+    return RiktlinjePage.objects.get(pk=made_internal_pk)
 
 
 def test_a_version_replaced_by_an_internal_one_says_only_ersatt_publicly(

@@ -5,9 +5,10 @@ with its traceback rather than as a status code.
 """
 
 import pytest
+from wagtail.documents import get_document_model
 
 from policies.models import RiktlinjePage
-from tests.channels.conftest import body_of, make_file, versions_of
+from tests.channels.conftest import body_of, build_once_in, make_file, versions_of
 from tests.factories import make_document, paragraph
 
 pytestmark = pytest.mark.django_db
@@ -15,15 +16,37 @@ pytestmark = pytest.mark.django_db
 HUGE = "9" * 30
 
 
-@pytest.fixture
-def document():
+def build_document():
     file = make_file("Mall", "Offentlig mall\n", "mall.txt")
     page = make_document(
         RiktlinjePage,
         title="Riktlinje för lösenord",
         body=[paragraph(f'<p>Se <a linktype="document" id="{file.pk}">mallen</a>.</p>')],
     )
-    return page, file
+    return page.pk, file.pk
+
+
+@pytest.fixture(scope="module")
+def document_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The document and its file, once for the module; rolled back after its last test."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    yield from build_once_in(folder, django_db_blocker, build_document)
+
+
+@pytest.fixture
+def media_root(document_once):
+    """The file stays in the module's folder rather than a new one per test."""
+
+
+@pytest.fixture
+def archive_root(document_once):
+    """Likewise the archival PDF of the document's version."""
+
+
+@pytest.fixture
+def document(document_once, db):
+    page_pk, file_pk = document_once
+    return RiktlinjePage.objects.get(pk=page_pk), get_document_model().objects.get(pk=file_pk)
 
 
 @pytest.fixture(params=["public", "intranet"])

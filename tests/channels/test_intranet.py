@@ -26,6 +26,31 @@ from tests.factories import PUBLIC_HOST, days_ago, make_document, make_user, par
 pytestmark = pytest.mark.django_db
 
 
+# The restricted documents' tests read the scene, built once for the module (scene_once). The
+# tests of `internal` come first in the file: they count a register without the scene in it.
+
+
+@pytest.fixture
+def scene(scene_once, db):
+    """The scene, built once for the module; its pages read again for each test."""
+    return scene_once.reloaded()
+
+
+@pytest.fixture
+def media_root(request, settings, tmp_path):
+    """A test of the scene reads its files from the module's folder; the others upload into a
+    folder of their own, as everywhere else."""
+    if "scene_once" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def archive_root(request, settings, tmp_path):
+    """Likewise the archival PDFs."""
+    if "scene_once" not in request.fixturenames:
+        settings.STYRDOK_ARCHIVE_ROOT = tmp_path / "arkiv"
+
+
 @pytest.fixture
 def internal():
     file = make_file("Serverhallens larmlista", "Larmlista för serverhallen\n", "larm.txt")

@@ -30,6 +30,22 @@ from tests.factories import INTRANET_HOST, PUBLIC_HOST, get_register, make_live_
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def scene(scene_once, db):
+    """The scene, built once for the module; its pages read again for each test."""
+    return scene_once.reloaded()
+
+
+@pytest.fixture
+def media_root(scene_once):
+    """The scene's files stay in the module's folder rather than a new one per test."""
+
+
+@pytest.fixture
+def archive_root(scene_once):
+    """Likewise the archival PDFs of the scene's versions."""
+
+
 def hidden_addresses(scene, names, file_names):
     """Every address of the named documents and files: pages, archived versions, API, files."""
     addresses = set()

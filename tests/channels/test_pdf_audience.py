@@ -31,6 +31,22 @@ pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 PDF_TYPE = "application/pdf"
 
 
+@pytest.fixture
+def scene(scene_once, db):
+    """The scene, built once for the module; its pages read again for each test."""
+    return scene_once.reloaded()
+
+
+@pytest.fixture
+def media_root(scene_once):
+    """The scene's files stay in the module's folder rather than a new one per test."""
+
+
+@pytest.fixture
+def archive_root(scene_once):
+    """Likewise the archival PDFs of the scene's versions."""
+
+
 def pdf_url(version):
     return f"/arkiv/{version.pk}/pdf/"
 

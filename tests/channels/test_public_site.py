@@ -9,6 +9,23 @@ from tests.factories import days_ago, get_body, get_role, update_settings
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def scene(scene_once, db):
+    """The scene, built once for the module; its pages read again for each test."""
+    return scene_once.reloaded()
+
+
+@pytest.fixture
+def media_root(scene_once):
+    """The scene's files stay in the module's folder rather than a new one per test."""
+
+
+@pytest.fixture
+def archive_root(scene_once):
+    """Likewise the archival PDFs of the scene's versions."""
+
+
 PUBLIC_TITLES = {
     "Informationssäkerhetspolicy",
     "Riktlinje för incidenthantering",

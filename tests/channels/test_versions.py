@@ -10,7 +10,7 @@ import pytest
 
 from policies.models import RiktlinjePage
 from policies.repeal import register_existing_repeal
-from tests.channels.conftest import body_of, soup, text_of, versions_of
+from tests.channels.conftest import body_of, build_once_in, soup, text_of, versions_of
 from tests.factories import (
     adopt_new_version,
     days_ago,
@@ -61,8 +61,7 @@ def decision(values, version):
     }
 
 
-@pytest.fixture
-def three_times_adopted():
+def build_three_times_adopted():
     """Adopted as 1.0, 2.0 and 3.0; then a draft 4.0 that is saved but not adopted."""
     page = make_document(RiktlinjePage, slug="losenord", **decision(V1, "1.0"))
     page = adopt_new_version(page, **decision(V2, "2.0"))
@@ -71,7 +70,45 @@ def three_times_adopted():
     draft.title = "Riktlinje för inloggning (utkast)"
     draft.body = [paragraph("<p>Utkast som inte är beslutat.</p>")]
     draft.save_revision()
-    return RiktlinjePage.objects.get(pk=page.pk)
+    return page.pk
+
+
+def build_became_internal():
+    """Public as version 1.0; version 2.0 was adopted as an internal document."""
+    page = make_document(
+        RiktlinjePage, slug="loggning", **decision(V1, "1.0"), summary="Om loggar."
+    )
+    page = adopt_new_version(
+        page,
+        publicity="internal",
+        summary="Intern sammanfattning om loggar.",
+        **decision(V2, "2.0"),
+    )
+    return page.pk
+
+
+def build_documents():
+    return {
+        "three_times_adopted": build_three_times_adopted(),
+        "became_internal": build_became_internal(),
+    }
+
+
+@pytest.fixture(scope="module")
+def documents(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Both documents, once for the module: {name: pk}; rolled back after its last test."""
+    folder = tmp_path_factory.mktemp("versions")
+    yield from build_once_in(folder, django_db_blocker, build_documents)
+
+
+@pytest.fixture
+def archive_root(documents):
+    """The archival PDFs of the documents' versions stay in the module's folder."""
+
+
+@pytest.fixture
+def three_times_adopted(documents, db):
+    return RiktlinjePage.objects.get(pk=documents["three_times_adopted"])
 
 
 def metadata(response):
@@ -197,17 +234,8 @@ def test_a_repealed_document_stays_readable_and_marked(public_client, three_time
 
 
 @pytest.fixture
-def became_internal():
-    """Public as version 1.0; version 2.0 was adopted as an internal document."""
-    page = make_document(
-        RiktlinjePage, slug="loggning", **decision(V1, "1.0"), summary="Om loggar."
-    )
-    return adopt_new_version(
-        page,
-        publicity="internal",
-        summary="Intern sammanfattning om loggar.",
-        **decision(V2, "2.0"),
-    )
+def became_internal(documents, db):
+    return RiktlinjePage.objects.get(pk=documents["became_internal"])
 
 
 def test_an_internal_version_is_404_on_the_public_site_but_readable_on_the_intranet(
