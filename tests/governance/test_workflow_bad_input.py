@@ -8,6 +8,9 @@ import datetime
 
 import pytest
 from django.core import mail
+from wagtail.models import Page
+
+from tests.shared import build_once
 
 from .workflow_helpers import (
     FIX_ERRORS,
@@ -16,13 +19,16 @@ from .workflow_helpers import (
     NOT_ALLOWED,
     REVIEW,
     approve_data,
+    build_people,
     case_url,
     client_for,
+    current_task_state,
     days_ago,
     error_texts,
     make_draft,
     messages_of,
     page_text,
+    people_from,
     record_data,
     run_to_step,
     snapshot,
@@ -41,12 +47,40 @@ def bad_dnr(value):
     )
 
 
+def build_world():
+    """People and the runs the tests act on, once for the module (each test in a savepoint)."""
+    pks = build_people()
+    people = people_from(pks)
+    ks = make_draft("riktlinje", "ks", title="Riktlinje för säkerhetskopiering")
+    run_to_step(people, ks, KS_DECISION, people.redaktor)
+    kd = make_draft("riktlinje", "kommundirektor")
+    run_to_step(people, kd, KD_DECISION, people.redaktor)
+    review = make_draft("riktlinje", "ks")
+    run_to_step(people, review, REVIEW, people.redaktor)
+    return {"people": pks, "ks_decision": ks.pk, "kd_decision": kd.pk, "at_review": review.pk}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def ks_decision(people):
-    page = make_draft("riktlinje", "ks", title="Riktlinje för säkerhetskopiering")
-    task_state = run_to_step(people, page, KS_DECISION, people.redaktor)
+def people(world, db):
+    """Everyone, read afresh; the mail outbox emptied so a test sees only its own mail."""
     mail.outbox.clear()
-    return page, task_state
+    return people_from(world["people"])
+
+
+def at_step(world, name):
+    """The world's document `name` (re-read) and the step its run waits at."""
+    page = reload_pk(world[name])
+    return page, current_task_state(page)
+
+
+@pytest.fixture
+def ks_decision(world, people):
+    return at_step(world, "ks_decision")
 
 
 RECORD_ERRORS = [
@@ -70,6 +104,10 @@ RECORD_ERRORS = [
     ({"protocol_url": "javascript:alert(1)"}, "Ange en fullständig webbadress, t.ex. https://…"),
     ({"outcome": ""}, "Välj vad organet beslutade."),
 ]
+
+
+def reload_pk(pk):
+    return Page.objects.get(pk=pk).specific
 
 
 def with_dates(values):
@@ -140,9 +178,8 @@ OFFICIAL_ERRORS = [
     OFFICIAL_ERRORS,
     ids=[f"{next(iter(v))}={next(iter(v.values()))!r}" for v, _e in OFFICIAL_ERRORS],
 )
-def test_an_officials_decision_with_bad_input_changes_nothing(people, values, error):
-    page = make_draft("riktlinje", "kommundirektor")
-    task_state = run_to_step(people, page, KD_DECISION, people.redaktor)
+def test_an_officials_decision_with_bad_input_changes_nothing(world, people, values, error):
+    page, task_state = at_step(world, "kd_decision")
     values = {"decision_date": str(days_ago(1)), "diarienummer": "KS-2025-1", **values}
     if values["decision_date"] == "tomorrow":
         values["decision_date"] = str(today() + datetime.timedelta(days=1))
@@ -218,9 +255,8 @@ def test_an_action_that_does_not_belong_to_the_step_is_refused(people, ks_decisi
         assert messages_of(response) == [NOT_ALLOWED]
 
 
-def test_recording_on_a_review_step_is_refused(people):
-    page = make_draft("riktlinje", "ks")
-    review = run_to_step(people, page, REVIEW, people.redaktor)
+def test_recording_on_a_review_step_is_refused(world, people):
+    page, review = at_step(world, "at_review")
     before = snapshot(page)
 
     response = client_for(people.samordnare).post(case_url(review), record_data())

@@ -2,11 +2,13 @@
 and what the decision leaves behind in the edit form."""
 
 import pytest
-from wagtail.models import TaskState, WorkflowState
+from django.core import mail
+from wagtail.models import Page, TaskState, WorkflowState
 
 from policies.dates import add_months
 from policies.models import RiktlinjePage
 from tests.factories import get_body, make_document
+from tests.shared import build_once
 
 from .workflow_helpers import (
     KF_DECISION,
@@ -16,8 +18,10 @@ from .workflow_helpers import (
     SUCCESS,
     action_forms,
     advance,
+    build_people,
     case_url,
     client_for,
+    current_task_state,
     days_ago,
     edit_url,
     error_texts,
@@ -30,6 +34,7 @@ from .workflow_helpers import (
     name_of,
     page_form_data,
     page_text,
+    people_from,
     record_data,
     reload,
     run_to_step,
@@ -40,14 +45,70 @@ from .workflow_helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def at_ks_decision(people):
+def ks_riktlinje_at_decision(people):
     """A KS riktlinje at its last step, KS-beslut, submitted by the redaktör."""
     page = make_draft(
         "riktlinje", "ks", title="Riktlinje för behörigheter", responsible=people.agare
     )
-    task_state = run_to_step(people, page, KS_DECISION, people.redaktor)
-    return page, task_state
+    run_to_step(people, page, KS_DECISION, people.redaktor)
+    return page
+
+
+def build_world():
+    """People and the documents the tests act on, once for the module; each test runs in a
+    savepoint. The scene is set through the models; what the tests assert goes through HTTP."""
+    pks = build_people()
+    people = people_from(pks)
+    at_ks_decision = ks_riktlinje_at_decision(people)
+    # The same, adopted: the nämndsekreterare recorded KS's decision (§ 45, six days ago).
+    adopted = ks_riktlinje_at_decision(people)
+    task_state = current_task_state(adopted)
+    task_state.task.specific.on_action(
+        task_state,
+        people.sekreterare,
+        "record",
+        outcome="beslutad",
+        meeting_date=days_ago(6),
+        paragraph=45,
+        diarienummer="KS 2025/88",
+    )
+    kf = make_draft("policy", "kf", title="Informationssäkerhetspolicy")
+    run_to_step(people, kf, KF_DECISION, people.redaktor)
+    # An adopted riktlinje whose next version waits at the kommundirektör's decision.
+    kd = make_document(
+        RiktlinjePage, decision_body=get_body("kommundirektor"), decision_date=days_ago(400)
+    )
+    run_to_step(people, kd, "Kommundirektörens beslut", people.redaktor)
+    return {
+        "people": pks,
+        "at_ks_decision": at_ks_decision.pk,
+        "adopted_by_ks": adopted.pk,
+        "at_kf_decision": kf.pk,
+        "at_kd_decision": kd.pk,
+    }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def people(world, db):
+    """Everyone, read afresh; the mail outbox emptied so a test sees only its own mail."""
+    mail.outbox.clear()
+    return people_from(world["people"])
+
+
+def at_step(world, name):
+    """The world's document `name` (re-read) and the step its run waits at."""
+    page = reload(Page.objects.get(pk=world[name]))
+    return page, current_task_state(page)
+
+
+@pytest.fixture
+def at_ks_decision(world, people):
+    return at_step(world, "at_ks_decision")
 
 
 def test_the_secretary_records_an_adoption(people, at_ks_decision):
@@ -173,9 +234,9 @@ def test_avslag_ends_the_run(people, at_ks_decision):
     assert new_state.current_task_state.task.name == REVIEW
 
 
-def test_a_kf_decision_is_recorded_after_the_ks_proposal(people):
-    page = make_draft("policy", "kf", title="Informationssäkerhetspolicy")
-    task_state = run_to_step(people, page, KF_DECISION, people.redaktor)
+def test_a_kf_decision_is_recorded_after_the_ks_proposal(world, people):
+    page, task_state = at_step(world, "at_kf_decision")
+    assert task_state.task.name == KF_DECISION
     assert not reload(page).live
 
     client_for(people.sekreterare).post(
@@ -221,12 +282,8 @@ def test_a_kf_decision_is_recorded_after_the_ks_proposal(people):
 
 
 @pytest.fixture
-def adopted_by_ks(people, at_ks_decision):
-    page, task_state = at_ks_decision
-    client_for(people.sekreterare).post(
-        case_url(task_state), record_data(meeting_date=days_ago(6), paragraph="45")
-    )
-    page = reload(page)
+def adopted_by_ks(world, people):
+    page = reload(Page.objects.get(pk=world["adopted_by_ks"]))
     assert page.live
     return page
 
@@ -288,11 +345,10 @@ def test_the_coordinator_sends_the_next_version_to_another_body(people, adopted_
     assert page.decision_body == get_body("ks") and page.protocol_paragraph == 45
 
 
-def test_a_new_decision_replaces_the_decision_fields(people):
-    page = make_document(
-        RiktlinjePage, decision_body=get_body("kommundirektor"), decision_date=days_ago(400)
-    )
-    task_state = run_to_step(people, page, "Kommundirektörens beslut", people.redaktor)
+def test_a_new_decision_replaces_the_decision_fields(world, people):
+    page, task_state = at_step(world, "at_kd_decision")
+    assert task_state.task.name == "Kommundirektörens beslut"
+    assert page.decision_date == days_ago(400)
 
     client_for(people.kommundirektor).post(
         case_url(task_state),

@@ -460,3 +460,76 @@ def page_form_data(page_class, title, slug, body_code, doc_type=None, **override
         data["required_documents"] = inline_formset([])
     data.update(overrides)
     return nested_form_data(data)
+
+
+# -- building a module's world once (tests/shared.py's build_once) ----------------------------
+
+# username: (first name, last name, groups, superuser, body the person is the official of); the
+# same people as the function-scoped fixtures in conftest.py.
+PEOPLE = {
+    "redaktor": ("Rut", "Redaktör", ["Redaktörer"], False, None),
+    "redaktor2": ("Olle", "Skribent", ["Redaktörer"], False, None),
+    "samordnare": ("Sara", "Samordnare", ["Informationssäkerhetssamordnare"], False, None),
+    "kommundirektor": ("Karin", "Direktör", ["Beslutsfattare"], False, "kommundirektor"),
+    "stabschef": ("Stefan", "Stab", ["Beslutsfattare"], False, "stabschef"),
+    "forvaltningschef": ("Frida", "Förvaltning", ["Beslutsfattare"], False, "forvaltningschef"),
+    "verksamhetschef": ("Vera", "Verksamhet", ["Beslutsfattare"], False, "verksamhetschef"),
+    "sekreterare": ("Nils", "Sekreterare", ["Nämndsekreterare"], False, None),
+    "agare": ("Åsa", "Ägare", ["Dokumentansvariga"], False, None),
+    "admin": ("Ada", "Admin", [], True, None),
+}
+
+
+def build_people():
+    """The people of the `people` fixture, for a module-scoped build: {role: user pk}.
+
+    A module world keeps primary keys; `people_from` reads fresh users for each test, so a test
+    that changes a user in memory leaves nothing behind for the next one.
+    """
+    from tests.factories import make_user
+
+    pks = {}
+    for username, (first, last, groups, superuser, body_code) in PEOPLE.items():
+        user = make_user(
+            username, groups=groups, superuser=superuser, first_name=first, last_name=last
+        )
+        if body_code:
+            body = get_body(body_code)
+            body.official = user
+            body.save(update_fields=["official"])
+        pks[username] = user.pk
+    return pks
+
+
+def people_from(pks):
+    """`People` read from the database (see build_people)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk(pks.values())
+    return People(**{name: users[pk] for name, pk in pks.items()})
+
+
+def decision_kwargs(task, action, comment=""):
+    """What the case page passes to `task.on_action` for `action` after validating its form."""
+    task = task.specific
+    if action == "record":
+        return {
+            "outcome": "beslutad",
+            "meeting_date": days_ago(2),
+            "paragraph": 45,
+            "diarienummer": "KS 2025/88",
+            "protocol_reference": "",
+            "protocol_url": "",
+            "comment": comment,
+        }
+    if action == "approve" and getattr(task, "sets_decision", False):
+        return {"comment": comment, "decision_date": days_ago(1), "diarienummer": "KS-2025-77"}
+    return {"comment": comment}
+
+
+def decide_by(page, user):
+    """Set the scene: `user` moves the current step on, as `decide` does for its approver."""
+    task_state = current_task_state(page)
+    task = task_state.task.specific
+    action = "record" if isinstance(task, RecordedDecisionTask) else "approve"
+    task.on_action(task_state, user, action, **decision_kwargs(task, action))
