@@ -13,7 +13,7 @@ import socket
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -36,6 +36,7 @@ from tests.factories import (
     requirement,
     update_settings,
 )
+from tests.shared import build_once
 
 pytestmark = [pytest.mark.pdf, pytest.mark.django_db]
 
@@ -139,22 +140,25 @@ def policy(db):
     return make_document(PolicyPage, title="Övergripande informationssäkerhetspolicy")
 
 
+def riktlinje_fields(owner, policy):
+    return {
+        "title": "Riktlinje för åtkomsthantering",
+        "slug": "riktlinje-for-atkomsthantering",
+        "summary": "Hur åtkomst till kommunens system ges, ändras och tas bort.",
+        "body": long_body(policy),
+        "version": "1.0",
+        "decision_body": get_body("ks"),
+        "decision_date": DECIDED,
+        "valid_from": VALID_FROM,
+        "diarienummer": "KS-2025-77",
+        "protocol_paragraph": 41,
+        "responsible": owner,
+    }
+
+
 @pytest.fixture
 def riktlinje(django_capture_on_commit_callbacks, owner, policy):
-    return publish(
-        django_capture_on_commit_callbacks,
-        title="Riktlinje för åtkomsthantering",
-        slug="riktlinje-for-atkomsthantering",
-        summary="Hur åtkomst till kommunens system ges, ändras och tas bort.",
-        body=long_body(policy),
-        version="1.0",
-        decision_body=get_body("ks"),
-        decision_date=DECIDED,
-        valid_from=VALID_FROM,
-        diarienummer="KS-2025-77",
-        protocol_paragraph=41,
-        responsible=owner,
-    )
+    return publish(django_capture_on_commit_callbacks, **riktlinje_fields(owner, policy))
 
 
 @pytest.fixture
@@ -170,78 +174,6 @@ def reader(version):
 # -- content -------------------------------------------------------------------------------
 
 
-def test_publishing_stores_the_pdf_with_its_checksum(version):
-    data = stored_bytes(version)
-
-    assert data.startswith(b"%PDF-")
-    assert version.pdf_sha256 == hashlib.sha256(data).hexdigest()
-    assert version.pdf_size == len(data)
-    assert version.pdf_generated_at is not None
-    assert version.pdf_error == ""
-    assert version.pdf.name == f"{version.document_id}/{version.pk}-{version.pdf_filename}"
-
-
-def test_text_keeps_swedish_letters_and_the_title_block(riktlinje, version, reader):
-    texts = page_texts(reader)
-    first = texts[0]
-
-    everything = "\n".join(texts)
-    for word in ("åtkomsthantering", "Växjö-modellen", "Åtkomsten", "årligen", "närmaste"):
-        assert word in everything
-    assert title_block(first) == {
-        "Dokumenttyp": "Riktlinje",
-        "Beslutad av": "Kommunstyrelsen",
-        "Beslutsdatum": "2025-03-12",
-        "Dnr": "KS-2025-77",
-        "§": "41",
-        "Dokumentansvarig": "Åsa Öberg",
-        "Giltig från": "2025-04-01",
-        "Revideras senast": riktlinje.next_review.isoformat(),
-        "Version": "1.0",
-        "Ersätter": "–",
-        "Publicering": "Offentlig",
-    }
-
-
-def test_page_numbers_and_running_header(version, reader):
-    texts = page_texts(reader)
-    pages = len(reader.pages)
-
-    assert pages >= 2
-    assert pages == version.pdf_pages
-    assert f"Sida 1 av {pages}" in texts[0]
-    assert f"Sida {pages} av {pages}" in texts[-1]
-    # The running header is left off the first page, which has the title itself.
-    assert "Riktlinje för åtkomsthantering · version 1.0" not in texts[0]
-    for text in texts[1:]:
-        assert "Riktlinje för åtkomsthantering · version 1.0" in text
-        assert "Exempelkommun" in text
-
-
-def test_table_of_contents_links_to_its_headings(reader):
-    first = page_texts(reader)[0]
-    toc = first.split("Innehåll", 1)[1]
-    root = reader.trailer["/Root"]
-    names = root["/Names"]["/Dests"]["/Names"]
-    destinations = {str(names[i]) for i in range(0, len(names), 2)}
-
-    for text in HEADINGS:
-        assert text in toc
-    internal = set()
-    for page in reader.pages:
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            if annotation.get("/Subtype") != "/Link":
-                continue
-            if "/Dest" in annotation:
-                internal.add(str(annotation["/Dest"]))
-            elif annotation.get("/A", {}).get("/S") == "/GoTo":
-                internal.add(str(annotation["/A"]["/D"]))
-    anchors = {"syfte-och-mal", "omfattning", "ansvar-for-atkomst", "uppfoljning"}
-    assert anchors <= internal
-    assert anchors <= destinations
-
-
 def test_no_table_of_contents_with_fewer_headings(django_capture_on_commit_callbacks, policy):
     page = publish(
         django_capture_on_commit_callbacks,
@@ -254,28 +186,6 @@ def test_no_table_of_contents_with_fewer_headings(django_capture_on_commit_callb
 
     assert "Innehåll" not in text
     assert "Syfte och mål" in text
-
-
-def test_requirements_keep_their_numbers(reader):
-    text = "\n".join(page_texts(reader))
-
-    assert "Krav 1\nVarje användare ska ha ett personligt konto." in text
-    assert "Krav 2\nLösenfraser ska vara minst fyra ord långa." in text
-    assert "Krav K4\nChefen ska godkänna åtkomst." in text
-    assert "Krav 3" not in text
-
-
-def test_links_to_other_documents_are_kept(policy, reader):
-    text = "\n".join(page_texts(reader))
-    uris = [
-        annotation.get_object()["/A"]["/URI"]
-        for page in reader.pages
-        for annotation in page.get("/Annots") or []
-        if annotation.get_object().get("/A", {}).get("/S") == "/URI"
-    ]
-
-    assert f"http://{PUBLIC_HOST}{path_of(policy)}" in uris
-    assert "Se även: Övergripande informationssäkerhetspolicy – övergripande mål" in text
 
 
 def test_ersatter_names_the_previous_version(django_capture_on_commit_callbacks, riktlinje):
@@ -328,21 +238,6 @@ def test_metadata_language_and_pdf_a_identification(django_capture_on_commit_cal
     assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
     # The same title in the page header on page 2 uses the kommun's name too.
     assert "Åsele kommun" in page_texts(reader)[1]
-
-
-def test_every_font_is_embedded(reader):
-    fonts = {}
-    for page in reader.pages:
-        for name, font in (page["/Resources"].get("/Font") or {}).items():
-            fonts[(name, font.idnum if hasattr(font, "idnum") else id(font))] = font.get_object()
-
-    assert fonts
-    for font in fonts.values():
-        if font["/Subtype"] == "/Type3":
-            continue  # drawn glyphs, nothing to embed
-        descriptor_owner = font["/DescendantFonts"][0] if font["/Subtype"] == "/Type0" else font
-        descriptor = descriptor_owner.get_object()["/FontDescriptor"].get_object()
-        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
 
 
 # -- never rewritten -------------------------------------------------------------------------
@@ -612,33 +507,6 @@ def test_the_database_backend_and_db_worker_make_the_pdf(
 # -- serving -------------------------------------------------------------------------------
 
 
-def test_etag_and_not_modified(version):
-    public = Client(HTTP_HOST=PUBLIC_HOST)
-    url = version.get_pdf_url()
-
-    response = public.get(url)
-    etag = response["ETag"]
-    again = public.get(url, headers={"If-None-Match": etag})
-    other = public.get(url, headers={"If-None-Match": '"annat"'})
-    several = public.get(url, headers={"If-None-Match": f'"annat", W/{etag}'})
-
-    assert etag == f'"{version.pdf_sha256}"'
-    assert again.status_code == 304
-    assert again["ETag"] == etag
-    assert several.status_code == 304
-    assert other.status_code == 200
-    assert response_bytes(other) == stored_bytes(version)
-
-
-def test_the_download_is_named_after_the_document_and_version(version):
-    response = Client(HTTP_HOST=PUBLIC_HOST).get(version.get_pdf_url())
-
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == (
-        'inline; filename="riktlinje-for-atkomsthantering-version-1.0.pdf"'
-    )
-
-
 # -- links to the PDFs ---------------------------------------------------------------------
 
 
@@ -648,18 +516,6 @@ def soup(response):
 
 def text_of(node):
     return " ".join(node.get_text(" ").split())
-
-
-def test_the_document_page_offers_the_current_pdf_with_its_size(riktlinje, version):
-    response = Client(HTTP_HOST=PUBLIC_HOST).get(path_of(riktlinje))
-
-    link = soup(response).select_one(".pdf-download a")
-    assert link["href"] == f"/arkiv/{version.pk}/pdf/"
-    assert link["type"] == "application/pdf"
-    size = f"{version.pdf_size / 1024:.1f}".replace(".", ",")
-    assert text_of(link) == (
-        f"Ladda ned som PDF (arkivversion, version 1.0) – PDF, {size} kB, {version.pdf_pages} sidor"
-    )
 
 
 def test_a_pdf_not_made_yet_is_still_offered(public_client):
@@ -713,14 +569,192 @@ def test_the_archived_version_page_links_its_own_pdf(public_client):
     assert table_links == [second.get_pdf_url(), first.get_pdf_url()]
 
 
-def test_the_admin_header_links_the_current_pdf(admin_client_intranet, riktlinje, version):
-    response = admin_client_intranet.get(f"/admin/pages/{riktlinje.pk}/edit/")
+def build_adopted(archive):
+    """The riktlinje of the `riktlinje` fixture (and the policy it links to), published with
+    its PDF rendered: {name: pk}."""
+    owner = make_user("agare", first_name="Åsa", last_name="Öberg")
+    policy = make_document(PolicyPage, title="Övergripande informationssäkerhetspolicy")
+    riktlinje = make_document(RiktlinjePage, **riktlinje_fields(owner, policy))
+    return {"policy": policy.pk, "riktlinje": riktlinje.pk, "archive": archive}
 
-    links = [a for a in soup(response).find_all("a") if text_of(a) == "Arkiv-PDF (version 1.0)"]
-    assert [a["href"] for a in links] == [version.get_pdf_url()]
-    pdf = Client(HTTP_HOST=INTRANET_HOST)
-    pdf.force_login(make_user("arkivarie", superuser=True))
-    assert pdf.get(version.get_pdf_url()).status_code == 200
+
+@pytest.fixture(scope="class")
+def adopted_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """build_adopted once for the class that asks for it, rolled back after its last test."""
+    archive = tmp_path_factory.mktemp("pdf") / "arkiv"
+    with override_settings(STYRDOK_ARCHIVE_ROOT=archive):
+        yield from build_once(django_db_blocker, build_adopted, archive)
+
+
+class TestOneAdoptedRiktlinje:
+    """The tests that only read the riktlinje, its adopted version 1.0 and its PDF: published
+    and rendered once for this class, in an archive folder of the class's own."""
+
+    @pytest.fixture(autouse=True)
+    def archive_root(self, settings, adopted_once):
+        """The class's archive folder, where the PDF rendered at the build lies."""
+        settings.STYRDOK_ARCHIVE_ROOT = adopted_once["archive"]
+        return settings.STYRDOK_ARCHIVE_ROOT
+
+    @pytest.fixture
+    def policy(self, adopted_once, db):
+        return PolicyPage.objects.get(pk=adopted_once["policy"])
+
+    @pytest.fixture
+    def riktlinje(self, adopted_once, db):
+        return RiktlinjePage.objects.get(pk=adopted_once["riktlinje"])
+
+    def test_publishing_stores_the_pdf_with_its_checksum(self, version):
+        data = stored_bytes(version)
+
+        assert data.startswith(b"%PDF-")
+        assert version.pdf_sha256 == hashlib.sha256(data).hexdigest()
+        assert version.pdf_size == len(data)
+        assert version.pdf_generated_at is not None
+        assert version.pdf_error == ""
+        assert version.pdf.name == f"{version.document_id}/{version.pk}-{version.pdf_filename}"
+
+    def test_text_keeps_swedish_letters_and_the_title_block(self, riktlinje, version, reader):
+        texts = page_texts(reader)
+        first = texts[0]
+
+        everything = "\n".join(texts)
+        for word in ("åtkomsthantering", "Växjö-modellen", "Åtkomsten", "årligen", "närmaste"):
+            assert word in everything
+        assert title_block(first) == {
+            "Dokumenttyp": "Riktlinje",
+            "Beslutad av": "Kommunstyrelsen",
+            "Beslutsdatum": "2025-03-12",
+            "Dnr": "KS-2025-77",
+            "§": "41",
+            "Dokumentansvarig": "Åsa Öberg",
+            "Giltig från": "2025-04-01",
+            "Revideras senast": riktlinje.next_review.isoformat(),
+            "Version": "1.0",
+            "Ersätter": "–",
+            "Publicering": "Offentlig",
+        }
+
+    def test_page_numbers_and_running_header(self, version, reader):
+        texts = page_texts(reader)
+        pages = len(reader.pages)
+
+        assert pages >= 2
+        assert pages == version.pdf_pages
+        assert f"Sida 1 av {pages}" in texts[0]
+        assert f"Sida {pages} av {pages}" in texts[-1]
+        # The running header is left off the first page, which has the title itself.
+        assert "Riktlinje för åtkomsthantering · version 1.0" not in texts[0]
+        for text in texts[1:]:
+            assert "Riktlinje för åtkomsthantering · version 1.0" in text
+            assert "Exempelkommun" in text
+
+    def test_table_of_contents_links_to_its_headings(self, reader):
+        first = page_texts(reader)[0]
+        toc = first.split("Innehåll", 1)[1]
+        root = reader.trailer["/Root"]
+        names = root["/Names"]["/Dests"]["/Names"]
+        destinations = {str(names[i]) for i in range(0, len(names), 2)}
+
+        for text in HEADINGS:
+            assert text in toc
+        internal = set()
+        for page in reader.pages:
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                if annotation.get("/Subtype") != "/Link":
+                    continue
+                if "/Dest" in annotation:
+                    internal.add(str(annotation["/Dest"]))
+                elif annotation.get("/A", {}).get("/S") == "/GoTo":
+                    internal.add(str(annotation["/A"]["/D"]))
+        anchors = {"syfte-och-mal", "omfattning", "ansvar-for-atkomst", "uppfoljning"}
+        assert anchors <= internal
+        assert anchors <= destinations
+
+    def test_requirements_keep_their_numbers(self, reader):
+        text = "\n".join(page_texts(reader))
+
+        assert "Krav 1\nVarje användare ska ha ett personligt konto." in text
+        assert "Krav 2\nLösenfraser ska vara minst fyra ord långa." in text
+        assert "Krav K4\nChefen ska godkänna åtkomst." in text
+        assert "Krav 3" not in text
+
+    def test_links_to_other_documents_are_kept(self, policy, reader):
+        text = "\n".join(page_texts(reader))
+        uris = [
+            annotation.get_object()["/A"]["/URI"]
+            for page in reader.pages
+            for annotation in page.get("/Annots") or []
+            if annotation.get_object().get("/A", {}).get("/S") == "/URI"
+        ]
+
+        assert f"http://{PUBLIC_HOST}{path_of(policy)}" in uris
+        assert "Se även: Övergripande informationssäkerhetspolicy – övergripande mål" in text
+
+    def test_every_font_is_embedded(self, reader):
+        fonts = {}
+        for page in reader.pages:
+            for name, font in (page["/Resources"].get("/Font") or {}).items():
+                fonts[(name, font.idnum if hasattr(font, "idnum") else id(font))] = (
+                    font.get_object()
+                )
+
+        assert fonts
+        for font in fonts.values():
+            if font["/Subtype"] == "/Type3":
+                continue  # drawn glyphs, nothing to embed
+            descriptor_owner = font["/DescendantFonts"][0] if font["/Subtype"] == "/Type0" else font
+            descriptor = descriptor_owner.get_object()["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+
+    def test_etag_and_not_modified(self, version):
+        public = Client(HTTP_HOST=PUBLIC_HOST)
+        url = version.get_pdf_url()
+
+        response = public.get(url)
+        etag = response["ETag"]
+        again = public.get(url, headers={"If-None-Match": etag})
+        other = public.get(url, headers={"If-None-Match": '"annat"'})
+        several = public.get(url, headers={"If-None-Match": f'"annat", W/{etag}'})
+
+        assert etag == f'"{version.pdf_sha256}"'
+        assert again.status_code == 304
+        assert again["ETag"] == etag
+        assert several.status_code == 304
+        assert other.status_code == 200
+        assert response_bytes(other) == stored_bytes(version)
+
+    def test_the_download_is_named_after_the_document_and_version(self, version):
+        response = Client(HTTP_HOST=PUBLIC_HOST).get(version.get_pdf_url())
+
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == (
+            'inline; filename="riktlinje-for-atkomsthantering-version-1.0.pdf"'
+        )
+
+    def test_the_document_page_offers_the_current_pdf_with_its_size(self, riktlinje, version):
+        response = Client(HTTP_HOST=PUBLIC_HOST).get(path_of(riktlinje))
+
+        link = soup(response).select_one(".pdf-download a")
+        assert link["href"] == f"/arkiv/{version.pk}/pdf/"
+        assert link["type"] == "application/pdf"
+        size = f"{version.pdf_size / 1024:.1f}".replace(".", ",")
+        assert text_of(link) == (
+            "Ladda ned som PDF (arkivversion, version 1.0) – PDF, "
+            f"{size} kB, {version.pdf_pages} sidor"
+        )
+
+    def test_the_admin_header_links_the_current_pdf(
+        self, admin_client_intranet, riktlinje, version
+    ):
+        response = admin_client_intranet.get(f"/admin/pages/{riktlinje.pk}/edit/")
+
+        links = [a for a in soup(response).find_all("a") if text_of(a) == "Arkiv-PDF (version 1.0)"]
+        assert [a["href"] for a in links] == [version.get_pdf_url()]
+        pdf = Client(HTTP_HOST=INTRANET_HOST)
+        pdf.force_login(make_user("arkivarie", superuser=True))
+        assert pdf.get(version.get_pdf_url()).status_code == 200
 
 
 def test_the_admin_header_has_no_pdf_for_a_draft(admin_client_intranet):

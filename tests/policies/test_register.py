@@ -20,6 +20,7 @@ from tests.factories import (
     make_user,
     update_settings,
 )
+from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +51,7 @@ def result_count(response):
     return text(page_soup(response).select_one("p.result-count"))
 
 
-@pytest.fixture
-def kinds():
+def build_kinds():
     """One document of each type, decided by different bodies, for the type and body filters."""
     policy = make_live_document(PolicyPage, title="Informationssäkerhetspolicy")
     riktlinje_ks = make_live_document(
@@ -74,54 +74,18 @@ def kinds():
         title="Mall för riskanalys",
         decision_body=get_body("kommundirektor"),
     )
-    return policy, riktlinje_ks, riktlinje_kd, rutin, stod
+    return [page.pk for page in (policy, riktlinje_ks, riktlinje_kd, rutin, stod)]
 
 
-def test_register_lists_every_adopted_document_in_hierarchy_order(public_client, kinds):
-    make_document(RiktlinjePage, publish=False, title="Riktlinje i utkast")
-
-    response = public_client.get(REGISTER)
-
-    assert listed_titles(response) == [
-        "Informationssäkerhetspolicy",
-        "Riktlinje för behörigheter",
-        "Riktlinje för loggning",
-        "Rutin för incidentrapportering",
-        "Mall för riskanalys",
-    ]
-    assert result_count(response) == "5 dokument"
-    assert notices(response) == []
+@pytest.fixture(scope="class")
+def kinds_once(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_kinds)
 
 
-@pytest.mark.parametrize(
-    ("typ", "expected"),
-    [
-        ("policy", ["Informationssäkerhetspolicy"]),
-        ("riktlinje", ["Riktlinje för behörigheter", "Riktlinje för loggning"]),
-        ("rutin", ["Rutin för incidentrapportering"]),
-        ("stodanvisning", ["Mall för riskanalys"]),
-        ("program", []),
-    ],
-)
-def test_filter_by_document_type(public_client, kinds, typ, expected):
-    response = public_client.get(REGISTER, {"typ": typ})
-
-    assert listed_titles(response) == expected
-    if not expected:
-        assert "Inga styrdokument matchar filtret." in response.content.decode()
-
-
-@pytest.mark.parametrize(
-    ("organ", "expected"),
-    [
-        ("kf", ["Informationssäkerhetspolicy"]),
-        ("ks", ["Riktlinje för behörigheter"]),
-        ("kommundirektor", ["Riktlinje för loggning", "Mall för riskanalys"]),
-        ("stabschef", ["Rutin för incidentrapportering"]),
-    ],
-)
-def test_filter_by_decision_body(public_client, kinds, organ, expected):
-    assert listed_titles(public_client.get(REGISTER, {"organ": organ})) == expected
+@pytest.fixture
+def kinds(kinds_once, db):
+    """The five documents of build_kinds, built once for the class that reads them."""
+    return kinds_once
 
 
 def test_filter_by_forvaltning(public_client):
@@ -151,15 +115,6 @@ def test_filter_by_lis_area(public_client):
     assert listed_titles(response) == ["Riktlinje för incidenter"]
     row = page_soup(response).select_one("table.register-table tbody tr")
     assert text(row.find_all("td")[6]) == "6, 7"
-
-
-def test_filters_combine(public_client, kinds):
-    response = public_client.get(REGISTER, {"typ": "riktlinje", "organ": "kommundirektor"})
-
-    assert listed_titles(response) == ["Riktlinje för loggning"]
-    assert result_count(response) == (
-        "1 dokument som matchar dokumenttyp: Riktlinje, beslutande organ: Kommundirektör"
-    )
 
 
 FROZEN_TODAY = datetime.date(2025, 6, 2)
@@ -224,8 +179,8 @@ def test_review_status_changes_as_time_passes(public_client, review_states):
     assert listed_titles(response) == ["Försenad riktlinje", "Riktlinje som snart ska revideras"]
 
 
-@pytest.fixture
-def dated():
+def build_dated():
+    """Three documents with distinct titles, types, decision and review dates, for sorting."""
     make_live_document(
         RiktlinjePage,
         title="Bravo",
@@ -246,124 +201,204 @@ def dated():
     )
 
 
-@pytest.mark.parametrize(
-    ("sort", "expected"),
-    [
-        (None, ["Charlie", "Alfa", "Bravo"]),
-        ("typ", ["Charlie", "Alfa", "Bravo"]),
-        ("titel", ["Alfa", "Bravo", "Charlie"]),
-        ("-titel", ["Charlie", "Bravo", "Alfa"]),
-        ("-beslutsdatum", ["Alfa", "Bravo", "Charlie"]),
-        ("beslutsdatum", ["Charlie", "Bravo", "Alfa"]),
-        ("revision", ["Charlie", "Bravo", "Alfa"]),
-        ("-revision", ["Alfa", "Bravo", "Charlie"]),
-    ],
-)
-def test_sorting(public_client, dated, sort, expected):
-    params = {"sortering": sort} if sort else {}
-
-    response = public_client.get(REGISTER, params)
-
-    assert listed_titles(response) == expected
-    if sort:
-        selected = page_soup(response).select_one('select[name="sortering"] option[selected]')
-        assert selected["value"] == sort
-
-
-def test_unknown_sort_is_ignored_with_a_notice(public_client, dated):
-    response = public_client.get(REGISTER, {"sortering": "pris"})
-
-    assert listed_titles(response) == ["Charlie", "Alfa", "Bravo"]
-    assert notices(response) == [
-        "Filtervärdet ”pris” för sortering känns inte igen och har ignorerats."
-    ]
+@pytest.fixture(scope="class")
+def dated_once(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_dated)
 
 
 @pytest.fixture
-def many():
+def dated(dated_once, db):
+    """build_dated's documents, built once for the class that reads them."""
+
+
+class TestSorting:
+    """The tests on build_dated's three documents, built once for this class."""
+
+    @pytest.mark.parametrize(
+        ("sort", "expected"),
+        [
+            (None, ["Charlie", "Alfa", "Bravo"]),
+            ("typ", ["Charlie", "Alfa", "Bravo"]),
+            ("titel", ["Alfa", "Bravo", "Charlie"]),
+            ("-titel", ["Charlie", "Bravo", "Alfa"]),
+            ("-beslutsdatum", ["Alfa", "Bravo", "Charlie"]),
+            ("beslutsdatum", ["Charlie", "Bravo", "Alfa"]),
+            ("revision", ["Charlie", "Bravo", "Alfa"]),
+            ("-revision", ["Alfa", "Bravo", "Charlie"]),
+        ],
+    )
+    def test_sorting(self, public_client, dated, sort, expected):
+        params = {"sortering": sort} if sort else {}
+
+        response = public_client.get(REGISTER, params)
+
+        assert listed_titles(response) == expected
+        if sort:
+            selected = page_soup(response).select_one('select[name="sortering"] option[selected]')
+            assert selected["value"] == sort
+
+    def test_unknown_sort_is_ignored_with_a_notice(self, public_client, dated):
+        response = public_client.get(REGISTER, {"sortering": "pris"})
+
+        assert listed_titles(response) == ["Charlie", "Alfa", "Bravo"]
+        assert notices(response) == [
+            "Filtervärdet ”pris” för sortering känns inte igen och har ignorerats."
+        ]
+
+
+def build_many():
+    """26 riktlinjer: two pages of the register."""
     make_live_documents(RiktlinjePage, 26, title="Riktlinje {n:02d}")
 
 
-def test_pagination(public_client, many):
-    first = public_client.get(REGISTER, {"sortering": "titel"})
-    second = public_client.get(REGISTER, {"sortering": "titel", "sida": "2"})
-
-    assert len(listed_titles(first)) == 25
-    assert listed_titles(second) == ["Riktlinje 25"]
-    assert result_count(second) == "26 dokument"
-    nav = page_soup(first).select_one("nav.pagination")
-    assert "Sida 1 av 2" in text(nav)
-    assert nav.select_one('a[rel="next"]')["href"] == "?sortering=titel&sida=2"
-    prev = page_soup(second).select_one('nav.pagination a[rel="prev"]')
-    assert prev["href"] == "?sortering=titel&sida=1"
+@pytest.fixture(scope="class")
+def many_once(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_many)
 
 
-def test_page_number_that_is_not_a_number(public_client, many):
-    response = public_client.get(REGISTER, {"sida": "abc"})
-
-    assert len(listed_titles(response)) == 25
-    assert notices(response) == ["Sidnumret ”abc” är inte ett tal; visar första sidan."]
+@pytest.fixture
+def many(many_once, db):
+    """build_many's documents, built once for the class that reads them."""
 
 
-def test_page_number_beyond_the_last_page(public_client, many):
-    response = public_client.get(REGISTER, {"sida": "999", "sortering": "titel"})
+class TestOneOfEachKind:
+    """The tests on build_kinds' five documents, built once for this class."""
 
-    assert listed_titles(response) == ["Riktlinje 25"]
-    assert notices(response) == ["Sidan 999 finns inte; visar sista sidan (2)."]
+    def test_register_lists_every_adopted_document_in_hierarchy_order(self, public_client, kinds):
+        make_document(RiktlinjePage, publish=False, title="Riktlinje i utkast")
 
+        response = public_client.get(REGISTER)
 
-@pytest.mark.parametrize(
-    ("name", "value", "label"),
-    [
-        ("typ", "xyz", "dokumenttyp"),
-        ("organ", "nope", "beslutande organ"),
-        ("omrade", "77", "LIS-område"),
-        ("forvaltning", "abc", "förvaltning"),
-        ("status", "<script>alert(1)</script>", "revisionsstatus"),
-    ],
-)
-def test_bad_filter_values_are_ignored_with_a_notice(public_client, kinds, name, value, label):
-    response = public_client.get(REGISTER, {name: value})
+        assert listed_titles(response) == [
+            "Informationssäkerhetspolicy",
+            "Riktlinje för behörigheter",
+            "Riktlinje för loggning",
+            "Rutin för incidentrapportering",
+            "Mall för riskanalys",
+        ]
+        assert result_count(response) == "5 dokument"
+        assert notices(response) == []
 
-    assert response.status_code == 200
-    assert notices(response) == [
-        f"Filtervärdet ”{value}” för {label} känns inte igen och har ignorerats."
-    ]
-    assert len(listed_titles(response)) == 5
-    assert "<script>alert(1)</script>" not in response.content.decode()
-
-
-def test_many_bad_values_at_once_never_break_the_page(public_client, kinds):
-    response = public_client.get(
-        REGISTER,
-        {
-            "typ": "x" * 5000,
-            "organ": "",
-            "omrade": "-1",
-            "forvaltning": "1 OR 1=1",
-            "status": "snart",
-            "sortering": "titel",
-            "sida": "-3",
-        },
+    @pytest.mark.parametrize(
+        ("typ", "expected"),
+        [
+            ("policy", ["Informationssäkerhetspolicy"]),
+            ("riktlinje", ["Riktlinje för behörigheter", "Riktlinje för loggning"]),
+            ("rutin", ["Rutin för incidentrapportering"]),
+            ("stodanvisning", ["Mall för riskanalys"]),
+            ("program", []),
+        ],
     )
+    def test_filter_by_document_type(self, public_client, kinds, typ, expected):
+        response = public_client.get(REGISTER, {"typ": typ})
 
-    assert response.status_code == 200
-    assert len(notices(response)) == 4
-    assert all(len(notice) < 200 for notice in notices(response))
+        assert listed_titles(response) == expected
+        if not expected:
+            assert "Inga styrdokument matchar filtret." in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("organ", "expected"),
+        [
+            ("kf", ["Informationssäkerhetspolicy"]),
+            ("ks", ["Riktlinje för behörigheter"]),
+            ("kommundirektor", ["Riktlinje för loggning", "Mall för riskanalys"]),
+            ("stabschef", ["Rutin för incidentrapportering"]),
+        ],
+    )
+    def test_filter_by_decision_body(self, public_client, kinds, organ, expected):
+        assert listed_titles(public_client.get(REGISTER, {"organ": organ})) == expected
+
+    def test_filters_combine(self, public_client, kinds):
+        response = public_client.get(REGISTER, {"typ": "riktlinje", "organ": "kommundirektor"})
+
+        assert listed_titles(response) == ["Riktlinje för loggning"]
+        assert result_count(response) == (
+            "1 dokument som matchar dokumenttyp: Riktlinje, beslutande organ: Kommundirektör"
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "value", "label"),
+        [
+            ("typ", "xyz", "dokumenttyp"),
+            ("organ", "nope", "beslutande organ"),
+            ("omrade", "77", "LIS-område"),
+            ("forvaltning", "abc", "förvaltning"),
+            ("status", "<script>alert(1)</script>", "revisionsstatus"),
+        ],
+    )
+    def test_bad_filter_values_are_ignored_with_a_notice(
+        self, public_client, kinds, name, value, label
+    ):
+        response = public_client.get(REGISTER, {name: value})
+
+        assert response.status_code == 200
+        assert notices(response) == [
+            f"Filtervärdet ”{value}” för {label} känns inte igen och har ignorerats."
+        ]
+        assert len(listed_titles(response)) == 5
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+    def test_many_bad_values_at_once_never_break_the_page(self, public_client, kinds):
+        response = public_client.get(
+            REGISTER,
+            {
+                "typ": "x" * 5000,
+                "organ": "",
+                "omrade": "-1",
+                "forvaltning": "1 OR 1=1",
+                "status": "snart",
+                "sortering": "titel",
+                "sida": "-3",
+            },
+        )
+
+        assert response.status_code == 200
+        assert len(notices(response)) == 4
+        assert all(len(notice) < 200 for notice in notices(response))
 
 
-def test_filters_are_kept_in_the_links(public_client, many):
-    response = public_client.get(REGISTER, {"typ": "riktlinje", "omrade": "99"})
+class TestTwoPages:
+    """The tests on build_many's 26 documents, built once for this class."""
 
-    html_soup = page_soup(response)
-    assert notices(response) == [
-        "Filtervärdet ”99” för LIS-område känns inte igen och har ignorerats."
-    ]
-    assert html_soup.select_one('nav.pagination a[rel="next"]')["href"] == "?typ=riktlinje&sida=2"
-    selected = html_soup.select_one('select[name="typ"] option[selected]')
-    assert selected["value"] == "riktlinje"
-    assert html_soup.select_one("form.filters")["method"] == "get"
-    assert html_soup.select_one("form.filters a")["href"] == REGISTER  # "Rensa filter"
+    def test_pagination(self, public_client, many):
+        first = public_client.get(REGISTER, {"sortering": "titel"})
+        second = public_client.get(REGISTER, {"sortering": "titel", "sida": "2"})
+
+        assert len(listed_titles(first)) == 25
+        assert listed_titles(second) == ["Riktlinje 25"]
+        assert result_count(second) == "26 dokument"
+        nav = page_soup(first).select_one("nav.pagination")
+        assert "Sida 1 av 2" in text(nav)
+        assert nav.select_one('a[rel="next"]')["href"] == "?sortering=titel&sida=2"
+        prev = page_soup(second).select_one('nav.pagination a[rel="prev"]')
+        assert prev["href"] == "?sortering=titel&sida=1"
+
+    def test_page_number_that_is_not_a_number(self, public_client, many):
+        response = public_client.get(REGISTER, {"sida": "abc"})
+
+        assert len(listed_titles(response)) == 25
+        assert notices(response) == ["Sidnumret ”abc” är inte ett tal; visar första sidan."]
+
+    def test_page_number_beyond_the_last_page(self, public_client, many):
+        response = public_client.get(REGISTER, {"sida": "999", "sortering": "titel"})
+
+        assert listed_titles(response) == ["Riktlinje 25"]
+        assert notices(response) == ["Sidan 999 finns inte; visar sista sidan (2)."]
+
+    def test_filters_are_kept_in_the_links(self, public_client, many):
+        response = public_client.get(REGISTER, {"typ": "riktlinje", "omrade": "99"})
+
+        html_soup = page_soup(response)
+        assert notices(response) == [
+            "Filtervärdet ”99” för LIS-område känns inte igen och har ignorerats."
+        ]
+        assert (
+            html_soup.select_one('nav.pagination a[rel="next"]')["href"] == "?typ=riktlinje&sida=2"
+        )
+        selected = html_soup.select_one('select[name="typ"] option[selected]')
+        assert selected["value"] == "riktlinje"
+        assert html_soup.select_one("form.filters")["method"] == "get"
+        assert html_soup.select_one("form.filters a")["href"] == REGISTER  # "Rensa filter"
 
 
 def test_public_register_lists_only_public_documents(public_client, intranet_client):

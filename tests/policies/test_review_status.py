@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from policies.models import RiktlinjePage, Styrdokument
@@ -23,6 +24,7 @@ from tests.factories import (
     update_settings,
 )
 from tests.governance.workflow_helpers import current_task_state, start, workflow_state
+from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
 
@@ -165,25 +167,41 @@ STATUS_VALUES = {
 }
 
 
-@pytest.fixture
-def scenarios(owner, samordnare, redaktor, decision_makers):
-    former = make_user("slutat", first_name="Sven", last_name="Slutat", is_active=False)
-    owners = {"ok": owner, "none": None, "inactive": former}
-    pages = {}
-    for title, ((days, who, flow), _expected) in SCENARIOS.items():
-        page = document(title, due_in(days), owners[who])
-        if flow:
-            submit(page, redaktor)
-        if flow == "returned":
-            task_state = current_task_state(page)
-            task_state.task.specific.on_action(
-                task_state, samordnare, "reject", comment="Förtydliga ansvaret."
-            )
-            assert workflow_state(page).status == "needs_changes"
-        if flow == "cancelled":
-            workflow_state(page).cancel(user=redaktor)
-        pages[title] = page
-    return pages
+def build_scenarios():
+    """The ten scenario documents and the people they need: {title: page pk}.
+
+    Built once for the module on the frozen day; the same people as the function-scoped
+    fixtures (owner, samordnare, redaktor, decision_makers), so a test sees the same world.
+    """
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=STOCKHOLM), tick=True):
+        owner = make_user(
+            "agare", groups=["Dokumentansvariga"], first_name="Åsa", last_name="Ägare"
+        )
+        samordnare = make_user("samordnare", groups=["Informationssäkerhetssamordnare"])
+        redaktor = make_user(
+            "redaktor", groups=["Redaktörer"], first_name="Rut", last_name="Redaktör"
+        )
+        body = get_body("kommundirektor")
+        body.official = make_user("direktor", first_name="Dana", last_name="Direktör")
+        body.save(update_fields=["official"])
+        make_user("sekreterare", groups=["Nämndsekreterare"], first_name="Nils", last_name="Sekr")
+        former = make_user("slutat", first_name="Sven", last_name="Slutat", is_active=False)
+        owners = {"ok": owner, "none": None, "inactive": former}
+        pks = {}
+        for title, ((days, who, flow), _expected) in SCENARIOS.items():
+            page = document(title, due_in(days), owners[who])
+            if flow:
+                submit(page, redaktor)
+            if flow == "returned":
+                task_state = current_task_state(page)
+                task_state.task.specific.on_action(
+                    task_state, samordnare, "reject", comment="Förtydliga ansvaret."
+                )
+                assert workflow_state(page).status == "needs_changes"
+            if flow == "cancelled":
+                workflow_state(page).cancel(user=redaktor)
+            pks[title] = page.pk
+        return pks
 
 
 def expected(channel):
@@ -192,62 +210,6 @@ def expected(channel):
 
 
 # -- the five statuses -------------------------------------------------------------------------
-
-
-def test_annotation_gives_each_document_its_status_by_precedence(scenarios):
-    annotated = Styrdokument.objects.with_review_status().filter(
-        pk__in=[p.pk for p in scenarios.values()]
-    )
-
-    staff = {doc.title: doc.review_status for doc in annotated}
-    dates = {doc.title: doc.date_review_status for doc in annotated}
-
-    assert staff == {title: STATUS_VALUES[s] for title, s in expected("intranet").items()}
-    assert dates == {title: STATUS_VALUES[s] for title, s in expected("public").items()}
-    # The page's own method agrees with the database annotation.
-    for title, page in scenarios.items():
-        fresh = Styrdokument.objects.get(pk=page.pk)
-        assert fresh.review_status_on() == staff[title], title
-        assert fresh.date_review_status_on() == dates[title], title
-
-
-def test_intranet_register_shows_all_five_statuses(scenarios, intranet_client):
-    response = intranet_client.get(REGISTER)
-
-    assert register_statuses(response) == expected("intranet")
-    assert status_options(response) == [
-        "Alla",
-        AKTUELL,
-        SNART,
-        FORSENAD,
-        UNDER_REVISION,
-        SAKNAR_AGARE,
-    ]
-
-
-def test_public_register_shows_only_the_date_statuses(scenarios, public_client):
-    response = public_client.get(REGISTER)
-
-    assert register_statuses(response) == expected("public")
-    assert status_options(response) == ["Alla", AKTUELL, SNART, FORSENAD]
-    page_text = text(soup(response))
-    for word in INTERNAL_WORDS:
-        assert word not in page_text
-
-
-def test_document_pages_show_the_status_beside_the_review_date(
-    scenarios, intranet_client, public_client
-):
-    for title, page in scenarios.items():
-        due = page.next_review.isoformat()
-        intranet = intranet_client.get(path_of(page))
-        public = public_client.get(path_of(page))
-
-        assert metadata(intranet)["Revideras senast"] == f"{due} {expected('intranet')[title]}"
-        assert metadata(public)["Revideras senast"] == f"{due} {expected('public')[title]}"
-        public_text = text(soup(public))
-        for word in INTERNAL_WORDS:
-            assert word not in public_text, (title, word)
 
 
 def test_a_decided_revision_is_no_longer_under_revision(
@@ -338,71 +300,6 @@ def test_the_threshold_moves_documents_between_the_filters(owner, public_client)
 
 
 # -- filters -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["saknar-agare", "under-revision", "oversyn"])
-def test_public_filter_ignores_internal_statuses_with_a_notice(scenarios, public_client, value):
-    response = public_client.get(REGISTER, {"status": value})
-
-    assert response.status_code == 200
-    assert notices(response) == [
-        f"Filtervärdet ”{value}” för revisionsstatus känns inte igen och har ignorerats."
-    ]
-    # The filter is dropped, not applied: every public document is listed.
-    assert sorted(listed_titles(response)) == sorted(SCENARIOS)
-    page_text = text(soup(response))
-    for word in INTERNAL_WORDS:
-        assert word not in page_text
-
-
-@pytest.mark.parametrize(
-    ("value", "label"),
-    [
-        ("saknar-agare", SAKNAR_AGARE),
-        ("under-revision", UNDER_REVISION),
-        ("forsenad", FORSENAD),
-        ("snart", SNART),
-        ("aktuell", AKTUELL),
-    ],
-)
-def test_intranet_filter_lists_exactly_the_documents_shown_with_the_status(
-    scenarios, intranet_client, value, label
-):
-    response = intranet_client.get(REGISTER, {"status": value})
-
-    wanted = sorted(title for title, status in expected("intranet").items() if status == label)
-    assert sorted(listed_titles(response)) == wanted
-    assert set(register_statuses(response).values()) == {label}
-    assert notices(response) == []
-    assert text(soup(response).select_one("p.result-count")) == (
-        f"{len(wanted)} dokument som matchar revisionsstatus: {label}"
-    )
-
-
-def test_intranet_filter_saknar_agare(scenarios, intranet_client):
-    response = intranet_client.get(REGISTER, {"status": "saknar-agare"})
-
-    assert sorted(listed_titles(response)) == [
-        "Försenad riktlinje utan ägare i flöde",
-        "Riktlinje utan ägare",
-        "Riktlinje vars ägare slutat",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("value", "label"),
-    [("forsenad", FORSENAD), ("snart", SNART), ("aktuell", AKTUELL)],
-)
-def test_public_filter_lists_exactly_the_documents_shown_with_the_status(
-    scenarios, public_client, value, label
-):
-    response = public_client.get(REGISTER, {"status": value})
-
-    wanted = sorted(title for title, status in expected("public").items() if status == label)
-    assert sorted(listed_titles(response)) == wanted
-    assert set(register_statuses(response).values()) == {label}
-
-
 # -- Översyn behövs and Senast aktualitetsprövad ---------------------------------------------
 
 
@@ -498,3 +395,143 @@ def test_register_query_count_does_not_grow_with_the_documents(
             shown = {badge for badges in rows.values() for badge in badges}
             assert {UNDER_REVISION, SAKNAR_AGARE, "Översyn behövs"} <= shown
     assert many_queries == few_queries
+
+
+# -- the ten scenarios, built once ------------------------------------------------------------
+
+
+@pytest.fixture(scope="class")
+def scenario_pks(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The scenarios, built once for the class and rolled back after its last test; the PDFs
+    rendered while building stay in a folder of the class's own."""
+    folder = tmp_path_factory.mktemp("review_status")
+    with override_settings(STYRDOK_ARCHIVE_ROOT=folder / "arkiv"):
+        yield from build_once(django_db_blocker, build_scenarios)
+
+
+@pytest.fixture
+def scenarios(scenario_pks, db):
+    """{title: page}, read again from the database for each test."""
+    return {title: RiktlinjePage.objects.get(pk=pk) for title, pk in scenario_pks.items()}
+
+
+class TestScenarios:
+    """The tests that read the ten scenario documents, which are built once for this class; the
+    other tests in the module start from an empty register."""
+
+    # -- the five statuses ---------------------------------------------------------------------
+
+    def test_annotation_gives_each_document_its_status_by_precedence(self, scenarios):
+        annotated = Styrdokument.objects.with_review_status().filter(
+            pk__in=[p.pk for p in scenarios.values()]
+        )
+
+        staff = {doc.title: doc.review_status for doc in annotated}
+        dates = {doc.title: doc.date_review_status for doc in annotated}
+
+        assert staff == {title: STATUS_VALUES[s] for title, s in expected("intranet").items()}
+        assert dates == {title: STATUS_VALUES[s] for title, s in expected("public").items()}
+        # The page's own method agrees with the database annotation.
+        for title, page in scenarios.items():
+            fresh = Styrdokument.objects.get(pk=page.pk)
+            assert fresh.review_status_on() == staff[title], title
+            assert fresh.date_review_status_on() == dates[title], title
+
+    def test_intranet_register_shows_all_five_statuses(self, scenarios, intranet_client):
+        response = intranet_client.get(REGISTER)
+
+        assert register_statuses(response) == expected("intranet")
+        assert status_options(response) == [
+            "Alla",
+            AKTUELL,
+            SNART,
+            FORSENAD,
+            UNDER_REVISION,
+            SAKNAR_AGARE,
+        ]
+
+    def test_public_register_shows_only_the_date_statuses(self, scenarios, public_client):
+        response = public_client.get(REGISTER)
+
+        assert register_statuses(response) == expected("public")
+        assert status_options(response) == ["Alla", AKTUELL, SNART, FORSENAD]
+        page_text = text(soup(response))
+        for word in INTERNAL_WORDS:
+            assert word not in page_text
+
+    def test_document_pages_show_the_status_beside_the_review_date(
+        self, scenarios, intranet_client, public_client
+    ):
+        for title, page in scenarios.items():
+            due = page.next_review.isoformat()
+            intranet = intranet_client.get(path_of(page))
+            public = public_client.get(path_of(page))
+
+            assert metadata(intranet)["Revideras senast"] == f"{due} {expected('intranet')[title]}"
+            assert metadata(public)["Revideras senast"] == f"{due} {expected('public')[title]}"
+            public_text = text(soup(public))
+            for word in INTERNAL_WORDS:
+                assert word not in public_text, (title, word)
+
+    # -- filters -------------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("value", ["saknar-agare", "under-revision", "oversyn"])
+    def test_public_filter_ignores_internal_statuses_with_a_notice(
+        self, scenarios, public_client, value
+    ):
+        response = public_client.get(REGISTER, {"status": value})
+
+        assert response.status_code == 200
+        assert notices(response) == [
+            f"Filtervärdet ”{value}” för revisionsstatus känns inte igen och har ignorerats."
+        ]
+        # The filter is dropped, not applied: every public document is listed.
+        assert sorted(listed_titles(response)) == sorted(SCENARIOS)
+        page_text = text(soup(response))
+        for word in INTERNAL_WORDS:
+            assert word not in page_text
+
+    @pytest.mark.parametrize(
+        ("value", "label"),
+        [
+            ("saknar-agare", SAKNAR_AGARE),
+            ("under-revision", UNDER_REVISION),
+            ("forsenad", FORSENAD),
+            ("snart", SNART),
+            ("aktuell", AKTUELL),
+        ],
+    )
+    def test_intranet_filter_lists_exactly_the_documents_shown_with_the_status(
+        self, scenarios, intranet_client, value, label
+    ):
+        response = intranet_client.get(REGISTER, {"status": value})
+
+        wanted = sorted(title for title, status in expected("intranet").items() if status == label)
+        assert sorted(listed_titles(response)) == wanted
+        assert set(register_statuses(response).values()) == {label}
+        assert notices(response) == []
+        assert text(soup(response).select_one("p.result-count")) == (
+            f"{len(wanted)} dokument som matchar revisionsstatus: {label}"
+        )
+
+    def test_intranet_filter_saknar_agare(self, scenarios, intranet_client):
+        response = intranet_client.get(REGISTER, {"status": "saknar-agare"})
+
+        assert sorted(listed_titles(response)) == [
+            "Försenad riktlinje utan ägare i flöde",
+            "Riktlinje utan ägare",
+            "Riktlinje vars ägare slutat",
+        ]
+
+    @pytest.mark.parametrize(
+        ("value", "label"),
+        [("forsenad", FORSENAD), ("snart", SNART), ("aktuell", AKTUELL)],
+    )
+    def test_public_filter_lists_exactly_the_documents_shown_with_the_status(
+        self, scenarios, public_client, value, label
+    ):
+        response = public_client.get(REGISTER, {"status": value})
+
+        wanted = sorted(title for title, status in expected("public").items() if status == label)
+        assert sorted(listed_titles(response)) == wanted
+        assert set(register_statuses(response).values()) == {label}

@@ -25,6 +25,7 @@ from tests.factories import (
     update_settings,
 )
 from tests.governance.workflow_helpers import (
+    build_people,
     client_for,
     days_ago,
     edit_url,
@@ -35,6 +36,7 @@ from tests.governance.workflow_helpers import (
     messages_of,
     name_of,
     page_form_data,
+    people_from,
     reload,
     soup,
     start,
@@ -42,6 +44,7 @@ from tests.governance.workflow_helpers import (
     today,
     workflow_state,
 )
+from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +197,19 @@ def make_riktlinje(body_code="ks", responsible=None, decided=360, **fields):
         version="1.0",
         **fields,
     )
+
+
+@pytest.fixture(scope="module")
+def people_pks(django_db_setup, django_db_blocker):
+    """The people of the shared `people` fixture, created once for the module."""
+    yield from build_once(django_db_blocker, build_people)
+
+
+@pytest.fixture
+def people(people_pks, db):
+    """Everyone, read again for this test; the mail outbox emptied as the shared fixture does."""
+    mail.outbox.clear()
+    return people_from(people_pks)
 
 
 @pytest.fixture

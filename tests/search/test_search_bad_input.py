@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 
 from policies.models import Publicity, RiktlinjePage, RutinPage
 from tests.factories import make_live_document, make_live_documents
+from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +88,9 @@ BAD_QUERIES = [
 ]
 
 
-@pytest.fixture
-def documents():
+def build_documents():
+    """The two documents the queries look for, and 25 riktlinjer on arkivering (two pages of
+    results) for the page numbers; built once for the module."""
     make_live_document(
         RiktlinjePage, title="Riktlinje för lösenord", summary="Lösenord och lösenfraser."
     )
@@ -98,6 +100,18 @@ def documents():
         summary="Servicedeskens steg.",
         publicity=Publicity.INTERNAL,
     )
+    make_live_documents(RiktlinjePage, 25, title="Riktlinje för arkivering {n:02d}")
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, build_documents)
+
+
+@pytest.fixture
+def documents(corpus, db):
+    """The module's documents, inside this test's savepoint."""
+    return corpus
 
 
 def assert_swedish_page(response):
@@ -248,9 +262,8 @@ def test_an_invalid_filter_value_is_ignored_with_a_notice(request, documents, ch
         ("9" * 30, f"Sidan {'9' * 20} finns inte; visar sista sidan (2)."),
     ],
 )
-def test_a_page_number_out_of_range_or_not_a_number(request, channel, page, expected):
+def test_a_page_number_out_of_range_or_not_a_number(request, documents, channel, page, expected):
     client = request.getfixturevalue(channel)
-    make_live_documents(RiktlinjePage, 25, title="Riktlinje för arkivering {n:02d}")
 
     soup = assert_swedish_page(client.get(SEARCH, {"q": "arkivering", "sida": page}))
 
