@@ -139,9 +139,12 @@ postgres:
 		pg_isready -h 127.0.0.1 -p 5432; \
 	fi
 
+# Locally the test databases (test_<name>_gw0, …) are kept between runs and only migrated
+# forward (--reuse-db); `make test-postgres FRESH=1` builds them anew, as .ci/run always does.
+FRESH ?=
 test-postgres: $(STAMP) pdf-libs chromium postgres
 	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
-		$(PY) -m pytest --create-db $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
+		$(PY) -m pytest $(if $(FRESH),--create-db,--reuse-db) $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -94,6 +94,9 @@ def admin_client_intranet(superuser):
 # is serialised once, before the first such test, and put back whenever a later one finds it gone.
 
 
+_snapshots = []
+
+
 @pytest.fixture(scope="session")
 def baseline_snapshot(django_db_setup, django_db_blocker):
     """The session baseline (Wagtail's initial data plus setup_styrdok), serialised once.
@@ -103,7 +106,24 @@ def baseline_snapshot(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("setup_styrdok", verbosity=0)
-        return connection.creation.serialize_db_to_string()
+        snapshot = connection.creation.serialize_db_to_string()
+    _snapshots.append(snapshot)
+    return snapshot
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leave_the_baseline_behind(django_db_setup, django_db_blocker):
+    """A kept test database (`--reuse-db`, as `make test-postgres` uses) ends the session holding
+    the baseline, not the empty tables the last transactional test's flush left: the flush also
+    takes the rows Wagtail's own migrations wrote (the root page, the default site), which a
+    reused database does not get again."""
+    yield
+    if _snapshots:
+        from wagtail.models import Page
+
+        with django_db_blocker.unblock():
+            if not Page.objects.exists():
+                restore_baseline(_snapshots[0])
 
 
 def restore_baseline(snapshot):
