@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, get_register, make_user
 
@@ -109,6 +110,31 @@ def baseline_snapshot(django_db_setup, django_db_blocker):
         snapshot = connection.creation.serialize_db_to_string()
     _snapshots.append(snapshot)
     return snapshot
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the baseline back at once.
+
+    xdist runs each file on one worker (--dist loadfile), so a file with a transactional test
+    can run before other files on the same worker; they find the baseline as they expect. Not
+    after the session's last test: by then the test database may already be gone.
+    """
+    result = yield
+    if nextitem is not None and _snapshots and _is_transactional(item):
+        from wagtail.models import Page
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Page.objects.exists():
+                restore_baseline(_snapshots[0])
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)
