@@ -34,8 +34,8 @@ from policies.models import Styrdokument
 from .review import (
     can_start_revision,
     confirm_blocker,
+    confirm_options,
     confirm_unchanged,
-    confirmable_bodies,
     confirmed_message,
     review_bodies,
     revision_blocker,
@@ -243,20 +243,9 @@ class MyDocumentsConfirmView(View):
         """Today's confirmation for the posted body, or None (with a message) when the user may
         not confirm the document now."""
         request = self.request
-        bodies = confirmable_bodies(request.user, page)
-        if not bodies:
-            messages.error(
-                request,
-                _(
-                    "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
-                    "pröva dokumentet som granskat utan ändringar."
-                )
-                % {"body": page.decision_body_name or "–"},
-            )
-            return None
-        blocker = confirm_blocker(page)
-        if blocker:
-            messages.error(request, blocker)
+        bodies, refusal = confirm_options(request.user, page)
+        if refusal:
+            messages.error(request, refusal)
             return None
         return ConfirmUnchangedForm(
             {

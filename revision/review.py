@@ -144,6 +144,18 @@ def confirmable_bodies(user, page):
     return [body for body in review_bodies(page) if user_may_confirm_for(user, body)]
 
 
+def confirm_options(user, page):
+    """The bodies `user` may confirm `page` unchanged for today, and why not when they may not
+    (a Swedish message, or None): the review page and Mina dokument refuse alike."""
+    bodies = confirmable_bodies(user, page)
+    if not bodies:
+        return bodies, _(
+            "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
+            "pröva dokumentet som granskat utan ändringar."
+        ) % {"body": page.decision_body_name or "–"}
+    return bodies, confirm_blocker(page)
+
+
 def confirm_blocker(page):
     if not page.live or not page.decision_date:
         return _("Bara ett beslutat och publicerat dokument kan aktualitetsprövas.")

@@ -24,6 +24,7 @@ from .models import ReviewReminder
 from .review import (
     can_start_revision,
     confirm_blocker,
+    confirm_options,
     confirm_unchanged,
     confirmable_bodies,
     confirmed_message,
@@ -278,20 +279,9 @@ class ReviewConfirmView(ReviewOverviewView):
 
     def post(self, request, *args, **kwargs):
         page = self.page
-        bodies = confirmable_bodies(request.user, page)
-        if not bodies:
-            messages.error(
-                request,
-                _(
-                    "Bara det beslutande organet (%(body)s) eller den som har delegation kan "
-                    "pröva dokumentet som granskat utan ändringar."
-                )
-                % {"body": page.decision_body_name or "–"},
-            )
-            return self.back_to_review()
-        blocker = confirm_blocker(page)
-        if blocker:
-            messages.error(request, blocker)
+        bodies, refusal = confirm_options(request.user, page)
+        if refusal:
+            messages.error(request, refusal)
             return self.back_to_review()
         form = ConfirmUnchangedForm(request.POST, bodies=bodies, page=page)
         if not form.is_valid():
