@@ -97,6 +97,14 @@ def keep_adopted_live(page):
 
 
 def connect():
+    from styrdok import page_cache
+
+    from . import frontend_cache
+
     pre_save.connect(check_base_page_save, sender=Page, dispatch_uid="styrdok-base-page-save")
+    # The public page cache and a CDN or Varnish in front follow every change that can alter a
+    # public page (styrdok/page_cache.py, policies/frontend_cache.py).
+    page_cache.connect_invalidation()
+    frontend_cache.connect()
     for model in Styrdokument.__subclasses__():
         page_published.connect(record_adopted_version, sender=model, dispatch_uid=f"adopt-{model}")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.dispatch import receiver
@@ -22,9 +22,14 @@ class ArchiveStorage(LazyObject):
     """STYRDOK_ARCHIVE_ROOT, read when first used so tests and deployments can move it.
 
     No base_url: the files are never served directly, only through the audience-checked views.
+    With object storage configured (STORAGES["archive"], styrdok/storage.py) the archive is a
+    private prefix of the bucket that every server shares.
     """
 
     def _setup(self):
+        if "archive" in settings.STORAGES:
+            self._wrapped = storages.create_storage(settings.STORAGES["archive"])
+            return
         self._wrapped = FileSystemStorage(location=settings.STYRDOK_ARCHIVE_ROOT, base_url=None)
 
 
@@ -33,7 +38,7 @@ archive_storage = ArchiveStorage()
 
 @receiver(setting_changed)
 def _reset_archive_storage(setting, **kwargs):
-    if setting == "STYRDOK_ARCHIVE_ROOT":
+    if setting in {"STYRDOK_ARCHIVE_ROOT", "STORAGES"}:
         archive_storage._wrapped = empty
 
 

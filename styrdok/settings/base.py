@@ -257,10 +257,11 @@ MEDIA_URL = "/media/"
 # Archival PDFs of adopted versions. Never under MEDIA_ROOT or any web-served folder: they are
 # read only through Styrdok's views, which apply the same audience rules as the pages.
 STYRDOK_ARCHIVE_ROOT = Path(os.environ.get("STYRDOK_ARCHIVE_ROOT", BASE_DIR / "var" / "arkiv"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Uploads on MEDIA_ROOT, or (STYRDOK_S3_BUCKET set) uploads and the archive in a private
+# S3-compatible bucket that every server shares: styrdok/storage.py, docs/deployment.md.
+from styrdok.storage import storages_from_env  # noqa: E402 - kept beside its only use
+
+STORAGES = storages_from_env(os.environ, "whitenoise.storage.CompressedManifestStaticFilesStorage")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -296,6 +297,67 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# -- Caching (styrdok/cache.py, styrdok/page_cache.py, docs/deployment.md) ----------------------
+# One cache shared by every web server and worker: the database cache (the table
+# styrdok_cache, created by `migrate`), or Redis when REDIS_URL is set.
+from styrdok.cache import caches_from_env  # noqa: E402 - kept beside its only use
+
+CACHES = caches_from_env(os.environ)
+# Anonymous pages of the public website are stored in that cache and served again until a
+# change that can alter a public page commits (or STYRDOK_PAGE_CACHE_SECONDS pass).
+STYRDOK_PAGE_CACHE = env_bool("STYRDOK_PAGE_CACHE", True)
+STYRDOK_PAGE_CACHE_SECONDS = int(os.environ.get("STYRDOK_PAGE_CACHE_SECONDS", "300"))
+STYRDOK_PAGE_CACHE_MAX_BYTES = 1_000_000
+# Query parameters a stored page may have (the register's filters, sorting and paging); any
+# other parameter (a search query, made-up ones) is rendered each time and never stored.
+STYRDOK_PAGE_CACHE_QUERY_PARAMS = [
+    "typ",
+    "organ",
+    "forvaltning",
+    "omrade",
+    "status",
+    "sortering",
+    "sida",
+]
+# Bookkeeping whose changes show on no public page; a change to any other model renews the
+# page cache's generation ("app.*" names a whole app).
+STYRDOK_PAGE_CACHE_IGNORED_MODELS = {
+    "sessions.*",
+    "axes.*",
+    "django_tasks_database.*",
+    "wagtailsearch.*",
+    "wagtailadmin.*",
+    "wagtailcore.referenceindex",
+    "wagtailcore.pagelogentry",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagesubscription",
+    "wagtailcore.comment",
+    "wagtailcore.commentreply",
+    "wagtailimages.rendition",
+    "wagtailusers.userprofile",
+    "governance.outboxmessage",
+    "governance.runlock",
+    "revision.reviewreminder",
+    "reports.*",
+}
+# Cache-Control on public pages: browsers keep them STYRDOK_PUBLIC_MAX_AGE seconds (0: no
+# header), a CDN or Varnish in front STYRDOK_CDN_MAX_AGE (s-maxage; by default an hour when it
+# is purged on publish, otherwise as long as browsers).
+STYRDOK_PUBLIC_MAX_AGE = int(os.environ.get("STYRDOK_PUBLIC_MAX_AGE", "60"))
+# A CDN or Varnish in front of the public site, purged on publish, unpublish, repeal and move
+# (policies/frontend_cache.py): an HTTP cache that accepts PURGE (Varnish, nginx), or
+# Cloudflare.
+from styrdok.cache import frontend_cache_from_env  # noqa: E402 - kept beside its only use
+
+WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ, STYRDOK_PUBLIC_URL)
+STYRDOK_CDN_MAX_AGE = int(
+    os.environ.get("STYRDOK_CDN_MAX_AGE", "3600" if WAGTAILFRONTENDCACHE else "0")
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "styrdok.page_cache.PublicPageCacheMiddleware",
+)
 
 WAGTAIL_FINISH_WORKFLOW_ACTION = "governance.finish.publish_on_decision"
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True

@@ -17,6 +17,11 @@ STYRDOK_INTRANET_URL = channel_url(  # noqa: F405
     STYRDOK_SITE_PORT,
 )
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)  # noqa: F405
+# The purged addresses carry the public URL's port, which this module may have changed.
+WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ, STYRDOK_PUBLIC_URL)  # noqa: F405
+# Pages are rendered afresh on every request while templates and code change under `make run`
+# (STYRDOK_PAGE_CACHE=true switches the page cache on to try it out).
+STYRDOK_PAGE_CACHE = env_bool("STYRDOK_PAGE_CACHE", False)  # noqa: F405
 # Mail in development is written to files in var/mail/ (one .log file per connection); read it
 # with `manage.py visa_epost` or `make mail`. Set EMAIL_BACKEND to use another backend.
 EMAIL_BACKEND = os.environ.get(  # noqa: F405

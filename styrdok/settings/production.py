@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [  # noqa: F405
     f"https://{STYRDOK_INTRANET_HOSTNAME}",  # noqa: F405
 ]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)  # noqa: F405
+# The purged addresses carry the public URL's port, which this module may have changed.
+WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ, STYRDOK_PUBLIC_URL)  # noqa: F405
 
 # HSTS preloading is a commitment for the whole registrable domain (usually the kommun's own,
 # shared with many other services), so it stays off unless the domain's owner opts in with

@@ -25,3 +25,13 @@ WAGTAILSEARCH_BACKENDS = search_backends({}, DATABASES["default"]["ENGINE"])  # 
 TASKS_BACKEND = "immediate"
 TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"]}}  # noqa: F405
 STYRDOK_ARCHIVE_ROOT = BASE_DIR / ".test-media" / "arkiv"  # noqa: F405
+
+# The suite's requests render every time and count their own queries: each process keeps its
+# own in-memory cache and the page cache is off (tests/channels/test_page_cache.py switches it
+# on; tests/test_settings_cache.py exercises the database cache and Redis themselves).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STYRDOK_PAGE_CACHE = False
+WAGTAILFRONTENDCACHE = {}
+STYRDOK_CDN_MAX_AGE = 0
+# Files stay in MEDIA_ROOT and the archive folder even when the shell names an S3 bucket.
+STORAGES = storages_from_env({}, "django.contrib.staticfiles.storage.StaticFilesStorage")  # noqa: F405
