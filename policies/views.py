@@ -1,5 +1,9 @@
 """Public views around the documents: the permanent archive of adopted versions."""
 
+import contextlib
+import logging
+
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -8,10 +12,18 @@ from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve
 from wagtail.models import Page, ReferenceIndex
 
-from .archive import pdf_is_stored, record_failure, store_version_pdf
+from .archive import pdf_is_stored
 from .channels import PUBLIC, get_channel
 from .models import AdoptedVersion, Publicity, Styrdokument
 from .rich_text import shown_page_ids
+from .tasks import generate_adopted_version_pdf
+
+logger = logging.getLogger(__name__)
+
+# A missing archival PDF is asked of the background task at most this often, and readers are
+# asked to come back after PDF_RETRY_AFTER_SECONDS.
+PDF_QUEUE_SECONDS = 300
+PDF_RETRY_AFTER_SECONDS = 30
 
 
 def visible_version(request, pk):
@@ -76,21 +88,47 @@ def successor_shown(request, version):
     return get_channel(request) != PUBLIC or successor.publicity == Publicity.PUBLIC
 
 
+def _queue_missing_pdf(version):
+    """Ask the background task for a missing PDF, at most once per PDF_QUEUE_SECONDS (so readers
+    reloading the page do not fill the queue), and read the version again: with the immediate
+    backend (development, tests) the task has already run."""
+    key = f"styrdok:arkiv-pdf-beställd:{version.pk}"
+    try:
+        fresh = cache.add(key, True, timeout=PDF_QUEUE_SECONDS)
+    except Exception:
+        logger.warning("The cache could not be reached; queueing the PDF anyway", exc_info=True)
+        fresh = True
+    if fresh:
+        try:
+            result = generate_adopted_version_pdf.enqueue(version.pk)
+        except Exception:
+            logger.exception("Arkiv-PDF för %s kunde inte köas", version)
+            result = None
+        if result is None or result.is_finished:
+            with contextlib.suppress(Exception):
+                cache.delete(key)
+    version.refresh_from_db(fields=["pdf", "pdf_sha256", "pdf_error"])
+    return version
+
+
 def adopted_version_pdf(request, pk):
     """The version's archival PDF: a file read, under the same audience rules as its page.
 
-    A PDF that is missing (never rendered, its task failed, or the file was lost) is rendered
-    now rather than failing; if even that fails, the reader gets a Swedish message, not a 500.
+    A PDF that is missing (never rendered, its task failed, or the file was lost) is never
+    rendered in the request: the background task is asked for it and the reader is told, in
+    Swedish, that it is being prepared (503 with Retry-After), or that it could not be made.
     """
     version, _document = visible_version(request, pk)
     if not pdf_is_stored(version):
-        try:
-            store_version_pdf(version)
-        except Exception as exc:
-            record_failure(version, exc)
-            return TemplateResponse(
-                request, "policies/pdf_unavailable.html", {"version": version}, status=503
-            )
+        version = _queue_missing_pdf(version)
+    if not pdf_is_stored(version):
+        template = (
+            "policies/pdf_unavailable.html" if version.pdf_error else "policies/pdf_preparing.html"
+        )
+        response = TemplateResponse(request, template, {"version": version}, status=503)
+        response["Retry-After"] = str(PDF_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     etag = f'"{version.pdf_sha256}"'
     # A browser may send several ETags, or weak ones (W/"…"): any match is the same bytes.
     sent = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}

@@ -4,16 +4,21 @@ The report is for those who prepare and receive kommunstyrelsen's yearly review:
 informationssäkerhetssamordnare, the Beslutsfattare (kommundirektör, stabschef) and the
 nämndsekreterare who carry it to the meeting. Everyone else is refused. What each of them sees
 is still limited to the documents they may read.
+
+The PDF is long (tens of seconds to render at kommun scale), so no request renders it: asking
+for it starts a background job (reports.tasks), whose page shows the progress and then offers
+the file. The PDFs made before are listed on the report's page.
 """
 
 import datetime
 import logging
 
 from django import forms
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -27,7 +32,18 @@ from wagtail.admin.widgets import AdminDateInput
 from governance.viewsets import governance_permissions
 from policies.dates import add_months
 
-from .annual_report import build_report, render_report_pdf
+from .annual_report import build_report
+from .models import RenderedReport, ReportJob, ReportKind
+from .tasks import (
+    STEPS,
+    audience_of,
+    is_stale,
+    latest_jobs,
+    rendered_reports,
+    report_content_hash,
+    report_key,
+    request_report,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +163,92 @@ class AnnualReportAccessMixin(PermissionCheckedMixin):
     permission_required = "view_annual_report"
 
 
+def period_from(request, source):
+    """(form, back URL) for a PDF request: the period from `source` (GET or POST data)."""
+    today = timezone.localdate()
+    data = {key: source.get(key, "") for key in ("fran", "till")}
+    back = reverse("styrdok_annual_report:index")
+    given = {key: source[key] for key in ("fran", "till") if key in source}
+    if given:
+        back += "?" + urlencode(given)
+    return PeriodForm(data, today=today), back
+
+
+def invalid_period(request, form, back):
+    errors = [str(error) for errors in form.errors.values() for error in errors]
+    messages.error(
+        request,
+        _("PDF:en kunde inte skapas: perioden är inte giltig. %(errors)s")
+        % {"errors": " ".join(errors)},
+    )
+    return redirect(back)
+
+
+def annual_key(user, start, end):
+    return report_key(ReportKind.ANNUAL_REPORT, start, end, audience_of(user))
+
+
+def step_rows(job):
+    """Each step with what has happened to it: done, under way, waiting or skipped."""
+    reached = {entry["step"]: entry for entry in job.steps}
+    rows = []
+    for number, label in enumerate(STEPS, start=1):
+        entry = reached.get(number)
+        at = parse_datetime(entry["at"]) if entry else None
+        if job.status == ReportJob.DONE and entry is None:
+            state = _("Behövdes inte")
+        elif entry is None:
+            state = _("Väntar")
+        elif number == job.step and job.status == ReportJob.RUNNING:
+            state = _("Pågår")
+        elif number == job.step and job.status == ReportJob.FAILED:
+            state = _("Avbröts")
+        else:
+            state = _("Klart")
+        rows.append({"number": number, "label": str(label), "at": at, "state": state})
+    return rows
+
+
+def job_summary(job, now=None):
+    """One sentence for the status region: what the job is doing now."""
+    if job.status == ReportJob.QUEUED:
+        text = _("PDF:en väntar på att skapas.")
+    elif job.status == ReportJob.RUNNING:
+        text = _("PDF:en skapas: steg %(step)s av %(total)s, %(label)s.") % {
+            "step": job.step,
+            "total": job.step_total,
+            "label": str(STEPS[max(job.step, 1) - 1]).lower(),
+        }
+    elif job.status == ReportJob.DONE:
+        text = _("PDF:en är klar.")
+    else:
+        text = _("PDF:en kunde inte skapas.")
+    if job.is_active and is_stale(job, now):
+        text += " " + _("Jobbet har inte kommit vidare på länge och kan startas om.")
+    return text
+
+
+def pdf_context(user, report):
+    """The PDF part of the report page: the latest job, the stored PDFs and whether the latest
+    one shows today's data (four queries, whatever the size of the register)."""
+    key = annual_key(user, report.start, report.end)
+    jobs = latest_jobs(key)
+    job = jobs[0] if jobs else None
+    rendered = rendered_reports(key)
+    latest = rendered[0] if rendered else None
+    return {
+        "job": job,
+        "job_summary": job_summary(job) if job else "",
+        "job_stale": bool(job and job.is_active and is_stale(job)),
+        "rendered": rendered,
+        "latest_is_current": bool(latest and latest.content_hash == report_content_hash(report)),
+        "request_url": reverse("styrdok_annual_report:pdf"),
+    }
+
+
 class AnnualReportView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
-    """The report in the admin, for the period in the query string (or the default one)."""
+    """The report in the admin, for the period in the query string (or the default one), with
+    its PDFs: the one being made, and those made before."""
 
     template_name = "reports/annual_report.html"
     page_title = _lazy("Årlig genomgång")
@@ -162,11 +262,10 @@ class AnnualReportView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, Templ
         context = super().get_context_data(**kwargs)
         form = period_form(self.request)
         report = None
-        pdf_url = None
         if form.is_valid():
             start, end = form.period
             report = build_report(start, end, user=self.request.user)
-            pdf_url = reverse("styrdok_annual_report:pdf") + "?" + period_query(start, end)
+            context["pdf"] = pdf_context(self.request.user, report)
         base_url = reverse("styrdok_annual_report:index")
         quick = [
             {
@@ -176,42 +275,109 @@ class AnnualReportView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, Templ
             }
             for label, start, end in quick_periods()
         ]
-        context.update({"form": form, "report": report, "pdf_url": pdf_url, "quick_periods": quick})
+        context.update({"form": form, "report": report, "quick_periods": quick})
         return context
 
 
 class AnnualReportPdfView(AnnualReportAccessMixin, View):
-    """The same report as a PDF/A to download; a bad period goes back to the form, saying why."""
+    """Asks for the report as a PDF/A: POST starts (or joins) the background job and shows its
+    progress; nothing here renders the PDF. GET (an old bookmark) shows the report's page."""
 
     def get(self, request):
-        form = period_form(request)
-        back = (
-            reverse("styrdok_annual_report:index")
-            + "?"
-            + urlencode(
-                {key: request.GET.get(key, "") for key in ("fran", "till") if key in request.GET}
-            )
-        )
+        form, back = period_from(request, request.GET)
         if not form.is_valid():
-            errors = [str(error) for errors in form.errors.values() for error in errors]
-            messages.error(
-                request,
-                _("PDF:en kunde inte skapas: perioden är inte giltig. %(errors)s")
-                % {"errors": " ".join(errors)},
-            )
-            return redirect(back)
+            return invalid_period(request, form, back)
+        return redirect(back + "#pdf")
+
+    def post(self, request):
+        form, back = period_from(request, request.POST)
+        if not form.is_valid():
+            return invalid_period(request, form, back)
         start, end = form.period
-        report = build_report(start, end, user=request.user)
         try:
-            pdf = render_report_pdf(report)
+            job, created = request_report(
+                start, end, request.user, force=request.POST.get("ny") == "1"
+            )
         except Exception:
-            logger.exception("Årlig genomgång: PDF rendering failed for %s", report.period_label)
+            logger.exception("Årlig genomgång: the PDF job could not be queued")
             messages.error(
                 request,
-                _("PDF:en kunde inte skapas just nu. Försök igen senare, eller skriv ut sidan."),
+                _("PDF:en kunde inte beställas just nu. Försök igen senare, eller skriv ut sidan."),
             )
             return redirect(back)
-        response = HttpResponse(pdf.data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+        if not created:
+            messages.info(request, _("PDF:en för perioden förbereds redan. Här syns hur det går."))
+        return redirect("styrdok_annual_report:job", pk=job.pk)
+
+
+def job_for(request, pk):
+    """The job, if it was made for readers who see what this reader sees; else 404."""
+    job = get_object_or_404(ReportJob.objects.select_related("result"), pk=pk)
+    if job.audience != audience_of(request.user):
+        raise Http404
+    return job
+
+
+class ReportJobView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A PDF job's progress. While it runs the page reloads itself (a meta refresh: no script);
+    the status sentence is a live region, so a screen reader hears each new step."""
+
+    template_name = "reports/report_job.html"
+    page_title = _lazy("PDF av årlig genomgång")
+    header_icon = "doc-full"
+    refresh_seconds = 3
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("styrdok_annual_report:index"), "label": _("Årlig genomgång")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = job_for(self.request, self.kwargs["pk"])
+        stale = job.is_active and is_stale(job)
+        context.update(
+            {
+                "job": job,
+                "steps": step_rows(job),
+                "summary": job_summary(job),
+                "stale": stale,
+                "refresh": self.refresh_seconds if job.is_active and not stale else None,
+                "period": {
+                    "fran": f"{job.period_start:%Y-%m-%d}",
+                    "till": f"{job.period_end:%Y-%m-%d}",
+                },
+                "report_url": reverse("styrdok_annual_report:index")
+                + "?"
+                + period_query(job.period_start, job.period_end),
+                "request_url": reverse("styrdok_annual_report:pdf"),
+            }
+        )
+        return context
+
+
+class RenderedReportDownloadView(AnnualReportAccessMixin, View):
+    """A stored PDF, read from the default storage through this view, never from a public URL,
+    and only by readers with the audience it was made for."""
+
+    def get(self, request, pk):
+        rendered = get_object_or_404(RenderedReport, pk=pk)
+        if rendered.audience != audience_of(request.user):
+            raise Http404
+        try:
+            handle = rendered.file.open("rb")
+        except (FileNotFoundError, OSError, ValueError):
+            logger.warning("Årlig genomgång: the stored PDF %s is missing", rendered.file.name)
+            messages.error(request, _("PDF-filen finns inte längre. Skapa en ny PDF."))
+            return redirect(
+                reverse("styrdok_annual_report:index")
+                + "?"
+                + period_query(rendered.period_start, rendered.period_end)
+            )
+        response = FileResponse(
+            handle, as_attachment=True, filename=rendered.filename, content_type="application/pdf"
+        )
         response["Cache-Control"] = "private, no-store"
         return response

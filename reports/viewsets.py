@@ -9,7 +9,13 @@ from wagtail.permissions import policy_registry
 
 from governance.viewsets import StyrdokViewSet, admin_permissions
 
-from .annual_report_views import AnnualReportPdfView, AnnualReportView, may_view_annual_report
+from .annual_report_views import (
+    AnnualReportPdfView,
+    AnnualReportView,
+    RenderedReportDownloadView,
+    ReportJobView,
+    may_view_annual_report,
+)
 from .views import DecisionCasesReportView, RevisionPlanReportView
 
 
@@ -70,4 +76,6 @@ class AnnualReportViewSet(StyrdokViewSet):
         return [
             path("", AnnualReportView.as_view(), name="index"),
             path("pdf/", AnnualReportPdfView.as_view(), name="pdf"),
+            path("pdf/jobb/<int:pk>/", ReportJobView.as_view(), name="job"),
+            path("pdf/fil/<int:pk>/", RenderedReportDownloadView.as_view(), name="download"),
         ]

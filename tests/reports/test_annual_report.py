@@ -32,7 +32,7 @@ from policies.models import (
     Styrdokument,
 )
 from policies.pdf import RenderedPdf
-from reports import annual_report_views
+from reports import tasks as report_tasks
 from reports.annual_report import AUDIT_RULES, build_report
 from reports.annual_report_views import default_period
 from revision.review import confirm_unchanged
@@ -454,6 +454,7 @@ def test_bad_period_shows_swedish_errors(samordnare, params, message):
     assert message in errors, errors
     assert "Rätta perioden ovan för att visa rapporten." in text_of(page)
     assert page.find("a", string="Ladda ned som PDF") is None
+    assert page.find("button", string="Skapa PDF") is None
 
 
 @pytest.mark.parametrize(("params", "message"), BAD_PERIODS[:3] + BAD_PERIODS[6:8])
@@ -467,17 +468,23 @@ def test_bad_period_for_the_pdf_goes_back_to_the_form(samordnare, params, messag
 
 def test_five_years_exactly_is_allowed(samordnare):
     response = client_for(samordnare).get(REPORT, {"fran": "2021-01-01", "till": "2025-12-31"})
-    assert soup(response).find("a", string="Ladda ned som PDF") is not None
+    assert soup(response).find("button", string="Skapa PDF") is not None
 
 
-def test_pdf_rendering_failure_is_a_message_not_an_error(samordnare, monkeypatch):
+def test_pdf_rendering_failure_is_a_message_not_an_error(
+    samordnare, monkeypatch, django_capture_on_commit_callbacks
+):
     def broken(report):
         raise RuntimeError("WeasyPrint borta")
 
-    monkeypatch.setattr(annual_report_views, "render_report_pdf", broken)
-    response = client_for(samordnare).get(PDF, PERIOD)
+    monkeypatch.setattr(report_tasks, "render_report_pdf", broken)
+    client = client_for(samordnare)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(PDF, PERIOD)
     assert response.status_code == 302
-    assert last_message(response).startswith("PDF:en kunde inte skapas just nu.")
+    job = client.get(response["Location"])
+    assert job.status_code == 200
+    assert "Ett fel uppstod när PDF:en skapades. Felet är registrerat" in text_of(soup(job))
 
 
 # -- who may see it --------------------------------------------------------------------------
@@ -503,7 +510,7 @@ OUTSIDERS = ("medarbetare", "anonym")
 def stub_pdf(monkeypatch):
     """The matrix is about access; the PDF itself is checked once, below."""
     monkeypatch.setattr(
-        annual_report_views, "render_report_pdf", lambda report: RenderedPdf(b"%PDF-1.7 stub", 1)
+        report_tasks, "render_report_pdf", lambda report: RenderedPdf(b"%PDF-1.7 stub", 1)
     )
 
 
@@ -513,12 +520,12 @@ def test_permission_matrix(people, staff_user, stub_pdf, role, url):
     user = {"medarbetare": staff_user, "anonym": None}[role] if role in OUTSIDERS else people[role]
     response = client_for(user).get(url, PERIOD)
     if ROLES[role]:
-        assert response.status_code == 200
         if url == PDF:
-            assert response["Content-Type"] == "application/pdf"
-            assert response["Content-Disposition"] == (
-                'attachment; filename="arlig-genomgang-2025-01-01--2025-12-31.pdf"'
-            )
+            # An old bookmark of the PDF shows the report's page, where the PDF is asked for.
+            assert response.status_code == 302
+            assert response["Location"] == f"{REPORT}?fran=2025-01-01&till=2025-12-31#pdf"
+        else:
+            assert response.status_code == 200
     elif role in OUTSIDERS:
         # Not admin users at all: Wagtail sends them to the login page.
         assert response.status_code == 302
@@ -955,8 +962,12 @@ class TestTheRegisterOf2025:
         assert page.select_one("input[name=fran]")["value"] == "2025-01-01"
         assert page.select_one("input[name=till]")["value"] == "2025-12-31"
         assert TITLE in text_of(page)
-        pdf_link = page.find("a", string="Ladda ned som PDF")
-        assert pdf_link["href"] == f"{PDF}?fran=2025-01-01&till=2025-12-31"
+        pdf_form = page.find("button", string="Skapa PDF").find_parent("form")
+        assert pdf_form["action"] == PDF
+        assert pdf_form["method"] == "post"
+        fields = {field["name"]: field["value"] for field in pdf_form.select("input")}
+        assert (fields["fran"], fields["till"]) == ("2025-01-01", "2025-12-31")
+        assert "ny" not in fields
 
         figures = table_rows(section(response, "sammanfattning-rubrik"))
         assert ["Styrdokument i registret", "10"] in figures
@@ -1039,13 +1050,19 @@ class TestTheRegisterOf2025:
         assert len(quick) == 5
 
     @pytest.mark.pdf
-    def test_pdf_reads_back(self, register_2025, samordnare):
+    def test_pdf_reads_back(self, register_2025, samordnare, django_capture_on_commit_callbacks):
         update_settings(kommun_name="Ängelholms kommun")
-        response = client_for(samordnare).get(PDF, PERIOD)
+        client = client_for(samordnare)
+        with django_capture_on_commit_callbacks(execute=True):
+            job_url = client.post(PDF, PERIOD)["Location"]
+        job_page = client.get(job_url)
+        download = soup(job_page).find("a", string="Ladda ned PDF:en")
+        response = client.get(download["href"])
         assert response.status_code == 200
+        data = b"".join(response.streaming_content)
         assert response["Content-Type"] == "application/pdf"
         assert "arlig-genomgang-2025-01-01--2025-12-31.pdf" in response["Content-Disposition"]
-        reader = PdfReader(io.BytesIO(response.content))
+        reader = PdfReader(io.BytesIO(data))
         text = " ".join(page.extract_text() for page in reader.pages)
         text = " ".join(text.split())
         for expected in [
