@@ -297,6 +297,9 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A yearly-report PDF job with no progress for this long is taken to have lost its worker and
+# may be restarted from its page (reports/tasks.py).
+STYRDOK_REPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("STYRDOK_REPORT_JOB_TIMEOUT_MINUTES", "30"))
 
 # -- Caching (styrdok/cache.py, styrdok/page_cache.py, docs/deployment.md) ----------------------
 # One cache shared by every web server and worker: the database cache (the table
