@@ -15,7 +15,7 @@ import logging
 import operator
 from functools import reduce
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -61,6 +61,26 @@ def checked(results, evaluate):
     except DatabaseError as error:
         logger.warning("Search query failed: %s", error)
         raise SearchFailed from error
+
+
+# PostgreSQL's default random_page_cost (4, for spinning disks) makes reading every index entry
+# and testing `body @@ query` on it look cheaper than the GIN index for a common word, although
+# each test unpacks a compressed vector: at 10,000 documents 60–100 ms instead of 5–10. The value
+# for SSDs is used for the search's own transaction (never raised, if the server has a lower one).
+INDEX_FRIENDLY_PAGE_COST = 1.1
+
+
+def prefer_indexes():
+    """Inside a transaction on PostgreSQL: plan the rest of it for SSDs (see above). A planner
+    cost only chooses between plans; what a query returns is the same."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('random_page_cost', "
+            "LEAST(current_setting('random_page_cost')::float, %s)::text, true)",
+            [INDEX_FRIENDLY_PAGE_COST],
+        )
 
 
 # -- the backend query ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from governance.models import DecisionBody
@@ -19,6 +19,7 @@ from policies.models import Styrdokument
 from policies.swedish import MAX_WORD, WORD
 
 from .dnr import documents_with_diarienummer, find_diarienummer
+from .paging import RankedPaginator
 from .parsing import MAX_QUERY_LENGTH, changes_when_folded, clean_query, parse_query, printable
 from .ranking import (
     AUTOCOMPLETE_LIMIT,
@@ -26,6 +27,7 @@ from .ranking import (
     autocomplete_documents,
     checked,
     load_documents,
+    prefer_indexes,
     run_search,
     searchable,
 )
@@ -84,15 +86,16 @@ def search(
 
     documents = apply_filters(visible, filters or {}, public, settings.review_warning_days)
     try:
-        paginator = _paginator(outcome, documents, parsed, listing)
-        results = get_page(paginator, page, outcome.notices)
-        object_list = checked(results, lambda p: load_documents(p.object_list, visible))
+        # One savepoint for the whole search: a backend error leaves the request usable.
+        results, object_list = checked(
+            None, lambda _none: _results(outcome, documents, parsed, listing, page, visible)
+        )
     except SearchFailed:
         outcome.notices.append(_("Sökfrågan kunde inte tolkas. Försök med andra ord."))
         return outcome
 
     outcome.hits = _hits(outcome, object_list, parsed)
-    if listing is None and paginator.count <= FEW_HITS:
+    if listing is None and results.paginator.count <= FEW_HITS:
         outcome.suggestion = suggestion_for(outcome.query, suggest)
     outcome.results, outcome.searched = results, True
     return outcome
@@ -127,16 +130,23 @@ def _diarienummer(outcome, visible, pattern, url_of):
     return None
 
 
-def _paginator(outcome, documents, parsed, listing):
+def _results(outcome, documents, parsed, listing, page, visible):
+    """The page of results asked for and its documents, in order."""
+    prefer_indexes()
+    results = get_page(_paginator(outcome, documents, parsed, listing, page), page, outcome.notices)
+    return results, load_documents(results.object_list, visible)
+
+
+def _paginator(outcome, documents, parsed, listing, page):
     """The listing as it is, or the text search; when that finds nothing, the search without
-    å, ä and ö if it finds something (outcome.fallback)."""
+    å, ä and ö if it finds something (outcome.fallback). The text search reads the page asked
+    for and the number of hits in one query (RankedPaginator)."""
     if listing is not None:
         return Paginator(listing, PAGE_SIZE)
-    paginator = paginate(documents, parsed)
-    count = checked(paginator, lambda p: p.count)
-    if count == 0 and changes_when_folded(parsed):
-        folded = paginate(documents, parsed, folded=True)
-        if checked(folded, lambda p: p.count):
+    paginator = paginate(documents, parsed, page=page)
+    if paginator.count == 0 and changes_when_folded(parsed):
+        folded = paginate(documents, parsed, folded=True, page=page)
+        if folded.count:
             paginator, outcome.fallback = folded, True
     return paginator
 
@@ -198,8 +208,14 @@ def get_page(paginator, raw_page, notices):
         return paginator.page(paginator.num_pages)
 
 
-def paginate(documents, parsed, folded=False):
-    return Paginator(run_search(searchable(documents), parsed, folded), PAGE_SIZE)
+def paginate(documents, parsed, folded=False, page="1"):
+    """Pages of the search's results. On the database backends the results are an ordered
+    queryset of ids, read a page at a time together with the total (RankedPaginator); any
+    other backend's results are paged as they are."""
+    results = run_search(searchable(documents), parsed, folded)
+    if isinstance(results, QuerySet):
+        return RankedPaginator(results, PAGE_SIZE, wanted=page)
+    return Paginator(results, PAGE_SIZE)
 
 
 def suggestion_for(query, suggest):
@@ -235,6 +251,7 @@ def autocomplete(typed, visible):
     found = []
     try:
         with transaction.atomic():
+            prefer_indexes()
             dnr = find_diarienummer(text)
             if dnr is not None:
                 found += documents_with_diarienummer(visible, dnr)[:AUTOCOMPLETE_LIMIT]

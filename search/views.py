@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from governance.models import StyrdokSettings
 from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
-from policies.register import FILTER_LABELS, RegisterFilterForm
+from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices
 from search import service
 from search.parsing import printable
 from search.service import FILTERS
@@ -31,9 +31,14 @@ class SearchFilterForm(RegisterFilterForm):
 
 def read_filters(request, public, warning_days):
     """(form to show, valid values, notices); unknown values are dropped with a notice."""
-    options = {"public": public, "warning_days": warning_days}
     data = {name: request.GET[name] for name in FILTERS if request.GET.get(name)}
     notices, values = [], {}
+    # The choices are read once for both forms built here.
+    options = {
+        "public": public,
+        "warning_days": warning_days,
+        "choices": filter_choices(public, warning_days),
+    }
     if not data:
         return SearchFilterForm(**options), values, notices
     form = SearchFilterForm(data, **options)

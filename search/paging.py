@@ -1,0 +1,61 @@
+"""Pages of ranked search results, each read with the number of hits in one query.
+
+Django's Paginator counts the whole match (SELECT COUNT(*) …) and then reads the page, so the
+full-text match and its filters run twice. Here every row of the page carries the total
+(COUNT(*) OVER ()), so the page asked for and the count come from one query; only a page past
+the last one needs a count of its own, to know which page is the last.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
+from django.utils.functional import cached_property
+
+TOTAL = "_search_total"
+# A page number beyond any real search; the database is not asked for such an offset.
+MAX_PAGE = 100_000
+
+
+def page_number(value):
+    """The page number asked for, or 1 if it is not a page there may be (the view then says
+    so and shows the first or the last page)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
+class RankedPaginator(Paginator):
+    """A Paginator over an ordered queryset of ids (search.ranking.run_search) that reads the
+    page `wanted` and the total in one query, the first time either is needed."""
+
+    def __init__(self, ids, per_page, wanted="1"):
+        super().__init__(ids, per_page)
+        self.wanted = page_number(wanted)
+        self.pages_read = {}  # page number → the ids on it
+
+    def read_page(self, number):
+        """Read page `number` with the total; returns the total (None: no such page)."""
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
+                bottom : bottom + self.per_page
+            ]
+        )
+        self.pages_read[number] = [pk for pk, _total in rows]
+        return rows[0][1] if rows else None
+
+    @cached_property
+    def count(self):
+        total = self.read_page(self.wanted)
+        if total is not None:
+            return total
+        if self.wanted == 1:
+            return 0
+        return self.object_list.count()  # past the last page
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number not in self.pages_read:
+            self.read_page(number)
+        return self._get_page(self.pages_read[number], number, self)
