@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from pytest_django.fixtures import _get_databases_for_setup
 from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, get_register, make_user
@@ -16,11 +17,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
     """LIS areas, roles, decision bodies, groups, workflows and the page tree, once.
 
     Each test then runs in a transaction that is rolled back, so this baseline stays untouched.
+    A session whose tests use no database (e.g. `pytest tests/test_code_shape.py`) gets no test
+    database from pytest-django, and so no baseline either.
     """
+    # The same test as pytest-django's own (pinned): which databases the collected tests use.
+    aliases, _serialized = _get_databases_for_setup(request.session.items)
+    if not aliases:
+        return
     with django_db_blocker.unblock():
         call_command("setup_styrdok", verbosity=0)
 
