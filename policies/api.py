@@ -1,19 +1,52 @@
 """Read-only Wagtail API v2: pages only, and only what the channel's reader may see."""
 
-from django.db import DatabaseError, transaction
+import functools
+import operator
+
+from django.db import DatabaseError, models, transaction
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from .models import Styrdokument
+from .channels import PUBLIC, get_channel
+from .models import Publicity, Styrdokument
+from .models.documents import MAX_PREFIX_ROOTS
+from .visibility import hidden_page_ids, reader_of, request_hidden_paths
 
 
 class ChannelPagesAPIViewSet(PagesAPIViewSet):
     def get_base_queryset(self):
-        hidden = Styrdokument.objects.exclude(
-            pk__in=Styrdokument.objects.for_request(self.request).values("pk")
-        ).values("pk")
-        return super().get_base_queryset().exclude(pk__in=hidden)
+        """Wagtail's live, public pages of the site, less the styrdokument the reader may not
+        see: for_request's conditions (publicity on the public site, the reader's hidden
+        subtrees) written on the listing's own rows, so a page of results is read without
+        comparing every document against every other."""
+        pages = super().get_base_queryset()
+        if "search" in self.request.GET:
+            # Wagtail's search filters only on indexed fields and primary keys.
+            hidden = Styrdokument.objects.exclude(
+                pk__in=Styrdokument.objects.for_request(self.request).values("pk")
+            )
+            return pages.exclude(pk__in=hidden.values("pk"))
+        document = models.Q(styrdokument__isnull=False)
+        if get_channel(self.request) == PUBLIC:
+            pages = pages.exclude(document & ~models.Q(styrdokument__publicity=Publicity.PUBLIC))
+        user, sees_everything = reader_of(self.request)
+        paths = () if sees_everything else request_hidden_paths(self.request, user)
+        if len(paths) > MAX_PREFIX_ROOTS:
+            return pages.exclude(pk__in=hidden_page_ids(user))
+        if paths:
+            under = functools.reduce(operator.or_, (models.Q(path__startswith=p) for p in paths))
+            pages = pages.exclude(document & under)
+        return pages
+
+    def get_queryset(self):
+        # The rows every listed page's fields read (its locale; a document's deciding body),
+        # in the listing's own query rather than one per page.
+        queryset = super().get_queryset()
+        related = ["locale"]
+        if issubclass(queryset.model, Styrdokument):
+            related.append("decision_body")
+        return queryset.select_related(*related)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -106,15 +106,16 @@ class DocumentReferenceBlock(ReaderText, blocks.StructBlock):
         its groups. Without a request, only what the public site shows."""
         from .channels import PUBLIC
         from .models import Styrdokument
+        from .visibility import document_shown_to_request
 
         page = value.get("page")
         if page is None:
             return None
         if request is None:
-            documents = Styrdokument.objects.for_channel(PUBLIC)
-        else:
-            documents = Styrdokument.objects.for_request(request)
-        return documents.filter(pk=page.pk).first()
+            return Styrdokument.objects.for_channel(PUBLIC).filter(pk=page.pk).first()
+        # The page was read from the database with the stream (one query for all references),
+        # so the reader's rule is applied to it in memory (document_shown, for_request's twin).
+        return page if document_shown_to_request(page, request) else None
 
     class Meta:
         icon = "doc-full"

@@ -89,22 +89,11 @@ def channel_context(request):
         # Information and content pages directly under the start page, marked "show in menus":
         # information pages go in the main menu, content pages (e.g. the accessibility
         # statement) in the footer.
-        from .models import ContentPage, HomePage, InformationPage
-
-        home = HomePage.objects.first()
-        if home is None:
-            return {"nav": [], "footer": []}
-        pages = (
-            Page.objects.live()
-            .public()
-            .child_of(home)
-            .in_menu()
-            .type(InformationPage, ContentPage)
-            .specific()
-        )
+        pages = _menu_pages(request)
+        nav_type = _content_type_id("policies", "informationpage")
         return {
-            "nav": [page for page in pages if isinstance(page, InformationPage)],
-            "footer": list(pages),
+            "nav": [page for page in pages if page.content_type_id == nav_type],
+            "footer": pages,
         }
 
     return {
@@ -113,3 +102,45 @@ def channel_context(request):
         "kommun_name": StyrdokSettings.load(request_or_site=request).kommun_name,
         "menu_pages": SimpleLazyObject(menu_pages),
     }
+
+
+def _content_type_id(app_label, model):
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_by_natural_key(app_label, model).pk
+
+
+def _start_page(request):
+    """The start page: the site's root when it is one (read with the site), else the first."""
+    from wagtail.models import Site
+
+    from .models import HomePage
+
+    site = Site.find_for_request(request)
+    root = site.root_page if site is not None else None
+    if root is not None and root.content_type_id == _content_type_id("policies", "homepage"):
+        return root
+    return HomePage.objects.first()
+
+
+def _menu_pages(request):
+    """Live menu pages under the start page without a view restriction on them or above them
+    (Wagtail's public()), in one query, or none when routing the request read them."""
+    from .models import ContentPage, InformationPage
+    from .models.routing import MENU_ATTR
+
+    candidates = getattr(request, MENU_ATTR, None)
+    if candidates is not None:
+        types = (InformationPage, ContentPage)
+        return [
+            page
+            for page in candidates
+            if page.specific_class is not None and issubclass(page.specific_class, types)
+        ]
+    from .visibility import with_view_restriction
+
+    home = _start_page(request)
+    if home is None:
+        return []
+    pages = Page.objects.live().child_of(home).in_menu().type(InformationPage, ContentPage)
+    return list(with_view_restriction(pages).filter(view_restricted=False).order_by("path"))

@@ -1,8 +1,19 @@
-"""The register's filters, sorting and pagination, kept in the query string for bookmarks."""
+"""The register's filters, sorting and pagination, kept in the query string for bookmarks.
+
+A page of the register is read in three steps that stay cheap however many documents there are:
+the count and the ids of the shown page come from a lean query on indexed columns (the sorts
+have an index each, see Styrdokument.Meta), and only the ~25 rows shown are then read in full,
+with their review status and LIS areas.
+"""
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,14 +25,18 @@ from .models import DATE_STATUSES, ReviewStatus, Styrdokument, review_status_lab
 
 PAGE_SIZE = 25
 
+# Each order ends in the primary key, so that equal titles keep their place from page to page.
 SORTS = {
-    "typ": (gettext_lazy("Dokumenttyp"), ["type_rank", "title"]),
-    "titel": (gettext_lazy("Titel A–Ö"), ["title"]),
-    "-titel": (gettext_lazy("Titel Ö–A"), ["-title"]),
-    "-beslutsdatum": (gettext_lazy("Senast beslutade först"), ["-decision_date", "title"]),
-    "beslutsdatum": (gettext_lazy("Äldst beslutade först"), ["decision_date", "title"]),
-    "revision": (gettext_lazy("Närmast revision först"), ["next_review", "title"]),
-    "-revision": (gettext_lazy("Senast revision först"), ["-next_review", "title"]),
+    "typ": (gettext_lazy("Dokumenttyp"), ["type_rank", "sort_title", "pk"]),
+    "titel": (gettext_lazy("Titel A–Ö"), ["sort_title", "pk"]),
+    "-titel": (gettext_lazy("Titel Ö–A"), ["-sort_title", "-pk"]),
+    "-beslutsdatum": (
+        gettext_lazy("Senast beslutade först"),
+        ["-decision_date", "sort_title", "pk"],
+    ),
+    "beslutsdatum": (gettext_lazy("Äldst beslutade först"), ["decision_date", "sort_title", "pk"]),
+    "revision": (gettext_lazy("Närmast revision först"), ["next_review", "sort_title", "pk"]),
+    "-revision": (gettext_lazy("Senast revision först"), ["-next_review", "sort_title", "pk"]),
 }
 DEFAULT_SORT = "typ"
 
@@ -35,6 +50,52 @@ FILTER_LABELS = {
 }
 
 
+def _stored_choices():
+    """{field: [(value, label)]} for the organs, förvaltningar and LIS areas, in each model's
+    own order, read in one query."""
+    text = models.CharField()
+
+    def rows(queryset, field, rank, value, sort_text):
+        return (
+            queryset.order_by()
+            .annotate(
+                field=models.Value(field, output_field=text),
+                rank=rank,
+                key=Cast(value, text),
+                sort_text=sort_text,
+            )
+            .values_list("field", "rank", "sort_text", "key", "name")
+        )
+
+    zero, empty = models.Value(0), models.Value("", output_field=text)
+    bodies = rows(DecisionBody.objects, "organ", F("sort_order"), "code", F("name"))
+    organisations = rows(
+        Organisation.objects.exclude(kind="kommun"), "forvaltning", zero, "pk", F("name")
+    )
+    areas = rows(LisArea.objects, "omrade", F("number"), "number", empty)
+    choices = {"organ": [], "forvaltning": [], "omrade": []}
+    union = bodies.union(organisations, areas, all=True).order_by("field", "rank", "sort_text")
+    for field, _rank, _sort, value, name in union:
+        choices[field].append((value, f"{value}. {name}" if field == "omrade" else name))
+    return choices
+
+
+def filter_choices(public, warning_days):
+    """Every field's choices, read once per request for both forms _read_filters builds."""
+    everything = [("", _("Alla"))]
+    statuses = DATE_STATUSES if public else list(ReviewStatus)
+    stored = _stored_choices()
+    return {
+        "typ": everything + list(DocumentType.choices),
+        "organ": everything + stored["organ"],
+        "forvaltning": everything + stored["forvaltning"],
+        "omrade": everything + stored["omrade"],
+        "status": everything
+        + [(status.value, review_status_label(status, warning_days)) for status in statuses],
+        "sortering": [(key, label) for key, (label, _order) in SORTS.items()],
+    }
+
+
 class RegisterFilterForm(forms.Form):
     typ = forms.ChoiceField(label=gettext_lazy("Dokumenttyp"), required=False)
     organ = forms.ChoiceField(label=gettext_lazy("Beslutande organ"), required=False)
@@ -43,33 +104,32 @@ class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Revisionsstatus"), required=False)
     sortering = forms.ChoiceField(label=gettext_lazy("Sortera"), required=False)
 
-    def __init__(self, *args, public=False, warning_days=None, **kwargs):
+    def __init__(self, *args, public=False, warning_days=None, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        everything = [("", _("Alla"))]
-        self.fields["typ"].choices = everything + list(DocumentType.choices)
-        self.fields["organ"].choices = everything + [
-            (body.code, body.name) for body in DecisionBody.objects.all()
-        ]
-        self.fields["forvaltning"].choices = everything + [
-            (str(org.pk), org.name) for org in Organisation.objects.exclude(kind="kommun")
-        ]
-        self.fields["omrade"].choices = everything + [
-            (str(area.number), str(area)) for area in LisArea.objects.all()
-        ]
-        statuses = DATE_STATUSES if public else list(ReviewStatus)
-        self.fields["status"].choices = everything + [
-            (status.value, review_status_label(status, warning_days)) for status in statuses
-        ]
-        self.fields["sortering"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
+        if choices is None:
+            choices = filter_choices(public, warning_days)
+        for name, field_choices in choices.items():
+            self.fields[name].choices = field_choices
 
 
-# The filters that narrow the register to one value of a field ("status" depends on the channel).
-FIELD_FILTERS = {
-    "typ": "document_type",
-    "organ": "decision_body__code",
-    "forvaltning": "organisation_id",
-    "omrade": "lis_areas__number",
-}
+def filter_fields(form):
+    """The form's fields as (id, label, options HTML) for the template: a page of the register
+    renders some sixty options, which Django's widget templates make the dearest part of it."""
+    fields = []
+    for field in form:
+        selected = str(field.value() or "")
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if str(value) == selected else "", label)
+                for value, label in field.field.choices
+            ),
+        )
+        fields.append(
+            {"name": field.name, "id": field.auto_id, "label": field.label, "options": options}
+        )
+    return fields
 
 
 def _read_filters(request, form_options):
@@ -92,13 +152,22 @@ def _read_filters(request, form_options):
     return RegisterFilterForm(initial=values, **form_options), values, notices
 
 
-def _filtered(documents, values, public):
-    for name, lookup in FIELD_FILTERS.items():
-        if name in values:
-            documents = documents.filter(**{lookup: values[name]})
+def _filtered(documents, values, public, today, warning_days):
+    """The documents matching the filters, each a condition on an indexed column or a
+    semi-join: none of them can repeat a row, so the register needs no DISTINCT."""
+    if "typ" in values:
+        documents = documents.filter(document_type=values["typ"])
+    if "organ" in values:
+        documents = documents.filter(decision_body__code=values["organ"])
+    if "forvaltning" in values:
+        documents = documents.filter(organisation_id=values["forvaltning"])
+    if "omrade" in values:
+        in_area = Styrdokument.lis_areas.through.objects.filter(lisarea__number=values["omrade"])
+        documents = documents.filter(pk__in=in_area.values("styrdokument_id"))
     if "status" in values:
-        status_field = "date_review_status" if public else "review_status"
-        documents = documents.filter(**{status_field: values["status"]})
+        documents = documents.in_review_status(
+            values["status"], date_only=public, today=today, warning_days=warning_days
+        )
     return documents
 
 
@@ -120,40 +189,129 @@ def _page(paginator, raw_page, notices):
         return paginator.page(paginator.num_pages)
 
 
+class JoinedText(models.Aggregate):
+    """The values joined with commas, in no particular order (string_agg / group_concat)."""
+
+    function = "GROUP_CONCAT"
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+class RegisterRow:
+    """One listed document as the register's row shows it, read as plain values (no page
+    object to build), with what the review_status tag asks of a document."""
+
+    def __init__(self, values, base_url, base_path):
+        self.__dict__.update(values)
+        self.url = base_url + values["url_path"][len(base_path) :]
+        self.document_type_label = (
+            DocumentType(values["document_type"]).label if values["document_type"] else ""
+        )
+        numbers = values["lis_area_text"].split(",") if values["lis_area_text"] else []
+        self.lis_area_numbers = sorted(int(number) for number in numbers)
+
+    def status_for_channel(self, channel):
+        """As Styrdokument.status_for_channel, from the annotations of with_review_status."""
+        status = self.date_review_status if channel == PUBLIC else self.review_status
+        return ReviewStatus(status)
+
+
+ROW_VALUES = (
+    "pk",
+    "title",
+    "url_path",
+    "publicity",
+    "document_type",
+    "decision_date",
+    "diarienummer",
+    "next_review",
+    "review_flagged_at",
+    "review_status",
+    "date_review_status",
+    "lis_area_text",
+)
+
+
+def _rows(window, order, today, warning_days, register_url, register_page):
+    """The documents of one page, in one query: `window` is the page of ids (a sliced query on
+    the visible documents, so the rows shown obey the same rule in the same statement), and the
+    review status and LIS area numbers are read for those rows alone. Their addresses are the
+    register's own followed by their path below it."""
+    areas = (
+        Styrdokument.lis_areas.through.objects.filter(styrdokument_id=OuterRef("pk"))
+        .order_by()
+        .values("styrdokument_id")
+        .annotate(numbers=JoinedText("lisarea__number"))
+        .values("numbers")
+    )
+    rows = (
+        Styrdokument.objects.filter(pk__in=window)
+        .with_review_status(today=today, warning_days=warning_days)
+        .annotate(
+            lis_area_text=Subquery(areas),
+            decision_body_name=F("decision_body__name"),
+            organisation_name=F("organisation__name"),
+        )
+        .order_by(*order)
+        .values(*ROW_VALUES, "decision_body_name", "organisation_name")
+    )
+    return [RegisterRow(values, register_url, register_page.url_path) for values in rows]
+
+
 def build_register(request, register_page):
     """Return the template context for the register; invalid filters are dropped with a notice."""
     public = get_channel(request) == PUBLIC
     warning_days = StyrdokSettings.load(request_or_site=request).review_warning_days
-    form_options = {"public": public, "warning_days": warning_days}
+    today = timezone.localdate()
+    form_options = {
+        "public": public,
+        "warning_days": warning_days,
+        "choices": filter_choices(public, warning_days),
+    }
     form, values, notices = _read_filters(request, form_options)
-
-    documents = (
-        Styrdokument.objects.for_request(request)
-        .descendant_of(register_page)
-        .with_review_status(warning_days=warning_days)
-        .with_type_rank()
-        .select_related("decision_body", "organisation", "responsible", "responsible_role")
-        .prefetch_related(Prefetch("lis_areas", queryset=LisArea.objects.order_by("number")))
-    )
-    documents = _filtered(documents, values, public)
     sort = values.get("sortering", DEFAULT_SORT)
-    documents = documents.order_by(*SORTS[sort][1]).distinct()
 
-    paginator = Paginator(documents, PAGE_SIZE)
+    matching = _filtered(
+        Styrdokument.objects.for_request(request).descendant_of(register_page),
+        values,
+        public,
+        today,
+        warning_days,
+    )
+    order = SORTS[sort][1]
+    paginator = Paginator(matching.order_by(*order).values_list("pk", flat=True), PAGE_SIZE)
     page = _page(paginator, request.GET.get("sida", "1"), notices)
+    # Every listed document lies below the register, so its address is the register's and
+    # its path below it (no page on the way is a site root of its own).
+    register_url = register_page.get_url(request) or register_page.url_path
+    page.object_list = (
+        _rows(page.object_list, order, today, warning_days, register_url, register_page)
+        if paginator.count
+        else []
+    )
 
     query = request.GET.copy()
     query.pop("sida", None)
     for name in FILTER_LABELS:
         if name not in values:
             query.pop(name, None)
+    choices = form_options["choices"]
     active_filters = [
-        (FILTER_LABELS[name], dict(form.fields[name].choices).get(values[name], values[name]))
+        (FILTER_LABELS[name], dict(choices[name]).get(values[name], values[name]))
         for name in FILTER_LABELS
         if name in values and name != "sortering"
     ]
     return {
         "filter_form": form,
+        "filter_fields": filter_fields(form),
         "documents": page,
         "paginator": paginator,
         "notices": notices,

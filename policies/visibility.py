@@ -73,6 +73,86 @@ def page_hidden_from(page, user):
     return any(path.startswith(root) for root in hidden_paths(user))
 
 
+def reader_of(request):
+    """(the reader whose visibility applies, whether they see everything) for `request`: nobody
+    on the public site."""
+    from .channels import PUBLIC, get_channel
+
+    if get_channel(request) == PUBLIC:
+        return None, False
+    user = getattr(request, "user", None)
+    return user, _sees_everything(user)
+
+
+def prime_hidden_paths(request, user, paths):
+    """Store hidden_paths(user) for this request when they were read along with something else
+    (policies.models.routing reads them with the page)."""
+    if user is not None:
+        user.__dict__[CACHE_ATTR] = tuple(paths)
+    else:
+        request.__dict__[CACHE_ATTR] = tuple(paths)
+
+
+def request_hidden_paths(request, user):
+    """hidden_paths(user) for the reader of `request`, read once per request: for a user it is
+    cached on the user object; for nobody (the public site) on the request itself."""
+    if user is not None:
+        return hidden_paths(user)
+    cached = request.__dict__.get(CACHE_ATTR) if request is not None else None
+    if cached is None:
+        cached = hidden_paths(None)
+        if request is not None:
+            request.__dict__[CACHE_ATTR] = cached
+    return cached
+
+
+def document_shown(document, channel, user=None, request=None):
+    """Whether a loaded styrdokument is one StyrdokumentQuerySet.for_channel(channel, user)
+    returns, decided on the instance instead of with a query: live; public on the public site
+    (whose reader is nobody); not inside a subtree hidden from the reader.
+
+    The twin of for_channel for a page already in memory (the page being served, a referenced
+    document); tests/policies/test_document_page_queries.py proves the two agree. `document` must
+    be read from the database (its live, publicity and path as stored), not a draft.
+    """
+    from .channels import PUBLIC
+    from .models.choices import Publicity
+
+    if document is None or not document.live:
+        return False
+    if channel == PUBLIC:
+        if document.publicity != Publicity.PUBLIC:
+            return False
+        user = None
+    elif _sees_everything(user):
+        return True
+    path = document.path or ""
+    return not any(path.startswith(root) for root in request_hidden_paths(request, user))
+
+
+def document_shown_to_request(document, request):
+    """document_shown for the reader and channel of `request` (no request: the public site)."""
+    from .channels import PUBLIC, get_channel
+
+    channel = get_channel(request) if request is not None else PUBLIC
+    user = getattr(request, "user", None) if channel != PUBLIC else None
+    return document_shown(document, channel, user, request)
+
+
+def with_view_restriction(pages):
+    """Annotate `view_restricted`: whether a Wagtail view restriction sits on the page or an
+    ancestor, i.e. whether Wagtail's public() leaves the page out."""
+    from wagtail.models import PageViewRestriction
+
+    return pages.annotate(
+        view_restricted=models.Exists(
+            PageViewRestriction.objects.filter(
+                page__path=Substr(models.OuterRef("path"), 1, Length("page__path"))
+            )
+        )
+    )
+
+
 def document_hidden_from(document, user):
     """Whether a styrdokument, stored or a draft being edited, is hidden from `user`.
 

@@ -3,6 +3,7 @@
 import datetime
 import functools
 import logging
+import operator
 import re
 
 from django import forms
@@ -44,7 +45,7 @@ from wagtail.search import index
 from governance.constants import DocumentType
 from governance.fields import DiarienummerField, configure_person_field
 from governance.history import decision_history
-from governance.models import DecisionBody, StyrdokSettings
+from governance.models import DecisionBody, LisArea, StyrdokSettings, TargetGroup
 
 from .. import rules
 from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
@@ -53,13 +54,21 @@ from ..dates import add_months
 from ..decisions import assign_version_label, run_decision_entry
 from ..repeal import execute_repeal, is_repeal_run
 from ..text import search_terms
-from ..visibility import document_hidden_from, hidden_page_ids, page_hidden_from
+from ..visibility import (
+    document_hidden_from,
+    document_shown_to_request,
+    hidden_page_ids,
+    page_hidden_from,
+    request_hidden_paths,
+)
 from .choices import (
+    DATE_STATUSES,
     DOCUMENT_TYPE_RANK,
     Publicity,
     ReviewStatus,
     version_validator,
 )
+from .routing import ServedPage
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +88,10 @@ def open_workflow_exists(outer_ref="pk"):
 
 OWNER_MISSING = models.Q(responsible__isnull=True) | models.Q(responsible__is_active=False)
 
+# More restricted subtrees than this are excluded by one correlated subquery instead of a
+# prefix match each (SQLite parses a long OR as an expression tree at most 1000 deep).
+MAX_PREFIX_ROOTS = 500
+
 
 class StyrdokumentQuerySet(PageQuerySet):
     def for_channel(self, channel, user=None):
@@ -97,7 +110,32 @@ class StyrdokumentQuerySet(PageQuerySet):
         return self.exclude(pk__in=hidden_page_ids(user))
 
     def for_request(self, request):
-        return self.for_channel(get_channel(request), getattr(request, "user", None))
+        """for_channel for the channel and reader of `request`, with the hidden subtrees read
+        once per request (policies.visibility.request_hidden_paths) and excluded by a prefix
+        match on the indexed path, so the cost does not grow with every document × every
+        restricted root."""
+        user = getattr(request, "user", None)
+        qs = self.live()
+        if get_channel(request) == PUBLIC:
+            qs, user = qs.filter(publicity=Publicity.PUBLIC), None
+        elif user is not None and user.is_active and user.is_superuser:
+            return qs
+        return qs.outside_subtrees(request_hidden_paths(request, user), user)
+
+    def outside_subtrees(self, paths, user=None):
+        """Everything except the pages at or below `paths`, the hidden roots of `user` (see
+        for_request). A page inside another root's subtree adds nothing; very many roots fall
+        back to hidden_page_ids(user), the same set as one correlated subquery."""
+        roots = []
+        for path in sorted(paths):
+            if not roots or not path.startswith(roots[-1]):
+                roots.append(path)
+        if not roots:
+            return self
+        if len(roots) > MAX_PREFIX_ROOTS:
+            return self.exclude(pk__in=hidden_page_ids(user))
+        under = functools.reduce(operator.or_, (models.Q(path__startswith=p) for p in roots))
+        return self.exclude(pk__in=Page.objects.filter(under).values("pk"))
 
     def with_review_status(self, today=None, warning_days=None):
         """Annotate `review_status` (all five statuses, for staff) and `date_review_status`
@@ -105,10 +143,7 @@ class StyrdokumentQuerySet(PageQuerySet):
 
         Precedence: Saknar ägare, Under revision, Försenad, Revision snart, Aktuell.
         """
-        today = today or timezone.localdate()
-        if warning_days is None:
-            warning_days = StyrdokSettings.load().review_warning_days
-        soon = today + datetime.timedelta(days=warning_days)
+        today, soon = _review_window(today, warning_days)
         date_whens = [
             models.When(next_review__lt=today, then=models.Value(ReviewStatus.OVERDUE)),
             models.When(next_review__lte=soon, then=models.Value(ReviewStatus.DUE_SOON)),
@@ -133,17 +168,41 @@ class StyrdokumentQuerySet(PageQuerySet):
             ),
         )
 
-    def with_type_rank(self):
-        return self.annotate(
-            type_rank=models.Case(
-                *[
-                    models.When(document_type=value, then=models.Value(rank))
-                    for value, rank in DOCUMENT_TYPE_RANK.items()
-                ],
-                default=models.Value(99),
-                output_field=models.IntegerField(),
+    def in_review_status(self, status, *, date_only=False, today=None, warning_days=None):
+        """Narrow to one review status by the precedence of with_review_status, written as
+        conditions on indexed columns: filtering a large register on an annotated CASE makes
+        the database compute it for every row. `date_only` is the public website's rule."""
+        today, soon = _review_window(today, warning_days)
+        status = ReviewStatus(status)
+        if status == ReviewStatus.OVERDUE:
+            by_date = models.Q(next_review__lt=today)
+        elif status == ReviewStatus.DUE_SOON:
+            by_date = models.Q(next_review__gte=today, next_review__lte=soon)
+        else:
+            by_date = models.Q(next_review__isnull=True) | models.Q(
+                next_review__gte=today, next_review__gt=soon
             )
-        )
+        if date_only:
+            return self.none() if status not in DATE_STATUSES else self.filter(by_date)
+        if status == ReviewStatus.NO_OWNER:
+            return self.filter(OWNER_MISSING)
+        owned = self.filter(responsible__is_active=True)
+        if status == ReviewStatus.UNDER_REVISION:
+            return owned.filter(open_workflow_exists())
+        return owned.filter(~open_workflow_exists()).filter(by_date)
+
+    def with_type_rank(self):
+        """Kept for callers that sort by `type_rank`: it is a stored, indexed column now
+        (Styrdokument.type_rank, set from the document type on every save)."""
+        return self
+
+
+def _review_window(today=None, warning_days=None):
+    """Today and the last day that counts as "Revision snart"."""
+    today = today or timezone.localdate()
+    if warning_days is None:
+        warning_days = StyrdokSettings.load().review_warning_days
+    return today, today + datetime.timedelta(days=warning_days)
 
 
 StyrdokumentManager = PageManager.from_queryset(StyrdokumentQuerySet)
@@ -404,7 +463,7 @@ class StyrdokumentForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-class Styrdokument(Page):
+class Styrdokument(ServedPage, Page):
     """Everything a Swedish styrdokument carries; subclasses add only their place in the tree.
 
     A concrete (multi-table) base so the register can list, filter and sort every type in one query.
@@ -557,6 +616,14 @@ class Styrdokument(Page):
     review_flagged_at = models.DateTimeField(_("översyn behövs sedan"), null=True, blank=True)
     review_flag_note = models.CharField(_("skäl till översyn"), max_length=255, blank=True)
 
+    # Copies kept by save() so that every sort of the register is one index on this table
+    # (the title lives on wagtailcore_page, the type's rank is derived): the database reads
+    # a page of the register in index order instead of sorting every document.
+    type_rank = models.PositiveSmallIntegerField(_("typens ordning"), default=99, editable=False)
+    sort_title = models.CharField(
+        _("titel för sortering"), max_length=255, blank=True, editable=False
+    )
+
     objects = StyrdokumentManager()
 
     # Fields the review cycle writes on the live record; a revision (a draft being edited, or an
@@ -637,6 +704,35 @@ class Styrdokument(Page):
     class Meta:
         verbose_name = _("styrdokument")
         verbose_name_plural = _("styrdokument")
+        # One per sort of the register (policies.register.SORTS), ending in the primary key
+        # that makes the order total.
+        indexes = [
+            models.Index(fields=["type_rank", "sort_title", "page_ptr"], name="register_type"),
+            models.Index(fields=["sort_title", "page_ptr"], name="register_title"),
+            models.Index(
+                fields=["decision_date", "sort_title", "page_ptr"], name="register_decided"
+            ),
+            models.Index(
+                fields=["-decision_date", "sort_title", "page_ptr"], name="register_decided_desc"
+            ),
+            models.Index(fields=["next_review", "sort_title", "page_ptr"], name="register_review"),
+            models.Index(
+                fields=["-next_review", "sort_title", "page_ptr"], name="register_review_desc"
+            ),
+            # The register's count reads this index alone (PostgreSQL), not the wide rows.
+            models.Index(
+                fields=["page_ptr"],
+                include=[
+                    "publicity",
+                    "document_type",
+                    "decision_body",
+                    "organisation",
+                    "next_review",
+                    "responsible",
+                ],
+                name="register_count",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -697,6 +793,9 @@ class Styrdokument(Page):
         if not self.next_review:
             return ReviewStatus.CURRENT
         today = today or timezone.localdate()
+        if warning_days is None:
+            # Set while the page is served, from the settings the request has loaded.
+            warning_days = getattr(self, "_styrdok_warning_days", None)
         if warning_days is None:
             warning_days = StyrdokSettings.load().review_warning_days
         if self.next_review < today:
@@ -784,13 +883,20 @@ class Styrdokument(Page):
         return items
 
     def visible_children(self, request):
-        return (
-            Styrdokument.objects.for_request(request)
+        """The documents directly below this one that the reader may open. Read as live
+        children (a handful) and checked with document_shown, for_request's twin, rather than
+        with for_request's subquery over the whole tree."""
+        children = (
+            Styrdokument.objects.live()
             .child_of(self)
             .select_related("decision_body", "organisation")
-            .with_type_rank()
-            .order_by("type_rank", "title")
+            .order_by("title")
         )
+        if get_channel(request) == PUBLIC:
+            children = children.filter(publicity=Publicity.PUBLIC)
+        shown = [child for child in children if document_shown_to_request(child, request)]
+        # By type (policy, riktlinje, rutin …), then title: a stable sort keeps the title order.
+        return sorted(shown, key=lambda child: DOCUMENT_TYPE_RANK.get(child.document_type, 99))
 
     # -- validation -----------------------------------------------------------------------
 
@@ -813,6 +919,14 @@ class Styrdokument(Page):
     def save(self, *args, **kwargs):
         if self.document_type not in self.document_types:
             self.document_type = self.document_types[0]
+        self.type_rank = DOCUMENT_TYPE_RANK.get(self.document_type, 99)
+        self.sort_title = self.title or ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            copies = {"document_type": "type_rank", "title": "sort_title"}
+            kwargs["update_fields"] = list(update_fields) + [
+                copy for field, copy in copies.items() if field in update_fields
+            ]
         if not self.next_review and self.decision_date:
             self.next_review = self.default_next_review()
         # A styrdokument stops being in force only by a repeal decision (its "Gäller till" is
@@ -879,7 +993,20 @@ class Styrdokument(Page):
         return document_hidden_from(self, user)
 
     def is_visible_to(self, request):
-        return Styrdokument.objects.for_request(request).filter(pk=self.pk).exists()
+        """Whether the reader of `request` may open this stored document: the instance is
+        checked by document_shown, the in-memory twin of for_request."""
+        return document_shown_to_request(self, request)
+
+    @classmethod
+    def serving_queryset(cls, request):
+        """The page as routed (policies.models.routing), with the rows its page shows; staff
+        also see whether it is in a decision run (its review status)."""
+        queryset = cls._default_manager.select_related(
+            "decision_body", "organisation", "responsible", "responsible_role"
+        )
+        if get_channel(request) == PUBLIC:
+            return queryset
+        return queryset.annotate(in_workflow=open_workflow_exists())
 
     def serve(self, request, *args, **kwargs):
         # A document the reader may not see does not exist for them: 404, never 403.
@@ -888,29 +1015,59 @@ class Styrdokument(Page):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
+    def metadata_lists(self):
+        """(målgrupper, LIS-områden) as names, read in one query."""
+        groups = (
+            TargetGroup.objects.filter(pk__in=self.target_groups.values("pk"))
+            .annotate(kind=models.Value(0), rank=models.Value(0))
+            .order_by()
+            .values_list("kind", "rank", "name")
+        )
+        areas = (
+            LisArea.objects.filter(pk__in=self.lis_areas.values("pk"))
+            .annotate(kind=models.Value(1))
+            .order_by()
+            .values_list("kind", "number", "name")
+        )
+        names = ([], [])
+        for kind, _rank, name in groups.union(areas, all=True).order_by("kind", "rank", "name"):
+            names[kind].append(name)
+        return names
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        preview = getattr(request, "is_preview", False)
+        public = get_channel(request) == PUBLIC
+        # The review status badge reads the settings this request has already loaded.
+        self._styrdok_warning_days = StyrdokSettings.load(
+            request_or_site=request
+        ).review_warning_days
         context["body_items"] = self.body_items()
-        if get_channel(request) != PUBLIC:
+        from ..rich_text import prefetch_page_links
+
+        # Every page link in the text and the document this one replaces, checked for this
+        # reader in one query before rendering.
+        links = prefetch_page_links(request, self.body, extra=[self.supersedes_id])
+        if not public:
             context["history"] = decision_history(self)
         context["child_documents"] = self.visible_children(request)
         versions = self.adopted_versions.select_related("superseded_by")
-        if get_channel(request) == PUBLIC:
+        if public:
             versions = versions.filter(publicity=Publicity.PUBLIC)
         context["adopted_versions"] = list(versions)
         # The archival PDF offered for download: the current decision, if this channel shows it
         # (not in a preview, which shows a draft rather than what was adopted).
         context["current_version"] = (
             None
-            if getattr(request, "is_preview", False)
+            if preview
             else next((v for v in context["adopted_versions"] if v.is_current), None)
         )
+        if self.pk and not preview:
+            context["target_group_names"], context["lis_area_names"] = self.metadata_lists()
         if self.supersedes_id:
             # Named only if this reader may open it: not internal on the public site, nor
             # restricted to groups the reader is not in.
-            context["supersedes_page"] = (
-                Styrdokument.objects.for_request(request).filter(pk=self.supersedes_id).first()
-            )
+            context["supersedes_page"] = links.get(self.supersedes_id)
         return context
 
 

@@ -10,6 +10,7 @@ from wagtail.search import index
 from ..blocks import HeadingBlock, InformationBodyBlock
 from ..register import build_register
 from .documents import Styrdokument
+from .routing import ServedPage, route_in_one_query
 
 
 class RegisterPermissionTester(PagePermissionTester):
@@ -23,7 +24,7 @@ class RegisterPermissionTester(PagePermissionTester):
         return False
 
 
-class HomePage(Page):
+class HomePage(ServedPage, Page):
     """Startsida: the root of both channels."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
@@ -36,6 +37,14 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("startsida")
         verbose_name_plural = _("startsidor")
+
+    def route(self, request, path_components):
+        """The whole address in one query rather than two per level (policies.models.routing)."""
+        if not path_components:
+            return super().route(request, path_components)
+        return route_in_one_query(self, request, path_components)
+
+    route.styrdok_one_query_route = True
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -52,7 +61,7 @@ class HomePage(Page):
         return context
 
 
-class RegisterPage(Page):
+class RegisterPage(ServedPage, Page):
     """Styrdokumentregister: every adopted document with its metadata, filterable and sortable."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
@@ -82,7 +91,7 @@ class RegisterPage(Page):
         return context
 
 
-class InformationPage(Page):
+class InformationPage(ServedPage, Page):
     """Så arbetar kommunen med informationssäkerhet: editable text around live parts.
 
     The live parts (adopted public documents, roles, contact, latest decision) are blocks the
@@ -103,7 +112,7 @@ class InformationPage(Page):
         verbose_name_plural = _("informationssidor")
 
 
-class ContentPage(Page):
+class ContentPage(ServedPage, Page):
     """A plain page, e.g. the tillgänglighetsredogörelse (accessibility statement)."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
