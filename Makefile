@@ -14,8 +14,10 @@ PORT ?= 8000
 DEMO_FIXTURE ?=
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x -k register"`.
 PYTEST_ARGS ?=
-# Extra arguments for the benchmark, e.g. `make bench BENCH_ARGS="--sizes 200,2000 --repeat 30"`.
+# Extra arguments for one benchmark, e.g. `make bench-pages BENCH_ARGS="--sizes 200,2000 --repeat 9"`.
 BENCH_ARGS ?=
+# The PostgreSQL server the benchmarks run on; each creates and drops test_styrdok_bench_<name>.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 # The database `make test-postgres` runs the suite against; pytest-django creates and drops
 # test_<name> itself, the database named here need not exist.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/styrdok
@@ -24,7 +26,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-reminders bench-pdf clean-db
+.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-throughput clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -39,9 +41,12 @@ help:
 	@echo "  make lint           ruff check + ruff format --check + lagerkontraktet (lint-imports)"
 	@echo "  make format         ruff check --fix + ruff format"
 	@echo "  make check          Djangos systemkontroller, migrationskontroll och check --deploy"
-	@echo "  make bench          mät registret och en dokumentsida vid 200 och 2000 dokument"
-	@echo "  make bench-reminders mät påminnelsekörningen vid 1 000 och 10 000 dokument"
-	@echo "  make bench-pdf      mät arkiv-PDF för en lång riktlinje och årsrapporten vid 500 dokument"
+	@echo "  make bench          kör alla mätningar nedan efter varandra på PostgreSQL (under 10 minuter)"
+	@echo "  make bench-pages    dokumentsida, register och API mot en bar Wagtail-sida vid 200, 2 000 och 10 000 dokument"
+	@echo "  make bench-search   sökningen (/sok/) mot en indexerad tsquery"
+	@echo "  make bench-pdf      arkiv-PDF för en lång riktlinje och årsrapporten"
+	@echo "  make bench-reminders påminnelsekörningen vid 1 000 och 10 000 dokument"
+	@echo "  make bench-throughput anrop per sekund under gunicorn (3 arbetare, produktionsinställningar)"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
 # -- the virtualenv ---------------------------------------------------------------------------
@@ -162,14 +167,41 @@ check: $(STAMP)
 		SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-bench: $(STAMP)
-	$(PY) bench/pages.py $(BENCH_ARGS)
+# -- benchmarks (docs/performance.md) ---------------------------------------------------------
 
-bench-reminders: $(STAMP)
-	$(PY) bench/reminders.py
+# `make bench` runs every benchmark in turn with the shorter settings below, so that the whole
+# set stays under 10 minutes on a two-core machine; `make bench-<name>` runs one with its own
+# defaults (more rounds), plus BENCH_ARGS.
+BENCH_QUICK ?=
+BENCH_PAGES_QUICK ?= --sizes 200,2000,10000 --repeat 3
+BENCH_SEARCH_QUICK ?= --sizes 200,2000,10000 --repeat 2
+BENCH_PDF_QUICK ?= --repeat 2
+BENCH_REMINDERS_QUICK ?= --quick
+BENCH_THROUGHPUT_QUICK ?= --quick
+bench_db = DATABASE_URL=$(BENCH_POSTGRES)/styrdok_bench_$(1)
+bench_args = $(if $(BENCH_QUICK),$(BENCH_$(1)_QUICK)) $(BENCH_ARGS)
 
-bench-pdf: $(STAMP) pdf-libs
-	$(PY) bench/pdf.py $(BENCH_ARGS)
+bench: $(STAMP) pdf-libs postgres
+	@start=$$(date +%s); status=0; \
+	$(MAKE) -k --no-print-directory BENCH_QUICK=1 \
+		bench-pages bench-search bench-pdf bench-reminders bench-throughput || status=$$?; \
+	echo "make bench: $$(( $$(date +%s) - start )) s"; exit $$status
+
+bench-pages: $(STAMP) postgres
+	$(call bench_db,pages) $(PY) bench/pages.py $(call bench_args,PAGES)
+
+bench-search: $(STAMP) postgres
+	$(call bench_db,search) $(PY) bench/search.py $(call bench_args,SEARCH)
+
+bench-pdf: $(STAMP) pdf-libs postgres
+	$(call bench_db,pdf) $(PY) bench/pdf.py $(call bench_args,PDF)
+
+bench-reminders: $(STAMP) postgres
+	$(call bench_db,reminders) $(PY) bench/reminders.py $(call bench_args,REMINDERS)
+
+bench-throughput: $(STAMP) postgres
+	$(PY) bench/throughput.py --database-url $(BENCH_POSTGRES)/styrdok_bench_throughput \
+		$(call bench_args,THROUGHPUT)
 
 clean-db:
 	rm -f db.sqlite3

@@ -1,25 +1,30 @@
-"""Benchmark the archival PDFs: a 10-page riktlinje, and the yearly report at 500 documents.
+"""Benchmark the PDFs: WeasyPrint alone, the yearly report's PDF, and the request that asks for it.
 
-    .venv/bin/python bench/pdf.py [--documents 500] [--repeat 5]
+    .venv/bin/python bench/pdf.py [--documents 10000] [--render-documents 2000] [--repeat 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/styrdok_bench .venv/bin/python bench/pdf.py
 
 Creates a throwaway test database (SQLite in memory, or test_<name> on the PostgreSQL server that
-DATABASE_URL points at), runs setup_styrdok and then measures:
+DATABASE_URL points at), runs setup_styrdok and then measures, each against its baseline:
 
-* the archival PDF of one adopted riktlinje long enough to fill about ten A4 pages (headings,
-  numbered ska-krav, a responsibility table, running text with å, ä and ö): the median seconds of
-  `render_version_pdf`, which is what the background task spends per adopted version;
+* the archival PDF of one adopted riktlinje long enough to fill about ten A4 pages, against
+  WeasyPrint alone rendering plain HTML of the same size (paragraphs and table rows, no styles,
+  no PDF/A); the two alternate, and the ratio is the median of the per-round ratios;
 * the yearly report to kommunstyrelsen ("Årlig genomgång") for the last twelve months over a
-  register of `--documents` live documents (bench/pages.py's families of policy, riktlinjer and
-  rutiner, each with an adopted version and a decision in the audit log): the median seconds of
-  computing it (`build_report`, with its SQL query count) and of rendering its PDF.
+  register of `--render-documents` live documents (written in bulk by common.DocumentBuilder,
+  each with a decision in the audit log): its PDF (`render_report_pdf`, what the background job
+  spends), against WeasyPrint alone on plain HTML of the report's size, alternating likewise;
+* at `--documents` documents: computing the report (`build_report`, with its SQL queries), and
+  the request that asks for its PDF (POST …/arlig-genomgang/pdf/ with the database task backend,
+  as in production: a job row and a queued task, nothing rendered) and the progress page, each
+  against the PDF rendering that no request does any more.
 
-Prints the page counts too, so "10 pages" is a measured fact, not an assumption. The development
-database is never touched.
+Prints the page counts too, so the page numbers are measured facts. The development database
+is never touched.
 """
 
 import argparse
 import datetime
+import re
 import statistics
 import sys
 import time
@@ -55,22 +60,37 @@ PARAGRAPH = (
 )
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--documents",
         type=int,
-        default=500,
-        help="Antal dokument i registret när årsrapporten mäts (standard: 500).",
+        default=10_000,
+        help="Antal dokument i registret när årsrapporten mäts (standard: 10000).",
     )
     parser.add_argument(
-        "--repeat", type=int, default=5, help="Antal mätningar per fall (standard: 5)."
+        "--render-documents",
+        type=int,
+        default=2_000,
+        help="Antal dokument när årsrapportens PDF renderas (standard: 2000).",
     )
-    args = parser.parse_args()
-    if args.documents < 10:
-        parser.error("--documents ska vara minst 10")
-    if args.repeat < 1:
-        parser.error("--repeat ska vara minst 1")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="Mätningar av riktlinjens PDF, beräkningen och anropen (standard: 5).",
+    )
+    parser.add_argument(
+        "--render-repeat",
+        type=int,
+        default=1,
+        help="Omgångar av årsrapportens PDF mot sin baslinje (standard: 1).",
+    )
+    args = parser.parse_args(argv)
+    if not 10 <= args.render_documents <= args.documents:
+        parser.error("--render-documents ska vara minst 10 och högst --documents")
+    if args.repeat < 1 or args.render_repeat < 1:
+        parser.error("--repeat och --render-repeat ska vara minst 1")
     return args
 
 
@@ -132,6 +152,7 @@ def make_long_riktlinje():
         valid_from=today - datetime.timedelta(days=20),
         publicity="public",
         body=long_body(),
+        live=False,
     )
     RegisterPage.objects.get().add_child(instance=page)
     # Publishing records the adopted version (and renders its PDF once, immediately); it needs
@@ -153,86 +174,247 @@ def median_seconds(function, repeat):
         start = time.perf_counter()
         result = function()
         timings.append(time.perf_counter() - start)
-    return statistics.median(timings), min(timings), max(timings), result
+    return statistics.median(timings), result
 
 
-def add_decisions(documents):
-    """One governance.decided entry per document, as the workflow writes them."""
+# -- WeasyPrint alone ------------------------------------------------------------------------
+
+TAG = re.compile(r"<[^>]+>")
+FILLER = (
+    "Förvaltningen ansvarar för att informationen hanteras så att dess konfidentialitet, "
+    "riktighet och tillgänglighet upprätthålls, och följer upp det minst en gång om året. "
+)
+
+
+def captured_html(render):
+    """The HTML that `render()` gives WeasyPrint (policies.pdf.render_pdf's argument)."""
+    from policies import pdf
+
+    original = pdf.render_pdf
+    seen = []
+
+    def capture(html, base_url):
+        seen.append(html)
+        return original(html, base_url)
+
+    pdf.render_pdf = capture
+    try:
+        rendered = render()
+    finally:
+        pdf.render_pdf = original
+    return seen[-1], rendered
+
+
+def plain_html_like(html):
+    """Plain HTML of the same size: as many table rows of five cells and as much running text
+    as `html`, without its styles, fonts, running headers or PDF/A tagging."""
+    rows = html.count("<tr")
+    text = " ".join(TAG.sub(" ", html).split())
+    cells = "".join(f"<td>{FILLER[:40]}</td>" for _ in range(5))
+    table_text = rows * 5 * 40
+    paragraphs = max(0, len(text) - table_text) // len(FILLER) + 1
+    body = "".join(f"<p>{FILLER}</p>" for _ in range(paragraphs))
+    table = "<table>" + "".join(f"<tr>{cells}</tr>" for _ in range(rows)) + "</table>"
+    return f'<!doctype html><html lang="sv"><body>{body}{table}</body></html>'
+
+
+def weasyprint_alone(html):
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    document.write_pdf()
+    return len(document.pages)
+
+
+def pair_rounds(measure, baseline, rounds):
+    """Alternate `baseline()` and `measure()` for `rounds` rounds: (median s, median baseline s,
+    median per-round ratio, the baseline's last return value)."""
+    times, bases = [], []
+    value = None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        value = baseline()
+        bases.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        measure()
+        times.append(time.perf_counter() - start)
+    ratio = statistics.median(t / b for t, b in zip(times, bases, strict=True))
+    return statistics.median(times), statistics.median(bases), ratio, value
+
+
+# -- the register and the report -------------------------------------------------------------
+
+
+def add_decisions(after=0):
+    """One governance.decided entry per live document, as the workflow writes them (bulk)."""
     from wagtail.models import PageLogEntry
 
+    from policies.models import Styrdokument
+
+    documents = Styrdokument.objects.live().filter(pk__gt=after).select_related("decision_body")
     PageLogEntry.objects.bulk_create(
-        PageLogEntry(
-            page_id=page.pk,
-            content_type_id=page.content_type_id,
-            label=page.title,
-            action="governance.decided",
-            timestamp=page.first_published_at,
-            data={
-                "decision_date": page.decision_date.isoformat(),
-                "body": page.decision_body.name,
-                "paragraph": page.protocol_paragraph,
-                "diarienummer": page.diarienummer,
-            },
-        )
-        for page in documents
+        (
+            PageLogEntry(
+                page_id=page.pk,
+                content_type_id=page.content_type_id,
+                label=page.title,
+                action="governance.decided",
+                timestamp=page.first_published_at or timezone.now(),
+                data={
+                    "decision_date": page.decision_date.isoformat() if page.decision_date else None,
+                    "body": page.decision_body.name if page.decision_body_id else "",
+                    "paragraph": page.protocol_paragraph,
+                    "diarienummer": page.diarienummer,
+                },
+            )
+            for page in documents.iterator()
+        ),
+        batch_size=1000,
     )
 
 
-def main():
-    args = parse_args()
-    # The test settings use the immediate task backend: publishing renders the PDF in-process.
-    from pages import Generator
+def report_client():
+    from django.conf import settings
+    from django.test import Client
 
+    from tests.factories import make_user
+
+    user = make_user("bench-admin", superuser=True)
+    client = Client(HTTP_HOST=settings.STYRDOK_INTRANET_HOSTNAME)
+    client.force_login(user)
+    return client
+
+
+def time_requests(client, start, end, repeat):
+    """The POST that asks for the PDF (a new job each time) and the progress page, with the
+    database task backend: (median POST s, median progress page s, queries of one POST)."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from reports.models import ReportJob
+
+    data = {"fran": f"{start:%Y-%m-%d}", "till": f"{end:%Y-%m-%d}"}
+    url = "/admin/rapporter/arlig-genomgang/pdf/"
+
+    def ask():
+        response = client.post(url, data)
+        if response.status_code != 302 or "/pdf/jobb/" not in response["Location"]:
+            raise SystemExit(f"{url} svarade {response.status_code}")
+        return response["Location"]
+
+    def clear():
+        ReportJob.objects.all().delete()
+        DBTaskResult.objects.all().delete()
+
+    posts, pages = [], []
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        clear()
+        client.get(ask())  # warm-up
+        for _ in range(repeat):
+            clear()
+            started = time.perf_counter()
+            job_url = ask()
+            posts.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            if client.get(job_url).status_code != 200:
+                raise SystemExit(f"{job_url} svarade inte 200")
+            pages.append(time.perf_counter() - started)
+        clear()
+        with CaptureQueriesContext(connection) as queries:
+            ask()
+        if ReportJob.objects.get().status != ReportJob.QUEUED:
+            raise SystemExit("Anropet renderade PDF:en i stället för att köa den.")
+        clear()
+    return statistics.median(posts), statistics.median(pages), len(queries)
+
+
+def grow(builder, total):
+    """The register up to `total` live documents, each with its decision (bulk), timed."""
+    from policies.models import Styrdokument
+
+    started = time.perf_counter()
+    last = Styrdokument.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    builder.grow_to(total)
+    add_decisions(after=last)
+    print(f"{total} dokument i registret, skapade på {time.perf_counter() - started:.1f} s")
+
+
+def main(argv=None):
+    args = parse_args(argv)
     from policies.archive import render_version_pdf
     from reports.annual_report import build_report, render_report_pdf
 
     old_name = common.start_database()
     try:
         version = make_long_riktlinje()
-        render_version_pdf(version)  # warm-up: fonts, templates
-        doc_median, doc_min, doc_max, rendered = median_seconds(
-            lambda: render_version_pdf(version), args.repeat
+        doc_html, rendered = captured_html(lambda: render_version_pdf(version))  # warm-up
+        doc_plain = plain_html_like(doc_html)
+        doc = pair_rounds(
+            lambda: render_version_pdf(version), lambda: weasyprint_alone(doc_plain), args.repeat
         )
 
-        generator = Generator()
-        generator.grow_to(args.documents)
-        add_decisions(generator.documents)
         today = timezone.localdate()
         start, end = today - datetime.timedelta(days=365), today
+        builder = common.DocumentBuilder()
+        grow(builder, args.render_documents)
+        report = build_report(start, end)
+        report_html, report_pdf = captured_html(lambda: render_report_pdf(report))  # warm-up
+        report_plain = plain_html_like(report_html)
+        render = pair_rounds(
+            lambda: render_report_pdf(report),
+            lambda: weasyprint_alone(report_plain),
+            args.render_repeat,
+        )
+
+        grow(builder, args.documents)
         with CaptureQueriesContext(connection) as queries:
             build_report(start, end)
-        build_median, build_min, build_max, report = median_seconds(
-            lambda: build_report(start, end), args.repeat
-        )
-        render_report_pdf(report)  # warm-up
-        pdf_median, pdf_min, pdf_max, report_pdf = median_seconds(
-            lambda: render_report_pdf(report), args.repeat
-        )
+        build_median, _report = median_seconds(lambda: build_report(start, end), args.repeat)
+        post_s, page_s, post_queries = time_requests(report_client(), start, end, args.repeat)
     finally:
         common.drop_database(old_name)
 
-    print()
-    print(f"Arkiv-PDF och årsrapport, {connection.vendor}, median av {args.repeat} körningar")
-    print(f"{'Fall':<52} {'sidor':>5} {'median s':>9} {'min s':>7} {'max s':>7}")
-    rows = [
-        ("Riktlinje, arkiv-PDF (render_version_pdf)", rendered.pages, doc_median, doc_min, doc_max),
-        (
-            f"Årsrapport, {args.documents} dok.: beräkning ({len(queries)} SQL-frågor)",
-            "",
-            build_median,
-            build_min,
-            build_max,
-        ),
-        (
-            f"Årsrapport, {args.documents} dok.: PDF",
-            report_pdf.pages,
-            pdf_median,
-            pdf_min,
-            pdf_max,
-        ),
-    ]
-    for label, pages, median, low, high in rows:
-        print(f"{label:<52} {pages!s:>5} {median:>9.2f} {low:>7.2f} {high:>7.2f}")
+    n, r = args.documents, args.render_documents
+    ms = 1000
+    common.print_rows(
+        f"PDF:er, {connection.vendor}: riktlinjen {rendered.pages} sidor (baslinje {doc[3]}), "
+        f"årsrapporten vid {r} dokument {report_pdf.pages} sidor (baslinje {render[3]}); "
+        "baslinje = WeasyPrint ensam på enkel HTML av samma storlek",
+        [
+            ("Riktlinje, arkiv-PDF", doc[0] * ms, doc[1] * ms, doc[2], "", ""),
+            (f"Årsrapport {r} dok., PDF", render[0] * ms, render[1] * ms, render[2], "", ""),
+        ],
+    )
+    common.print_rows(
+        f"Årsrapporten vid {n} dokument, {connection.vendor}; baslinje = PDF:en vid {r} dokument, "
+        "som inget anrop längre renderar",
+        [
+            (
+                "build_report (i bakgrundsjobbet)",
+                build_median * ms,
+                render[0] * ms,
+                build_median / render[0],
+                len(queries),
+                "",
+            ),
+            (
+                "POST …/pdf/ (köar jobbet)",
+                post_s * ms,
+                render[0] * ms,
+                post_s / render[0],
+                post_queries,
+                f"{render[0] / post_s:.0f}× snabbare än renderingen",
+            ),
+            (
+                "GET …/pdf/jobb/<id>/ (förlopp)",
+                page_s * ms,
+                render[0] * ms,
+                page_s / render[0],
+                "",
+                "",
+            ),
+        ],
+    )
     return 0
 
 
