@@ -1,25 +1,39 @@
-"""Benchmark the search page (/sok/) at 1,000 and 10,000 documents.
+"""Benchmark the search page (/sok/) and its suggestions while typing (/sok/forslag/) at 200,
+2,000 and 10,000 documents, against plain PostgreSQL full-text search on the same text.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/styrdok_bench \
-        .venv/bin/python bench/search.py [--sizes 1000,10000] [--repeat 5] [--verbose]
+        .venv/bin/python bench/search.py [--sizes 200,2000,10000] [--repeat 3] [--verbose]
 
 Creates a throwaway test database (test_<name> on the PostgreSQL server that DATABASE_URL points
 at, or SQLite in memory without it), runs setup_styrdok and generates live documents in bulk, with
 varied Swedish text on a dozen information security topics: families of a riktlinje with rutiner
-and stödanvisningar under it, and some policies; about a third internal, a few restricted to a
-group the measured employee is not in. The page rows are written straight into the tables, then
-added to the search index through the backend in chunks, as `manage.py update_index` would.
+and stödanvisningar under it, and some policies; about a third internal, and one internal
+riktlinje in twelve restricted (with its subtree) to a group the measured employee is not in.
+The page rows are written straight into the tables, then added to the search index through the
+backend in chunks, as `manage.py update_index` would, and the tables are ANALYZEd, as
+autovacuum would after a bulk load.
+
+Two baselines (PostgreSQL only), both a table of every live document's title and text searched
+with plainto_tsquery() of the same words, ranked by ts_rank() and LIMIT 20, with no visibility, no
+compounds and no page to render:
+- "uttryck" (expression): a GIN index on to_tsvector('swedish', title || ' ' || body); the vector
+  is computed again for every matching row to rank it;
+- "lagrad" (stored): the same vector kept in a tsvector column with a GIN index, ranked from the
+  column: the fastest plain full-text search on this text, and the issue's "indexed tsquery".
+The targets are checked against the stored one.
 
 For each size it sends 25 realistic queries (inflections, compounds, several words, a phrase,
 queries without å/ä/ö, a misspelling, a förvaltning, two diarienummer) through django.test.Client
 to GET /sok/?q=… on the intranet, logged in as an employee, and on the public website, each
-`--repeat` times after one warm-up, and prints p50 and p95 latency over all of them in ms per size
-and channel, the SQL queries per request (fewest and most over the queries) and how many queries
-found nothing. `--verbose` adds a line per query. The two diarienummer queries are redirects (302)
-to the document, and count like the rest.
+`--repeat` times after one warm-up, in rounds interleaved with the baselines (both baselines,
+intranet, public), then 10 prefixes to /sok/forslag/ the same way. It prints p50 and p95 latency
+in ms per size, page and channel, the ratio of each to the stored baseline's p50 and p95 at that
+size and of p95 to the expression baseline's, the issue's target, and the SQL statements per
+request (fewest–most). `--verbose` adds a line per query.
 
-Exits with status 1 if a query that should find something finds nothing, or a diarienummer does
-not redirect. The development database is never touched. About three minutes on PostgreSQL.
+Exits with status 1 if a query that should find something finds nothing, a diarienummer does not
+redirect, a prefix suggests nothing, or any request runs one SQL statement twice. The development
+database is never touched. About four minutes on PostgreSQL.
 """
 
 import argparse
@@ -50,6 +64,7 @@ from django.utils import timezone  # noqa: E402
 INTRANET_HOST = settings.STYRDOK_INTRANET_HOSTNAME
 PUBLIC_HOST = settings.STYRDOK_PUBLIC_HOSTNAME
 SEARCH = "/sok/"
+AUTOCOMPLETE = "/sok/forslag/"
 CHUNK = 1000  # documents generated and indexed per transaction
 KNOWN_DIARIENUMMER = "KS-2025-542"  # the first riktlinje's, public: the dnr queries go there
 
@@ -355,27 +370,42 @@ QUERIES = [
     (KNOWN_DIARIENUMMER, "redirect"),
     ("KS 2025/542", "redirect"),
 ]
+# What a reader has typed so far into the search box: word beginnings and a diarienummer.
+AUTOCOMPLETE_PREFIXES = [
+    "riktl",
+    "informationss",
+    "incid",
+    "lösen",
+    "rutin för beh",
+    "kontinuitet",
+    "molntj",
+    "säkerhetsk",
+    "passerk",
+    "KS-2025-542",
+]
+# Below this many documents a topic may have no public document: "hits" is then not required.
+HITS_REQUIRED_FROM = 1000
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",
-        default="1000,10000",
-        help="Antal dokument att mäta vid, kommaseparerat och stigande (standard: 1000,10000).",
+        default="200,2000,10000",
+        help="Antal dokument att mäta vid, kommaseparerat och stigande (standard: 200,2000,10000).",
     )
     parser.add_argument(
         "--repeat",
         type=int,
-        default=5,
-        help="Antal mätta anrop per sökfråga, kanal och storlek (standard: 5).",
+        default=3,
+        help="Antal mätta anrop per sökfråga, kanal och storlek (standard: 3).",
     )
     parser.add_argument("--verbose", action="store_true", help="En rad per sökfråga.")
     args = parser.parse_args()
     try:
         args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     except ValueError:
-        parser.error("--sizes ska vara heltal, t.ex. 1000,10000")
+        parser.error("--sizes ska vara heltal, t.ex. 200,2000,10000")
     if not args.sizes or any(s < 100 for s in args.sizes) or args.sizes != sorted(set(args.sizes)):
         parser.error("--sizes ska vara stigande och minst 100")
     if args.repeat < 1:
@@ -474,7 +504,9 @@ class Generator:
             "title": title,
             "parent": parent,
             "children": [],
-            "restricted": publicity == "internal" and rng.random() < 0.1,
+            # As bench/common.py's documents: one internal riktlinje in twelve is restricted to
+            # a group, which hides its whole subtree.
+            "restricted": kind == "riktlinje" and publicity == "internal" and rng.random() < 1 / 12,
             "fields": {
                 "document_type": "program" if kind == "policy" and rng.random() < 0.2 else kind,
                 "decision_body": self.bodies[body_code],
@@ -638,41 +670,171 @@ def did_you_mean(content):
     return link.get_text(" ", strip=True) if link else ""
 
 
-def measure(client, host, query, expect, repeat, redirect_to):
-    """Timings of `repeat` requests after a warm-up, the queries and hits of one more."""
+# -- the baseline: plain PostgreSQL full-text search on the same text -------------------------
 
-    def get():
-        return client.get(SEARCH, {"q": query}, HTTP_HOST=host)
+BASELINE_TABLE = "bench_search_baseline"
+BASELINE_VECTOR = "to_tsvector('swedish', title || ' ' || body)"
 
-    response = get()  # warm-up
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = get()
-        timings.append((time.perf_counter() - start) * 1000)
+
+def baseline_sql(vector):
+    return (
+        f"SELECT id, title FROM {BASELINE_TABLE} WHERE {vector} @@ plainto_tsquery('swedish', %s) "
+        f"ORDER BY ts_rank({vector}, plainto_tsquery('swedish', %s)) DESC LIMIT 20"
+    )
+
+
+# label → (the row's name in the table, what it is, its SQL)
+BASELINES = {
+    "expression": (
+        "Baslinje, uttryck",
+        f"GIN-index på uttrycket {BASELINE_VECTOR}, ts_rank räknar om vektorn per rad",
+        baseline_sql(BASELINE_VECTOR),
+    ),
+    "stored": (
+        "Baslinje, lagrad",
+        "lagrad tsvector-kolumn (samma vektor) med GIN-index, ts_rank på kolumnen",
+        baseline_sql("vector"),
+    ),
+}
+# The issue's "indexed tsquery": the targets are ratios to this one.
+TARGET_BASELINE = "stored"
+
+
+def build_baseline():
+    """A table of every live document's title and text (summary and body) with a GIN index
+    on to_tsvector('swedish', title || ' ' || body), and the same vector stored in a column with
+    a GIN index of its own: what a plain PostgreSQL full-text search needs, without visibility,
+    stems of compounds or ranking by title. PostgreSQL only."""
+    from policies.models import Styrdokument
+    from policies.text import streamfield_text
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}")
+        cursor.execute(
+            f"CREATE TABLE {BASELINE_TABLE} (id bigint PRIMARY KEY, title text, body text)"
+        )
+        rows = [
+            (doc.pk, doc.title, f"{doc.summary or ''} {streamfield_text(doc.body)}")
+            for doc in Styrdokument.objects.live().only("title", "summary", "body").iterator(2000)
+        ]
+        cursor.executemany(f"INSERT INTO {BASELINE_TABLE} VALUES (%s, %s, %s)", rows)
+        cursor.execute(
+            f"CREATE INDEX {BASELINE_TABLE}_gin ON {BASELINE_TABLE} USING gin ({BASELINE_VECTOR})"
+        )
+        # The same vector stored, for the second baseline.
+        cursor.execute(f"ALTER TABLE {BASELINE_TABLE} ADD COLUMN vector tsvector")
+        cursor.execute(f"UPDATE {BASELINE_TABLE} SET vector = {BASELINE_VECTOR}")
+        cursor.execute(
+            f"CREATE INDEX {BASELINE_TABLE}_vector ON {BASELINE_TABLE} USING gin (vector)"
+        )
+        # As autovacuum would after a bulk load: the planner's statistics for every table.
+        cursor.execute("ANALYZE")
+
+
+def run_baseline(query, kind):
+    with connection.cursor() as cursor:
+        cursor.execute(BASELINES[kind][2], [query, query])
+        return cursor.fetchall()
+
+
+# -- measuring --------------------------------------------------------------------------------
+
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
+
+
+def timed(call):
+    start = time.perf_counter()
+    result = call()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def statements(call):
+    """The response of one more call, its SQL statements and how many of them repeat one
+    before (transaction control aside)."""
     with CaptureQueriesContext(connection) as queries:
-        response = get()
+        response = call()
+    sql = [q["sql"] for q in queries.captured_queries]
+    sql = [s for s in sql if not s.upper().startswith(TRANSACTION_CONTROL)]
+    return response, len(sql), len(sql) - len(set(sql))
+
+
+def measure_query(channels, query, repeat, baseline):
+    """Interleaved rounds for one query: the baselines, then /sok/ on each channel; then the
+    statements and hits of one more request per channel. {label: result} plus one per
+    baseline (BASELINES' keys)."""
+    calls = {
+        label: (lambda c=client, h=host: c.get(SEARCH, {"q": query}, HTTP_HOST=h))
+        for label, client, host in channels
+    }
+    if baseline:
+        calls = {
+            **{kind: (lambda k=kind: run_baseline(query, k)) for kind in BASELINES},
+            **calls,
+        }
+    for call in calls.values():
+        call()  # warm-up
+    timings = {label: [] for label in calls}
+    for _ in range(repeat):
+        for label, call in calls.items():
+            timings[label].append(timed(call)[0])
+    results = {kind: {"timings": timings.get(kind, [])} for kind in BASELINES}
+    for label, _client, _host in channels:
+        response, count, repeated = statements(calls[label])
+        results[label] = {
+            "timings": timings[label],
+            "response": response,
+            "queries": count,
+            "repeated": repeated,
+        }
+    return results
+
+
+def check(result, expect, redirect_to):
+    """A Swedish description of what is wrong with a /sok/ answer, or None; and its hits."""
+    response = result["response"]
     hits = result_titles(response.content) if response.status_code == 200 else []
     suggestion = did_you_mean(response.content) if response.status_code == 200 else ""
-    problem = None
-    if expect == "redirect" and response.status_code != 302:
-        problem = f"svarade {response.status_code}, inte en omdirigering"
-    elif expect == "redirect" and urlsplit(response["Location"]).path != redirect_to:
-        problem = f"ledde till {response['Location']}, inte {redirect_to}"
-    elif expect != "redirect" and response.status_code != 200:
-        problem = f"svarade {response.status_code}, inte 200"
-    elif expect == "hits" and not hits:
-        problem = "inga träffar"
-    return {
-        "timings": timings,
-        "queries": len(queries.captured_queries),
-        "status": response.status_code,
-        "hits": len(hits),
-        "first": hits[0]
+    result["hits"] = len(hits)
+    result["status"] = response.status_code
+    result["first"] = (
+        hits[0]
         if hits
-        else response.get("Location", "") or (f"Menade du: {suggestion}" if suggestion else ""),
-        "problem": problem,
+        else response.get("Location", "") or (f"Menade du: {suggestion}" if suggestion else "")
+    )
+    if expect == "redirect" and response.status_code != 302:
+        return f"svarade {response.status_code}, inte en omdirigering"
+    if expect == "redirect" and urlsplit(response["Location"]).path != redirect_to:
+        return f"ledde till {response['Location']}, inte {redirect_to}"
+    if expect != "redirect" and response.status_code != 200:
+        return f"svarade {response.status_code}, inte 200"
+    if expect == "hits" and not hits:
+        return "inga träffar"
+    if result["repeated"]:
+        return f"{result['repeated']} SQL-frågor ställdes två gånger"
+    return None
+
+
+def measure_autocomplete(channels, prefix, repeat):
+    calls = {
+        label: (lambda c=client, h=host: c.get(AUTOCOMPLETE, {"q": prefix}, HTTP_HOST=h))
+        for label, client, host in channels
     }
+    for call in calls.values():
+        call()
+    timings = {label: [] for label in calls}
+    for _ in range(repeat):
+        for label, call in calls.items():
+            timings[label].append(timed(call)[0])
+    results = {}
+    for label, call in calls.items():
+        response, count, repeated = statements(call)
+        results[label] = {
+            "timings": timings[label],
+            "queries": count,
+            "repeated": repeated,
+            "found": len(response.json()) if response.status_code == 200 else -1,
+        }
+    return results
 
 
 def percentile(values, fraction):
@@ -682,14 +844,55 @@ def percentile(values, fraction):
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
+def measure_size(size, channels, args, known_path, problems):
+    """Every query and prefix at one size: {(kind, label): [results]}."""
+    baseline = connection.vendor == "postgresql"
+    if baseline:
+        build_baseline()
+    rows = {}
+    for query, expect in QUERIES:
+        measured = measure_query(channels, query, args.repeat, baseline)
+        for kind, (label, _what, _sql) in BASELINES.items():
+            if baseline:
+                rows.setdefault(("baseline", label), []).append(measured[kind])
+        for label, _client, _host in channels:
+            result = measured[label]
+            if expect == "hits" and size < HITS_REQUIRED_FROM:
+                expect = "any"
+            problem = check(result, expect, known_path)
+            if problem:
+                problems.append(f"N={size}, {label}, {query!r}: {problem}")
+            rows.setdefault(("sok", label), []).append(result)
+            if args.verbose:
+                print(
+                    f"  {label:<20} {query:<28} p50 {statistics.median(result['timings']):7.1f} "
+                    f"ms {result['queries']:>2} frågor  {result['status']}  "
+                    f"{result['hits']:>2} träffar  {result['first'][:60]}",
+                    flush=True,
+                )
+    for prefix in AUTOCOMPLETE_PREFIXES:
+        measured = measure_autocomplete(channels, prefix, args.repeat)
+        for label, result in measured.items():
+            if result["found"] < 1:
+                problems.append(f"N={size}, {label}, förslag {prefix!r}: inga förslag")
+            if result["repeated"]:
+                problems.append(
+                    f"N={size}, {label}, förslag {prefix!r}: {result['repeated']} SQL-frågor "
+                    "ställdes två gånger"
+                )
+            rows.setdefault(("forslag", label), []).append(result)
+    return rows
+
+
 def main():
     args = parse_args()
     from policies.models import Styrdokument
 
     vendor = connection.vendor
     old_name = common.start_database()
-    results = {}
+    table = {}
     problems = []
+    started = time.perf_counter()
     try:
         generator = Generator()
         employee = get_user_model().objects.create_user(
@@ -711,32 +914,19 @@ def main():
             total, public_total = live.count(), live.filter(publicity="public").count()
             print(
                 f"N={size}: {total} dokument ({public_total} offentliga) genererade och "
-                f"indexerade på {generated:.1f} s; mäter {len(QUERIES)} sökfrågor × "
-                f"{args.repeat} anrop per kanal …",
+                f"indexerade på {generated:.1f} s; mäter {len(QUERIES)} sökfrågor och "
+                f"{len(AUTOCOMPLETE_PREFIXES)} förslag × {args.repeat} anrop per kanal …",
                 flush=True,
             )
             if total != size:
                 raise SystemExit(f"{total} publicerade dokument, väntat {size}")
-            known = live.get(diarienummer=KNOWN_DIARIENUMMER)
-            known_path = known.get_url_parts()[2]
-            for label, client, host in channels:
-                for query, expect in QUERIES:
-                    result = measure(client, host, query, expect, args.repeat, known_path)
-                    results[(size, label, query)] = result
-                    if result["problem"]:
-                        problems.append(f"N={size}, {label}, {query!r}: {result['problem']}")
-                    if args.verbose:
-                        p50 = statistics.median(result["timings"])
-                        print(
-                            f"  {label:<20} {query:<28} p50 {p50:7.1f} ms "
-                            f"{result['queries']:>2} frågor  {result['status']}  "
-                            f"{result['hits']:>2} träffar  {result['first'][:60]}",
-                            flush=True,
-                        )
+            known_path = live.get(diarienummer=KNOWN_DIARIENUMMER).get_url_parts()[2]
+            table[size] = measure_size(size, channels, args, known_path, problems)
     finally:
         common.drop_database(old_name)
 
-    print_table(args.sizes, [label for label, _c, _h in channels], results, args.repeat, vendor)
+    print_table(args, table, vendor)
+    print(f"\nTotal tid: {time.perf_counter() - started:.0f} s")
     if problems:
         print("\nFEL:")
         for problem in problems:
@@ -744,34 +934,69 @@ def main():
         return 1
     print(
         "\nOK: sökfrågorna gav träffar (felstavningen får sakna), diarienumren ledde till "
-        "sitt dokument."
+        "sitt dokument, varje förslag hittade något och ingen SQL-fråga ställdes två gånger."
     )
     return 0
 
 
-def print_table(sizes, labels, results, repeat, vendor):
+KINDS = {"baseline": "Baslinje", "sok": "/sok/", "forslag": "/sok/forslag/"}
+TARGETS = {"sok": 3.0, "forslag": 1.5}  # issue 17: p95 at most this many times the stored one's
+
+
+def print_table(args, table, vendor):
     print()
     print(
-        f"/sok/: {len(QUERIES)} sökfrågor × {repeat} anrop per storlek och kanal; "
-        f"latens i ms över alla anrop; databas: {vendor}"
+        f"/sok/ ({len(QUERIES)} sökfrågor) och /sok/forslag/ ({len(AUTOCOMPLETE_PREFIXES)} "
+        f"prefix), {args.repeat} anrop var per storlek och kanal, varvade med baslinjerna; latens "
+        f"i ms; databas: {vendor}."
+    )
+    if vendor != "postgresql":
+        print("  Baslinjerna mäts bara på PostgreSQL: inga kvoter.")
+    for label, what, sql in BASELINES.values():
+        print(f"  {label}: {what}: {sql.replace('%s', '<orden>')}")
+    print(
+        f"  ×p50/×p95 är kvoten mot {BASELINES[TARGET_BASELINE][0].lower()} (målen gäller den), "
+        f"×uttr p95 mot {BASELINES['expression'][0].lower()}. Baslinjerna gör ingen "
+        "synlighetskontroll, ingen sammansättningsuppdelning och ritar ingen sida."
     )
     header = (
-        f"{'Kanal':<20} {'N':>6} {'p50':>7} {'p95':>7} {'max':>7} "
-        f"{'SQL/anrop':>10} {'utan träff':>10}"
+        f"{'Sida':<14} {'Kanal':<20} {'N':>6} {'p50':>7} {'p95':>7} {'×p50':>6} {'×p95':>6} "
+        f"{'×uttr p95':>9} {'mål':>5} {'SQL/anrop':>10}"
     )
     print(header)
     print("-" * len(header))
-    for label in labels:
-        for size in sizes:
-            rows = [results[(size, label, query)] for query, _expect in QUERIES]
-            timings = [t for row in rows for t in row["timings"]]
-            counts = [row["queries"] for row in rows]
-            empty = sum(1 for row in rows if row["status"] == 200 and not row["hits"])
-            sql = f"{min(counts)}–{max(counts)}" if min(counts) != max(counts) else str(counts[0])
-            print(
-                f"{label:<20} {size:>6} {percentile(timings, 0.5):>7.1f} "
-                f"{percentile(timings, 0.95):>7.1f} {max(timings):>7.1f} {sql:>10} {empty:>10}"
-            )
+    for size, rows in table.items():
+        baselines = {}
+        for kind, (label, _what, _sql) in BASELINES.items():
+            base = [t for row in rows.get(("baseline", label), []) for t in row["timings"]]
+            baselines[kind] = (percentile(base, 0.5), percentile(base, 0.95)) if base else None
+        for (kind, label), results in rows.items():
+            print(table_row(kind, label, size, results, baselines))
+
+
+def sql_range(results):
+    counts = [row["queries"] for row in results if "queries" in row]
+    if not counts:
+        return "–"
+    return f"{min(counts)}–{max(counts)}" if min(counts) != max(counts) else str(counts[0])
+
+
+def table_row(kind, label, size, results, baselines):
+    """One line: p50 and p95, their ratios to the stored baseline's at this size (and p95's to
+    the expression baseline's), the target and the SQL statements per request."""
+    timings = [t for row in results for t in row["timings"]]
+    p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
+    ratio50 = ratio95 = expression95 = ""
+    stored, expression = baselines.get(TARGET_BASELINE), baselines.get("expression")
+    if stored and kind != "baseline":
+        ratio50, ratio95 = f"{p50 / stored[0]:.1f}", f"{p95 / stored[1]:.1f}"
+    if expression and kind != "baseline":
+        expression95 = f"{p95 / expression[1]:.1f}"
+    target = f"≤{TARGETS[kind]:g}" if kind in TARGETS else ""
+    return (
+        f"{KINDS[kind]:<14} {label:<20} {size:>6} {p50:>7.1f} {p95:>7.1f} {ratio50:>6} "
+        f"{ratio95:>6} {expression95:>9} {target:>5} {sql_range(results):>10}"
+    )
 
 
 if __name__ == "__main__":

@@ -248,8 +248,16 @@ def autocomplete_documents(queryset, words, limit=AUTOCOMPLETE_LIMIT):
             .annotate(document_id=Cast("object_id", BigIntegerField()))
             .values("document_id")
         )
-        return list(queryset.filter(pk__in=matching).order_by("title", "pk")[:limit])
+        return first_by_title(queryset.filter(pk__in=matching), limit)
     return list(queryset.autocomplete(text, operator="and", order_by="title")[:limit])
+
+
+def first_by_title(queryset, limit):
+    """The first `limit` documents of `queryset` by title. The ids are sorted first, then only
+    those documents read: sorting whole rows (the body and every field) costs the database
+    two to three times as much as sorting narrow ones, for every match."""
+    ids = list(queryset.order_by("title", "pk").values_list("pk", flat=True)[:limit])
+    return load_documents(ids, queryset)
 
 
 def load_documents(items, queryset):

@@ -26,6 +26,7 @@ from .ranking import (
     SearchFailed,
     autocomplete_documents,
     checked,
+    first_by_title,
     load_documents,
     prefer_indexes,
     run_search,
@@ -274,9 +275,8 @@ def _more_by_title(found, visible, words):
         title_matches = Q()
         for word in words:
             title_matches &= Q(title__icontains=word)
-        found += list(
-            visible.filter(title_matches)
-            .exclude(pk__in=[doc.pk for doc in found])
-            .order_by("title")[: AUTOCOMPLETE_LIMIT - len(found)]
+        found += first_by_title(
+            visible.filter(title_matches).exclude(pk__in=[doc.pk for doc in found]),
+            AUTOCOMPLETE_LIMIT - len(found),
         )
     return found

@@ -8,11 +8,13 @@ fallback.
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from policies.swedish import MAX_WORD, STOPWORDS, WORD, expand, fold, stem
+from policies.swedish import MAX_WORD, STOPWORDS, WORD, expand, stem
+from policies.swedish import fold as fold_text
 from policies.text import indexed_text, streamfield_text
 
 from .parsing import QuotedPhrase
@@ -24,21 +26,42 @@ SNIPPET_SCAN = 30_000
 EXACT = "exact"
 FOLDED = "folded"
 
+# A page of hits folds the same few thousand words again and again (every form of every word
+# of every document shown): kept per process, as policies.swedish keeps stems.
+fold = lru_cache(maxsize=100_000)(fold_text)
+
 
 def normalised(text):
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
-def snippet_source(document):
-    """The text a snippet is taken from: summary, then body."""
+def snippet_source(document, body_text=None):
+    """The text a snippet is taken from: summary, then body. `body_text` is the body's text
+    when it has been read already (reading it parses every rich text block)."""
+    if body_text is None:
+        body_text = streamfield_text(getattr(document, "body", None))
+    return normalised(" ".join([document.summary or "", body_text]))
+
+
+def full_text(document, body_text=None):
+    """All text the index holds for a document (policies.text.indexed_text, which
+    tests/search/test_search_fixed_cost.py holds this to); `body_text` as for snippet_source."""
+    if body_text is None:
+        return normalised(indexed_text(document))
+    organisation = getattr(document, "organisation", None) if document.organisation_id else None
     return normalised(
-        " ".join([document.summary or "", streamfield_text(getattr(document, "body", None))])
+        " ".join(
+            [
+                document.title or "",
+                document.summary or "",
+                body_text,
+                document.diarienummer or "",
+                str(document.document_type_label or ""),
+                str(document.decision_body_name or ""),
+                organisation.name if organisation else "",
+            ]
+        )
     )
-
-
-def full_text(document):
-    """All text the index holds for a document (see Styrdokument.search_terms)."""
-    return normalised(indexed_text(document))
 
 
 class Matcher:
@@ -57,6 +80,7 @@ class Matcher:
                     self.forms.update([part, stem(part)])
         self.folded_forms = {fold(form) for form in self.forms}
         self.folded_phrases = [tuple(fold(w) for w in phrase) for phrase in self.phrases]
+        self._token_kinds = {}
 
     # Whole documents.
 
@@ -94,6 +118,13 @@ class Matcher:
     # Words of a snippet.
 
     def token_match(self, token):
+        """EXACT, FOLDED or None for one word of a text; each word is worked out once per
+        query (the documents of a page share most of their words)."""
+        if token not in self._token_kinds:
+            self._token_kinds[token] = self._token_kind(token)
+        return self._token_kinds[token]
+
+    def _token_kind(self, token):
         if len(token) > MAX_WORD or token in STOPWORDS:
             return None
         forms = expand(token)
@@ -215,6 +246,9 @@ def describe_hits(documents, parsed):
     matcher = Matcher(parsed)
     hits = []
     for document in documents:
-        folded_only = matcher.document_match(full_text(document)) == FOLDED
-        hits.append(Hit(document, make_snippet(snippet_source(document), matcher), folded_only))
+        # The body's text is read once for both (it is most of the work).
+        body_text = streamfield_text(getattr(document, "body", None))
+        folded_only = matcher.document_match(full_text(document, body_text)) == FOLDED
+        snippet = make_snippet(snippet_source(document, body_text), matcher)
+        hits.append(Hit(document, snippet, folded_only))
     return hits

@@ -22,6 +22,8 @@ import uuid
 from collections import Counter, OrderedDict
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 
 from policies.models import Styrdokument
 from policies.swedish import (
@@ -251,9 +253,28 @@ def vocabulary_for(request):
 
 def _vocabulary_key(documents):
     """Which documents (and which edition of them) the vocabulary is made from."""
-    rows = documents.order_by("pk").values_list("pk", "live_revision_id")
-    digest = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
-    return f"{CACHE_PREFIX}:vocabulary:{generation()}:{digest}"
+    return f"{CACHE_PREFIX}:vocabulary:{generation()}:{_visible_digest(documents)}"
+
+
+def _visible_digest(documents):
+    """A digest of the visible documents' ids and live revisions. On PostgreSQL the database
+    makes it (one row comes back rather than every visible document's); elsewhere Python."""
+    rows = documents.order_by().values_list("pk", "live_revision_id")
+    if connection.vendor != "postgresql":
+        return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a queryset that can find nothing (.none())
+        return "0-"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), md5(coalesce(string_agg(r.id::text || ':' || "
+            "coalesce(r.rev::text, ''), ',' ORDER BY r.id), '')) "
+            f"FROM ({sql}) AS r(id, rev)",  # noqa: S608 - Django's own SQL, values as params
+            params,
+        )
+        count, digest = cursor.fetchone()
+    return f"{count}-{digest}"
 
 
 def build_counts(documents):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from governance.models import StyrdokSettings
 from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
-from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices
+from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices, filter_fields
 from search import service
 from search.parsing import printable
 from search.service import FILTERS
@@ -76,6 +76,9 @@ def search(request):
     context = {
         "query": outcome.query,
         "filter_form": form,
+        # The options as HTML made in Python: Django's widget templates would render each of
+        # the form's sixty-odd options through the template engine, on every search.
+        "filter_fields": filter_fields(form),
         "notices": outcome.notices,
         "results": outcome.results,
         "hits": outcome.hits,
