@@ -16,9 +16,11 @@ Definitions used throughout:
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from governance.models import Assignment, DecisionBody, LisArea, Role, StyrdokSe
 from policies.models import (
     AdoptedVersion,
     PolicyPage,
+    RequiredDocument,
     ReviewStatus,
     Styrdokument,
     review_status_label,
@@ -336,85 +339,165 @@ def _visible(user):
     return documents if user is None else documents.visible_to(user)
 
 
-def _document_rows(visible, as_of, warning_days):
-    """Every live document the user may read, with its status as of the report's date."""
+DOCUMENT_COLUMNS = (
+    "pk",
+    "title",
+    "document_type",
+    "review_status",
+    "owner_missing",
+    "responsible_id",
+    "decision_body__name",
+    "decision_date",
+    "next_review",
+)
+
+
+def _lis_numbers(documents):
+    """{document pk: sorted LIS area numbers}, from the link table alone in one query (the
+    ten areas' numbers are read with the coverage table)."""
+    number_of = dict(LisArea.objects.values_list("pk", "number"))
+    numbers = defaultdict(list)
+    through = Styrdokument.lis_areas.through
+    for document_id, area_id in through.objects.filter(
+        styrdokument_id__in=documents.values("pk")
+    ).values_list("styrdokument_id", "lisarea_id"):
+        numbers[document_id].append(number_of[area_id])
+    for values in numbers.values():
+        values.sort()
+    return numbers
+
+
+def _document_rows(visible, as_of, warning_days, people):
+    """Every live document the user may read, with its status as of the report's date.
+
+    At kommun scale (10,000 documents) this is most of the report's work, so it reads plain
+    values instead of model instances, and each label is computed once per distinct value.
+    """
+    live = visible.live()
     documents = (
-        visible.live()
-        .with_review_status(today=as_of, warning_days=warning_days)
-        .select_related("responsible", "decision_body")
-        .prefetch_related("lis_areas")
+        live.with_review_status(today=as_of, warning_days=warning_days)
         .order_by("title", "pk")
+        .values(*DOCUMENT_COLUMNS)
     )
+    owners = {pk: str(owner_label(user)) for pk, user in people.items()}
+    lis_numbers = _lis_numbers(live)
+    type_labels = {value: str(label) for value, label in DocumentType.choices}
+    status_labels = {s.value: str(review_status_label(s, warning_days)) for s in ReviewStatus}
     rows = []
     for document in documents:
-        overdue = document.next_review is not None and document.next_review < as_of
+        next_review = document["next_review"]
+        overdue = next_review is not None and next_review < as_of
+        document_type = document["document_type"]
         rows.append(
             DocumentRow(
-                pk=document.pk,
-                title=document.title,
-                document_type=document.document_type,
-                type_label=_type_label(document.document_type),
-                status=document.review_status,
-                status_label=str(review_status_label(document.review_status, warning_days)),
-                owner=str(owner_label(document.responsible)),
-                owner_missing=bool(document.owner_missing),
-                body=document.decision_body.name if document.decision_body_id else "",
-                decision_date=document.decision_date,
-                next_review=document.next_review,
-                is_current=bool(document.decision_date) and not overdue,
-                lis_numbers=sorted(area.number for area in document.lis_areas.all()),
+                pk=document["pk"],
+                title=document["title"],
+                document_type=document_type,
+                type_label=type_labels.get(document_type) or _type_label(document_type),
+                status=document["review_status"],
+                status_label=status_labels.get(document["review_status"], ""),
+                owner=owners.get(document["responsible_id"], NO_VALUE),
+                owner_missing=bool(document["owner_missing"]),
+                body=document["decision_body__name"] or "",
+                decision_date=document["decision_date"],
+                next_review=next_review,
+                is_current=bool(document["decision_date"]) and not overdue,
+                lis_numbers=lis_numbers.get(document["pk"], []),
             )
         )
     return rows
 
 
-def _entry_date(entry):
-    data = entry.data or {}
-    value = data.get("decision_date")
+def _entry_date(data, timestamp):
+    value = (data or {}).get("decision_date")
     parsed = parse_date(value) if isinstance(value, str) else None
-    return parsed or timezone.localdate(entry.timestamp)
+    return parsed or timezone.localdate(timestamp)
+
+
+def _people(visible):
+    """{user pk: user} for every dokumentansvarig of a document the user may read: a few
+    hundred people at most, read once instead of a user row joined to every document."""
+    users = get_user_model().objects.filter(pk__in=visible.values("responsible_id"))
+    return {user.pk: user for user in users}
+
+
+def _owner(people, user_id):
+    """(owner label, whether the owner is missing) for a document's responsible_id."""
+    user = people.get(user_id)
+    return str(owner_label(user)), user is None or not user.is_active
+
+
+ENTRY_KEYS = ("decision_date", "body", "paragraph", "diarienummer", "repeal")
+TEXT_KEYS = ("decision_date", "body", "diarienummer")
+
+
+def _decision_entries(visible, start, end):
+    """(page id, action, data, date) of each decision entry dated in the period.
+
+    A decision is never dated after it is recorded, so entries logged before the period start
+    cannot belong to it.
+    """
+    earliest = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    entries = []
+    # Only the keys the report shows are read out of each entry's JSON, by the database.
+    keys = {name: KeyTextTransform(name, "data") for name in TEXT_KEYS}
+    keys.update({name: KeyTransform(name, "data") for name in ENTRY_KEYS if name not in TEXT_KEYS})
+    for entry in (
+        PageLogEntry.objects.filter(
+            action__in=DECISION_ACTIONS,
+            timestamp__gte=earliest,
+            page_id__in=visible.values("pk"),
+        )
+        .order_by("timestamp", "pk")
+        .values("page_id", "action", "timestamp", **keys)
+    ):
+        data = {name: entry[name] for name in ENTRY_KEYS}
+        date = _entry_date(data, entry["timestamp"])
+        if start <= date <= end:
+            entries.append((entry["page_id"], entry["action"], data, date))
+    return entries
+
+
+def _action_labels(action, data, cache):
+    """(label, outcome) of a decision entry, as text, translated once per kind."""
+    key = (action, action == "governance.decided" and bool(data.get("repeal")))
+    if key not in cache:
+        label, outcome = REPEAL_DECISION if key[1] else ACTIONS[action]
+        cache[key] = (str(label), str(outcome))
+    return cache[key]
 
 
 def _decisions(visible, start, end):
     """Decisions whose decision date (else the day they were logged) lies in the period.
 
-    A decision is never dated after it is recorded, so entries logged before the period start
-    cannot belong to it. Two queries: the log entries, and the documents they concern.
+    Two queries: the log entries, and the documents they concern.
     """
-    earliest = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
-    entries = [
-        entry
-        for entry in PageLogEntry.objects.filter(
-            action__in=DECISION_ACTIONS,
-            timestamp__gte=earliest,
-            page_id__in=visible.values("pk"),
-        ).order_by("timestamp", "pk")
-        if start <= _entry_date(entry) <= end
-    ]
+    entries = _decision_entries(visible, start, end)
     documents = {
-        document.pk: document
-        for document in visible.filter(pk__in={entry.page_id for entry in entries})
-        .select_related("responsible")
-        .only("pk", "title", "document_type", "responsible")
+        document["pk"]: document
+        for document in visible.filter(pk__in={entry[0] for entry in entries}).values(
+            "pk", "title", "document_type", "responsible_id"
+        )
     }
+    type_labels, action_labels = {}, {}
     rows = []
-    for entry in entries:
-        document = documents.get(entry.page_id)
+    for page_id, action, data, date in entries:
+        document = documents.get(page_id)
         if document is None:
             continue
-        data = entry.data or {}
-        label, outcome = ACTIONS[entry.action]
-        if entry.action == "governance.decided" and data.get("repeal"):
-            label, outcome = REPEAL_DECISION
+        label, outcome = _action_labels(action, data, action_labels)
+        document_type = document["document_type"]
+        if document_type not in type_labels:
+            type_labels[document_type] = _type_label(document_type)
         rows.append(
             DecisionRow(
-                pk=document.pk,
-                title=document.title,
-                type_label=_type_label(document.document_type),
-                date=_entry_date(entry),
-                action=entry.action,
-                label=str(label),
-                outcome=str(outcome),
+                pk=page_id,
+                title=document["title"],
+                type_label=type_labels[document_type],
+                date=date,
+                action=action,
+                label=label,
+                outcome=outcome,
                 body=data.get("body", "") or "",
                 paragraph=data.get("paragraph"),
                 diarienummer=data.get("diarienummer", "") or "",
@@ -424,14 +507,14 @@ def _decisions(visible, start, end):
     return rows, documents
 
 
-def _reviews_done(visible, start, end, decisions, decision_documents):
+def _reviews_done(visible, start, end, decisions, decision_documents, people):
     """Aktualitetsprövningar (governance.reviewed) and revisions (a new adopted version that
     replaced an earlier one) with a decision date in the period."""
     rows = []
     for decision in decisions:
         if decision.action != REVIEWED:
             continue
-        document = decision_documents[decision.pk]
+        owner, owner_missing = _owner(people, decision_documents[decision.pk]["responsible_id"])
         rows.append(
             ReviewRow(
                 pk=decision.pk,
@@ -442,8 +525,8 @@ def _reviews_done(visible, start, end, decisions, decision_documents):
                 detail=_("Granskad utan ändringar av %(body)s") % {"body": decision.body}
                 if decision.body
                 else _("Granskad utan ändringar"),
-                owner=str(owner_label(document.responsible)),
-                owner_missing=document.responsible is None or not document.responsible.is_active,
+                owner=owner,
+                owner_missing=owner_missing,
             )
         )
     versions = (
@@ -453,23 +536,31 @@ def _reviews_done(visible, start, end, decisions, decision_documents):
             decision_date__lte=end,
             supersedes__isnull=False,
         )
-        .select_related("document__responsible", "supersedes")
         .order_by("decision_date", "pk")
+        .values_list(
+            "document_id",
+            "document__title",
+            "document__document_type",
+            "document__responsible_id",
+            "decision_date",
+            "version",
+            "supersedes__version",
+        )
     )
-    for version in versions:
-        document = version.document
-        responsible = document.responsible
+    kind = _("Revision")
+    for pk, title, document_type, responsible_id, date, version, previous in versions:
+        owner, owner_missing = _owner(people, responsible_id)
         rows.append(
             ReviewRow(
-                pk=document.pk,
-                title=document.title,
-                type_label=_type_label(document.document_type),
-                date=version.decision_date,
-                kind=_("Revision"),
+                pk=pk,
+                title=title,
+                type_label=_type_label(document_type),
+                date=date,
+                kind=kind,
                 detail=_("Version %(version)s ersatte version %(previous)s")
-                % {"version": version.version, "previous": version.supersedes.version},
-                owner=str(owner_label(responsible)),
-                owner_missing=responsible is None or not responsible.is_active,
+                % {"version": version, "previous": previous},
+                owner=owner,
+                owner_missing=owner_missing,
             )
         )
     rows.sort(key=lambda row: (row.date, row.title))
@@ -490,19 +581,29 @@ def _review_row(document, kind):
 
 
 def _required_documents(visible, documents_by_pk):
-    """For each policy or program the user may read: what it requires and where each stands."""
-    policies = (
+    """For each policy or program the user may read: what it requires and where each stands.
+
+    Three queries: the policies (plain values), what they require, and the linked documents.
+    Going through each policy's `required_documents` would build a related manager per policy.
+    """
+    policies = list(
         PolicyPage.objects.live()
         .filter(pk__in=visible.values("pk"))
-        .prefetch_related("required_documents__lis_area")
         .order_by("title", "pk")
+        .values("pk", "title", "document_type")
     )
-    policies = list(policies)
+    required_by = defaultdict(list)
+    for required in (
+        RequiredDocument.objects.filter(policy_id__in=[policy["pk"] for policy in policies])
+        .select_related("lis_area")
+        .order_by("sort_order", "pk")
+    ):
+        required_by[required.policy_id].append(required)
     linked_ids = {
-        row.document_id
-        for policy in policies
-        for row in policy.required_documents.all()
-        if row.document_id
+        required.document_id
+        for rows in required_by.values()
+        for required in rows
+        if required.document_id
     }
     # Linked drafts (not live) exist but are not adopted; one query for all of them.
     linked = {
@@ -513,12 +614,12 @@ def _required_documents(visible, documents_by_pk):
     }
     return [
         PolicyRequirements(
-            pk=policy.pk,
-            title=policy.title,
-            type_label=_type_label(policy.document_type),
+            pk=policy["pk"],
+            title=policy["title"],
+            type_label=_type_label(policy["document_type"]),
             rows=[
                 _required_row(required, linked.get(required.document_id), documents_by_pk)
-                for required in policy.required_documents.all()
+                for required in required_by[policy["pk"]]
             ],
         )
         for policy in policies
@@ -581,7 +682,13 @@ def _all_rule_roles():
 # -- the audit questions, answered -------------------------------------------------------------
 
 
-def _document_text(document):
+def _document_text(document, texts=None):
+    """The document as evidence: title (type, body, decision date). `texts` memoizes it, since
+    a current document is evidence under several questions."""
+    if texts is not None:
+        if document.pk not in texts:
+            texts[document.pk] = _document_text(document)
+        return texts[document.pk]
     parts = [document.type_label]
     if document.body:
         parts.append(document.body)
@@ -604,8 +711,10 @@ def _collect_document_types(rule, context, findings):
         for document in context["documents"]
         if document.is_current and document.document_type in rule.document_types
     ]
+    kind = _("Dokument")
+    texts = context["texts"]
     findings.evidence += [
-        EvidenceItem(_("Dokument"), _document_text(document)) for document in matching
+        EvidenceItem(kind, _document_text(document, texts)) for document in matching
     ]
     if not matching:
         labels = _(" eller ").join(_type_label(value).lower() for value in rule.document_types)
@@ -657,6 +766,7 @@ def _collect_roles(rule, context, findings):
 
 def _collect_lis_areas(rule, context, findings):
     areas = {area.number: area for area in context["lis_coverage"]}
+    kind = _("Dokument")
     seen = set()
     for number in rule.lis_areas:
         area = areas.get(number)
@@ -670,7 +780,9 @@ def _collect_lis_areas(rule, context, findings):
         for document in area.documents:
             if document.pk not in seen:
                 seen.add(document.pk)
-                findings.evidence.append(EvidenceItem(_("Dokument"), _document_text(document)))
+                findings.evidence.append(
+                    EvidenceItem(kind, _document_text(document, context["texts"]))
+                )
 
 
 def _decision_text(decision):
@@ -687,9 +799,8 @@ def _collect_decisions(rule, context, findings):
         context["body_names"][code] for code in rule.decisions_by if code in context["body_names"]
     }
     decisions = [d for d in context["decisions"] if d.body in names]
-    findings.evidence += [
-        EvidenceItem(_("Beslut"), _decision_text(decision)) for decision in decisions
-    ]
+    kind = _("Beslut")
+    findings.evidence += [EvidenceItem(kind, _decision_text(decision)) for decision in decisions]
     if not decisions:
         findings.missing.append(
             _("Inga beslut av %(bodies)s om styrdokument under perioden.")
@@ -701,20 +812,23 @@ def _review_scope(rule, documents):
     """The documents a question's reviews are counted over: "all", or those in its areas."""
     if rule.reviews == "all" or not rule.lis_areas:
         return {d.pk for d in documents}
-    return {d.pk for d in documents if set(d.lis_numbers) & set(rule.lis_areas)}
+    areas = set(rule.lis_areas)
+    return {d.pk for d in documents if not areas.isdisjoint(d.lis_numbers)}
 
 
 def _collect_reviews(rule, context, findings):
     scope_ids = _review_scope(rule, context["documents"])
     done = [row for row in context["reviews_done"] if row.pk in scope_ids]
+    kind = _("Prövning")
     findings.evidence += [
-        EvidenceItem(_("Prövning"), f"{row.date:%Y-%m-%d} {row.kind}: {row.title} ({row.detail})")
+        EvidenceItem(kind, f"{row.date:%Y-%m-%d} {row.kind}: {row.title} ({row.detail})")
         for row in done
     ]
     if scope_ids and not done:
         findings.missing.append(_("Ingen aktualitetsprövning eller revision under perioden."))
+    late = _("Revisionen är försenad: %(title)s (revideras senast %(date)s, %(owner)s).")
     findings.missing += [
-        _("Revisionen är försenad: %(title)s (revideras senast %(date)s, %(owner)s).")
+        late
         % {
             "title": document.title,
             "date": f"{document.next_review:%Y-%m-%d}",
@@ -726,11 +840,12 @@ def _collect_reviews(rule, context, findings):
 
 
 def _collect_owners(rule, context, findings):
+    text, nobody = _("Saknar dokumentansvarig: %(title)s (%(owner)s)."), _("ingen angiven")
     findings.missing += [
-        _("Saknar dokumentansvarig: %(title)s (%(owner)s).")
+        text
         % {
             "title": document.title,
-            "owner": document.owner if document.owner != NO_VALUE else _("ingen angiven"),
+            "owner": document.owner if document.owner != NO_VALUE else nobody,
         }
         for document in context["ownerless"]
     ]
@@ -768,26 +883,20 @@ def _answer(rule, context):
 
 
 def _status_tables(documents, days):
-    """The status columns, one row of counts per document type, and the column totals."""
+    """The status columns, one row of counts per document type, and the column totals (one
+    pass over the documents)."""
     statuses = [StatusCount(s.value, str(review_status_label(s, days)), 0) for s in ReviewStatus]
+    by_type_and_status = Counter((d.document_type, d.status) for d in documents)
+    by_status = Counter(d.status for d in documents)
     type_rows = []
     for value, label in DocumentType.choices:
         counts = [
-            StatusCount(
-                status.status,
-                status.label,
-                sum(1 for d in documents if d.document_type == value and d.status == status.status),
-            )
+            StatusCount(status.status, status.label, by_type_and_status[(value, status.status)])
             for status in statuses
         ]
         type_rows.append(TypeRow(value, str(label), counts, sum(c.count for c in counts)))
     status_totals = [
-        StatusCount(
-            status.status,
-            status.label,
-            sum(1 for d in documents if d.status == status.status),
-        )
-        for status in statuses
+        StatusCount(status.status, status.label, by_status[status.status]) for status in statuses
     ]
     return statuses, type_rows, status_totals
 
@@ -834,13 +943,14 @@ def build_report(start, end, user=None, today=None):
     days = settings.review_warning_days
     visible = _visible(user)
 
-    documents = _document_rows(visible, as_of, days)
+    people = _people(visible)
+    documents = _document_rows(visible, as_of, days, people)
     by_pk = {document.pk: document for document in documents}
 
     statuses, type_rows, status_totals = _status_tables(documents, days)
 
     decisions, decision_documents = _decisions(visible, start, end)
-    reviews_done = _reviews_done(visible, start, end, decisions, decision_documents)
+    reviews_done = _reviews_done(visible, start, end, decisions, decision_documents, people)
     due = _due_in(documents, start, end)
     overdue = _overdue_at(documents, as_of)
     ownerless = [d for d in documents if d.owner_missing]
@@ -852,6 +962,7 @@ def build_report(start, end, user=None, today=None):
 
     context = {
         "documents": documents,
+        "texts": {},
         "required": required,
         "lis_coverage": lis_coverage,
         "assignments": assignments,
@@ -862,6 +973,7 @@ def build_report(start, end, user=None, today=None):
         "overdue": overdue,
         "ownerless": ownerless,
     }
+    due_kind, overdue_kind = _("Revideras senast"), _("Försenad")
     return AnnualReport(
         start=start,
         end=end,
@@ -875,8 +987,8 @@ def build_report(start, end, user=None, today=None):
         status_totals=status_totals,
         decisions=decisions,
         reviews_done=reviews_done,
-        reviews_due=[_review_row(d, _("Revideras senast")) for d in due],
-        reviews_overdue=[_review_row(d, _("Försenad")) for d in overdue],
+        reviews_due=[_review_row(d, due_kind) for d in due],
+        reviews_overdue=[_review_row(d, overdue_kind) for d in overdue],
         ownerless=ownerless,
         required=required,
         lis_coverage=lis_coverage,

@@ -1,0 +1,250 @@
+"""Benchmark the admin reports against a bare Wagtail admin page.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/styrdok_bench_reports \\
+        .venv/bin/python bench/reports.py [--sizes 200,2000,10000] [--repeat 5] [--profile]
+
+Creates a throwaway test database (test_<name> on the PostgreSQL server that DATABASE_URL points
+at, or SQLite in memory without it), runs setup_styrdok and grows the register to each size with
+common.DocumentBuilder (full metadata, written in bulk), each document with a decision in the
+audit log and one finished decision run per ten documents. At each size it measures, with
+django.test.Client in this process, each admin page interleaved with the same client's request
+for Wagtail's own "Låsta sidor" report (common.interleaved: the ratio is the median of the
+per-round ratios):
+
+* Årlig genomgång (the yearly report's HTML page) for the last twelve months;
+* Beslutsärenden and Revisionsplan, page 1 and a later page;
+* the admin dashboard with Styrdok's panels, for a dokumentansvarig who is also samordnare.
+
+It prints per size each figure (p50 ms), its baseline, the ratio and the SQL queries of one
+request, then the ratios and queries of all sizes side by side. Exits with status 1 if a page's
+query count changes with the number of documents; the timings never fail the run. --profile
+prints the top of a cProfile of the yearly report at the largest size. The development
+database is never touched.
+"""
+
+import argparse
+import cProfile
+import datetime
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+common.setup_django()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+HOST = settings.STYRDOK_INTRANET_HOSTNAME
+BARE_ADMIN = "/admin/reports/locked/"
+ANNUAL = "/admin/rapporter/arlig-genomgang/"
+CASES = "/admin/rapporter/beslutsarenden/"
+PLAN = "/admin/rapporter/revisionsplan/"
+DASHBOARD = "/admin/"
+RUN_EVERY = 10  # one finished decision run per this many documents
+DEEP_PAGE = 5
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="200,2000,10000",
+        help="Antal dokument att mäta vid, kommaseparerat och stigande (standard: 200,2000,10000).",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="Mätomgångar per storlek (standard: 5)."
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="Skriv ut en cProfile av årsrapportens sida vid den största storleken.",
+    )
+    args = parser.parse_args(argv)
+    args.sizes = common.parse_sizes(parser, args.sizes, 10)
+    if args.repeat < 1:
+        parser.error("--repeat ska vara minst 1")
+    return args
+
+
+def add_history(after):
+    """For each new live document: its decision in the audit log, and every RUN_EVERY-th one a
+    finished (approved) decision run, as the workflow leaves them (bulk)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, PageLogEntry, Workflow, WorkflowState
+
+    from policies.models import Styrdokument
+
+    documents = list(
+        Styrdokument.objects.live()
+        .filter(pk__gt=after)
+        .select_related("decision_body")
+        .order_by("pk")
+    )
+    PageLogEntry.objects.bulk_create(
+        (
+            PageLogEntry(
+                page_id=page.pk,
+                content_type_id=page.content_type_id,
+                label=page.title,
+                action="governance.decided",
+                timestamp=page.first_published_at or timezone.now(),
+                data={
+                    "decision_date": page.decision_date.isoformat() if page.decision_date else None,
+                    "body": page.decision_body.name if page.decision_body_id else "",
+                    "paragraph": page.protocol_paragraph,
+                    "diarienummer": page.diarienummer,
+                },
+            )
+            for page in documents
+        ),
+        batch_size=1000,
+    )
+    workflow = Workflow.objects.first()
+    page_type = ContentType.objects.get_for_model(Page)
+    WorkflowState.objects.bulk_create(
+        (
+            WorkflowState(
+                content_type_id=page.content_type_id,
+                base_content_type=page_type,
+                object_id=str(page.pk),
+                workflow=workflow,
+                status=WorkflowState.STATUS_APPROVED,
+                created_at=page.first_published_at,
+            )
+            for page in documents[::RUN_EVERY]
+        ),
+        batch_size=1000,
+    )
+
+
+def make_clients(builder):
+    """The samordnare (a superuser here) who reads the reports, and a dokumentansvarig with the
+    samordnare's panels for the dashboard."""
+    from tests.factories import make_user
+
+    admin = Client()
+    admin.force_login(make_user("bench-admin", superuser=True))
+    owner = builder.owners[0]
+    owner.is_superuser = owner.is_staff = True
+    owner.save()
+    dashboard = Client()
+    dashboard.force_login(owner)
+    return admin, dashboard
+
+
+def targets(admin, dashboard):
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    period = f"?fran={start:%Y-%m-%d}&till={today:%Y-%m-%d}"
+
+    def target(label, client, path, expect=""):
+        return common.Target(label, client, path, HOST, expect=expect, bare=BARE_ADMIN)
+
+    return [
+        target("Årlig genomgång", admin, ANNUAL + period, "Revisorernas frågor"),
+        target("Beslutsärenden, sida 1", admin, CASES),
+        target(f"Beslutsärenden, sida {DEEP_PAGE}", admin, f"{CASES}?p={DEEP_PAGE}"),
+        target("Revisionsplan, sida 1", admin, PLAN, "Revisionsplan"),
+        target(f"Revisionsplan, sida {DEEP_PAGE}", admin, f"{PLAN}?p={DEEP_PAGE}"),
+        target("Revisionsplan, status försenad", admin, f"{PLAN}?status=forsenad"),
+        target("Översikten med panelerna", dashboard, DASHBOARD),
+    ]
+
+
+def measure_size(builder, size, clients, repeat):
+    from policies.models import Styrdokument
+
+    started = time.perf_counter()
+    last = Styrdokument.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    builder.grow_to(size)
+    add_history(last)
+    built = time.perf_counter() - started
+    pages = targets(*clients)
+    print(
+        f"N={size}: {builder.count} dokument byggda på {built:.1f} s; "
+        f"{len(pages)} sidor × {repeat} omgångar mot {BARE_ADMIN} …",
+        flush=True,
+    )
+    results = common.interleaved(pages, repeat)
+    common.print_rows(
+        f"N={size}, {connection.vendor}: p50 i ms, baslinje = Wagtails rapport Låsta sidor i "
+        "samma omgångar, kvot = median av kvoterna per omgång, frågor (baslinjens)",
+        [
+            (
+                page.label,
+                results[page.label].p50,
+                results[page.label].baseline_p50,
+                results[page.label].ratio,
+                f"{results[page.label].queries} ({results[page.label].baseline_queries})",
+                "",
+            )
+            for page in pages
+        ],
+    )
+    return {page.label: results[page.label] for page in pages}, pages
+
+
+def profile(page):
+    profiler = cProfile.Profile()
+    profiler.enable()
+    page.get()
+    profiler.disable()
+    print(f"\ncProfile: {page.label} ({page.path})")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats("styrdok|reports|policies|governance", 40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def print_summary(sizes, by_size):
+    labels = list(by_size[sizes[0]])
+    width = max(len(label) for label in labels)
+    print()
+    print("Kvot mot Wagtails rapport Låsta sidor och SQL-frågor per anrop, alla storlekar")
+    header = f"{'Sida':<{width}}"
+    for size in sizes:
+        header += f" | {'N=' + str(size):>8} {'ms':>7} {'frågor':>6}"
+    print(header)
+    print("-" * len(header))
+    for label in labels:
+        row = f"{label:<{width}}"
+        for size in sizes:
+            result = by_size[size][label]
+            row += f" | {result.ratio:>7.2f}× {result.p50:>7.0f} {result.queries:>6}"
+        print(row)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    old_name = common.start_database()
+    try:
+        builder = common.DocumentBuilder()
+        clients = make_clients(builder)
+        by_size = {}
+        for size in args.sizes:
+            by_size[size], pages = measure_size(builder, size, clients, args.repeat)
+        if args.profile:
+            profile(pages[0])
+    finally:
+        common.drop_database(old_name)
+
+    print_summary(args.sizes, by_size)
+    failures = [
+        label
+        for label in by_size[args.sizes[0]]
+        if len({by_size[size][label].queries for size in args.sizes}) > 1
+    ]
+    if failures:
+        print("\nFEL: antalet SQL-frågor ändras med antalet dokument för: " + ", ".join(failures))
+        return 1
+    print("\nOK: antalet SQL-frågor per sida är detsamma vid alla storlekar.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
