@@ -26,7 +26,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-throughput clean-db
+.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -46,6 +46,7 @@ help:
 	@echo "  make bench-search   sökningen (/sok/) mot en indexerad tsquery"
 	@echo "  make bench-pdf      arkiv-PDF för en lång riktlinje och årsrapporten"
 	@echo "  make bench-reminders påminnelsekörningen vid 1 000 och 10 000 dokument"
+	@echo "  make bench-reports  årlig genomgång, Beslutsärenden, Revisionsplan och översikten mot en Wagtail-rapport"
 	@echo "  make bench-throughput anrop per sekund under gunicorn (3 arbetare, produktionsinställningar)"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
@@ -177,6 +178,7 @@ BENCH_PAGES_QUICK ?= --sizes 200,2000,10000 --repeat 3
 BENCH_SEARCH_QUICK ?= --sizes 200,2000,10000 --repeat 2
 BENCH_PDF_QUICK ?= --repeat 2
 BENCH_REMINDERS_QUICK ?= --quick
+BENCH_REPORTS_QUICK ?= --repeat 2
 BENCH_THROUGHPUT_QUICK ?= --quick
 bench_db = DATABASE_URL=$(BENCH_POSTGRES)/styrdok_bench_$(1)
 bench_args = $(if $(BENCH_QUICK),$(BENCH_$(1)_QUICK)) $(BENCH_ARGS)
@@ -184,7 +186,7 @@ bench_args = $(if $(BENCH_QUICK),$(BENCH_$(1)_QUICK)) $(BENCH_ARGS)
 bench: $(STAMP) pdf-libs postgres
 	@start=$$(date +%s); status=0; \
 	$(MAKE) -k --no-print-directory BENCH_QUICK=1 \
-		bench-pages bench-search bench-pdf bench-reminders bench-throughput || status=$$?; \
+		bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput || status=$$?; \
 	echo "make bench: $$(( $$(date +%s) - start )) s"; exit $$status
 
 bench-pages: $(STAMP) postgres
@@ -198,6 +200,9 @@ bench-pdf: $(STAMP) pdf-libs postgres
 
 bench-reminders: $(STAMP) postgres
 	$(call bench_db,reminders) $(PY) bench/reminders.py $(call bench_args,REMINDERS)
+
+bench-reports: $(STAMP) postgres
+	$(call bench_db,reports) $(PY) bench/reports.py $(call bench_args,REPORTS)
 
 bench-throughput: $(STAMP) postgres
 	$(PY) bench/throughput.py --database-url $(BENCH_POSTGRES)/styrdok_bench_throughput \
