@@ -48,4 +48,4 @@ WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ, STYRDOK_PUBLIC_URL)  
 # shared with many other services), so it stays off unless the domain's owner opts in with
 # SECURE_HSTS_PRELOAD=true. While it is off, Django's reminder about it (security.W021) is not a
 # deployment problem and is silenced, so `check --deploy --fail-level WARNING` stays meaningful.
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = SILENCED_SYSTEM_CHECKS + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])  # noqa: F405
