@@ -240,6 +240,7 @@ def measure_size(builder, size, clients, register, bare, args):
     start = time.perf_counter()
     builder.grow_to(size)
     built = time.perf_counter() - start
+    common.vacuum_analyze()
     targets = build_targets(builder, clients, register, bare)
     if args.only:
         targets = [t for t in targets if any(text in t.label for text in args.only)]

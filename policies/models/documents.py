@@ -3,7 +3,6 @@
 import datetime
 import functools
 import logging
-import operator
 import re
 
 from django import forms
@@ -88,9 +87,26 @@ def open_workflow_exists(outer_ref="pk"):
 
 OWNER_MISSING = models.Q(responsible__isnull=True) | models.Q(responsible__is_active=False)
 
+# The columns the register filters on, carried by its sort indexes (Styrdokument.Meta).
+REGISTER_COLUMNS = [
+    "publicity",
+    "document_type",
+    "decision_body",
+    "organisation",
+    "responsible",
+    "next_review",
+]
+
 # More restricted subtrees than this are excluded by one correlated subquery instead of a
 # prefix match each (SQLite parses a long OR as an expression tree at most 1000 deep).
 MAX_PREFIX_ROOTS = 500
+
+
+def paths_under(roots):
+    """Q: the path starts with one of `roots`, built as one flat OR (combining the conditions
+    one by one with | copies the tree each time, which costs a millisecond a request at
+    a hundred restricted subtrees)."""
+    return models.Q(*[("path__startswith", root) for root in roots], _connector=models.Q.OR)
 
 
 class StyrdokumentQuerySet(PageQuerySet):
@@ -134,8 +150,7 @@ class StyrdokumentQuerySet(PageQuerySet):
             return self
         if len(roots) > MAX_PREFIX_ROOTS:
             return self.exclude(pk__in=hidden_page_ids(user))
-        under = functools.reduce(operator.or_, (models.Q(path__startswith=p) for p in roots))
-        return self.exclude(pk__in=Page.objects.filter(under).values("pk"))
+        return self.exclude(pk__in=Page.objects.filter(paths_under(roots)).values("pk"))
 
     def with_review_status(self, today=None, warning_days=None):
         """Annotate `review_status` (all five statuses, for staff) and `date_review_status`
@@ -705,19 +720,37 @@ class Styrdokument(ServedPage, Page):
         verbose_name = _("styrdokument")
         verbose_name_plural = _("styrdokument")
         # One per sort of the register (policies.register.SORTS), ending in the primary key
-        # that makes the order total.
+        # that makes the order total. Each carries the columns the register filters on
+        # (REGISTER_COLUMNS), so that on PostgreSQL a page of ids is read from the index alone,
+        # in order, instead of sorting the wide rows of every document.
         indexes = [
-            models.Index(fields=["type_rank", "sort_title", "page_ptr"], name="register_type"),
-            models.Index(fields=["sort_title", "page_ptr"], name="register_title"),
             models.Index(
-                fields=["decision_date", "sort_title", "page_ptr"], name="register_decided"
+                fields=["type_rank", "sort_title", "page_ptr"],
+                include=REGISTER_COLUMNS,
+                name="register_type",
             ),
             models.Index(
-                fields=["-decision_date", "sort_title", "page_ptr"], name="register_decided_desc"
+                fields=["sort_title", "page_ptr"], include=REGISTER_COLUMNS, name="register_title"
             ),
-            models.Index(fields=["next_review", "sort_title", "page_ptr"], name="register_review"),
             models.Index(
-                fields=["-next_review", "sort_title", "page_ptr"], name="register_review_desc"
+                fields=["decision_date", "sort_title", "page_ptr"],
+                include=REGISTER_COLUMNS,
+                name="register_decided",
+            ),
+            models.Index(
+                fields=["-decision_date", "sort_title", "page_ptr"],
+                include=REGISTER_COLUMNS,
+                name="register_decided_desc",
+            ),
+            models.Index(
+                fields=["next_review", "sort_title", "page_ptr"],
+                include=REGISTER_COLUMNS,
+                name="register_review",
+            ),
+            models.Index(
+                fields=["-next_review", "sort_title", "page_ptr"],
+                include=REGISTER_COLUMNS,
+                name="register_review_desc",
             ),
             # The register's count reads this index alone (PostgreSQL), not the wide rows.
             models.Index(

@@ -102,3 +102,87 @@ def test_the_api_lists_exactly_the_documents_for_channel_shows(db):
         hidden = Styrdokument.objects.exclude(pk__in=list(shown))
         expected = set(pages.exclude(pk__in=hidden.values("pk")).values_list("pk", flat=True))
         assert listed == expected, (host, user)
+
+
+def _listed(host, user):
+    request = RequestFactory().get("/api/v2/pages/", HTTP_HOST=host)
+    request.user = user
+    view = ChannelPagesAPIViewSet()
+    view.request = request
+    return request, view.get_base_queryset()
+
+
+def _restricted_families(group, count):
+    """`count` restricted riktlinjer, each with a rutin under it, and a nested restricted rutin
+    under the first (a root inside another root's subtree)."""
+    roots = []
+    for n in range(count):
+        root = make_live_document(
+            RiktlinjePage,
+            title=f"Begränsad {n}",
+            publicity=Publicity.INTERNAL,
+            restricted_to=[group],
+        )
+        make_live_document(RutinPage, parent=root, publicity=Publicity.INTERNAL)
+        roots.append(root)
+    make_live_document(
+        RutinPage, parent=roots[0], publicity=Publicity.INTERNAL, restricted_to=[group]
+    )
+    return roots
+
+
+@pytest.mark.parametrize("host", [PUBLIC_HOST, INTRANET_HOST])
+def test_hidden_subtrees_are_read_once_not_compared_per_listed_row(host, db):
+    """The listing's count and rows find the hidden pages once, by the path index, and look
+    each listed row up among them: a prefix comparison per row and per hidden root made the
+    API's cost grow with documents × restricted roots."""
+    group = Group.objects.create(name="Sekretess")
+    make_live_documents(RiktlinjePage, 3)
+    roots = _restricted_families(group, 4)
+    user = AnonymousUser() if host == PUBLIC_HOST else make_user("medarbetare")
+
+    _request, listed = _listed(host, user)
+    sql = str(listed.query)
+
+    # Each hidden root is named once, in the subquery that finds the hidden pages (alias U0),
+    # not in a condition on every listed page's path.
+    assert sql.count(roots[1].path) == 1
+    before = sql[: sql.index(roots[1].path)]
+    assert 'U0."path"' in before[-60:]
+    assert not set(listed.values_list("pk", flat=True)) & {root.pk for root in roots}
+
+
+def test_the_api_agrees_with_for_channel_with_many_restricted_subtrees(db):
+    """As test_the_api_lists_exactly_the_documents_for_channel_shows, with several restricted
+    subtrees, one nested in another, and public documents beside them."""
+    group = Group.objects.create(name="Sekretess")
+    member = make_user("medlem")
+    member.groups.add(group)
+    make_live_documents(RiktlinjePage, 3)
+    _restricted_families(group, 3)
+    readers = [
+        (PUBLIC_HOST, AnonymousUser()),
+        (INTRANET_HOST, make_user("medarbetare")),
+        (INTRANET_HOST, member),
+    ]
+    for host, user in readers:
+        request, listed = _listed(host, user)
+        site = Site.find_for_request(request)
+        pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
+        shown = Styrdokument.objects.for_request(request).values_list("pk", flat=True)
+        hidden = Styrdokument.objects.exclude(pk__in=list(shown))
+        expected = set(pages.exclude(pk__in=hidden.values("pk")).values_list("pk", flat=True))
+        assert set(listed.values_list("pk", flat=True)) == expected, (host, user)
+
+
+def test_the_listing_costs_the_same_with_one_and_four_restricted_subtrees(
+    public_client, intranet_client
+):
+    group = Group.objects.create(name="Sekretess")
+    _grow(3)
+    _restricted_families(group, 1)
+    small = [_count(client, "/api/v2/pages/")[0] for client in (public_client, intranet_client)]
+    _restricted_families(group, 3)
+    large = [_count(client, "/api/v2/pages/")[0] for client in (public_client, intranet_client)]
+
+    assert small == large
