@@ -1,10 +1,12 @@
 """The two channels: the public website and the staff intranet, told apart by hostname."""
 
+import hashlib
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
@@ -144,3 +146,63 @@ def _menu_pages(request):
         return []
     pages = Page.objects.live().child_of(home).in_menu().type(InformationPage, ContentPage)
     return list(with_view_restriction(pages).filter(view_restricted=False).order_by("path"))
+
+
+# -- listings kept for the public site -------------------------------------------------------
+
+LISTING_PREFIX = "styrdok:listing:"
+MAX_LISTING_ADDRESS = 300
+
+
+def public_listing(request, name, render):
+    """`render()`'s response, kept in the shared cache for the public site's other visitors.
+
+    For listings that every public visitor sees alike and that grow with the register (the
+    sitemap, the feed): crawlers and feed readers ask for them often and usually without the
+    page cache in front (styrdok.page_cache), which skips any visitor with a cookie. They are
+    kept under the page cache's generation, so any change that can alter a public page makes
+    them stale, and only while that invalidation runs (STYRDOK_PAGE_CACHE). The intranet is
+    never kept: what it lists depends on the reader.
+    """
+    from styrdok import page_cache
+
+    key = _listing_key(request, name)
+    generation, entry = _listing_lookup(key)
+    if entry is not None and entry[0] == generation:
+        _generation, content, headers = entry
+        response = HttpResponse(content)
+        for header, value in headers:
+            response[header] = value
+        return response
+    response = render()
+    if generation is not None and response.status_code == 200 and not response.cookies:
+        entry = (generation, response.content, list(response.items()))
+        try:
+            cache.set(key, entry, timeout=settings.STYRDOK_PAGE_CACHE_SECONDS)
+        except Exception:
+            page_cache.logger.exception("Listan kunde inte sparas i cachen")
+    return response
+
+
+def _listing_key(request, name):
+    if not getattr(settings, "STYRDOK_PAGE_CACHE", False) or get_channel(request) != PUBLIC:
+        return None
+    address = f"{request.scheme}://{request.get_host().lower()}{request.get_full_path()}"
+    if len(address) > MAX_LISTING_ADDRESS:
+        return None
+    return f"{LISTING_PREFIX}{name}:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _listing_lookup(key):
+    """(the current generation, the stored entry); (None, None) when nothing is kept."""
+    from styrdok import page_cache
+
+    if key is None:
+        return None, None
+    try:
+        found = cache.get_many([page_cache.GENERATION_KEY, key])
+        generation = found.get(page_cache.GENERATION_KEY) or page_cache.current_generation()
+    except Exception:  # the cache is down: render, as without a cache
+        page_cache.logger.exception("Listan kunde inte läsas ur cachen")
+        return None, None
+    return generation, found.get(key)

@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from governance.models import StyrdokSettings
 
+from .channels import public_listing
 from .models import AdoptedVersion, Publicity, Styrdokument
 
 FEED_SIZE = 30
@@ -16,6 +17,11 @@ class AdoptedDocumentsFeed(Feed):
 
     feed_type = Atom1Feed
     link = "/styrdokument/"
+
+    def __call__(self, request, *args, **kwargs):
+        """The public site's feed is the same for every visitor and kept between changes."""
+        parent = super().__call__
+        return public_listing(request, "feed", lambda: parent(request, *args, **kwargs))
 
     def title(self):
         return f"Nya och reviderade styrdokument – {StyrdokSettings.load().kommun_name}"

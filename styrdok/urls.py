@@ -2,14 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed
 from policies.robots import robots_txt
-from policies.sitemaps import ChannelSitemap
+from policies.sitemaps import sitemap
 from revision import calendar as review_calendar
 from search import views as search_views
 
@@ -24,12 +23,7 @@ urlpatterns = [
     path("dokument/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("feed/", AdoptedDocumentsFeed(), name="feed"),
-    path(
-        "sitemap.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"wagtail": ChannelSitemap}},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "logga-in/",

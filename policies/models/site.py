@@ -52,11 +52,10 @@ class HomePage(ServedPage, Page):
         context["latest_documents"] = (
             Styrdokument.objects.for_request(request)
             .exclude(decision_date__isnull=True)
-            .select_related("decision_body")
+            .select_related("decision_body", "organisation")
+            # The list shows none of the body: leave the StreamField unread.
+            .defer_streamfields()
             .order_by("-decision_date", "title")[:5]
-        )
-        context["information_pages"] = (
-            Page.objects.live().child_of(self).type(InformationPage, ContentPage).public()
         )
         return context
 
