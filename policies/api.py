@@ -4,12 +4,15 @@ from django.db import DatabaseError, models, transaction
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from .channels import PUBLIC, get_channel
 from .models import Publicity, Styrdokument
 from .models.documents import MAX_PREFIX_ROOTS, paths_under
 from .visibility import hidden_page_ids, reader_of, request_hidden_paths
+
+# Where Page._get_site_root_paths keeps the site root paths on a page or a request.
+ROOT_PATHS_ATTR = "_wagtail_cached_site_root_paths"
 
 
 class ChannelPagesAPIViewSet(PagesAPIViewSet):
@@ -48,6 +51,32 @@ class ChannelPagesAPIViewSet(PagesAPIViewSet):
         if issubclass(queryset.model, Styrdokument):
             related.append("decision_body")
         return queryset.select_related(*related)
+
+    def _site_root_paths(self):
+        """Site.get_site_root_paths() once per request, where Wagtail itself keeps it."""
+        request = self.request
+        if not hasattr(request, ROOT_PATHS_ATTR):
+            setattr(request, ROOT_PATHS_ATTR, Site.get_site_root_paths())
+        return getattr(request, ROOT_PATHS_ATTR)
+
+    def _share_root_paths(self, pages):
+        # Every html_url asks for the site root paths, and a page without them reads them from
+        # the cache (with the database cache, one query per listed page).
+        paths = self._site_root_paths()
+        for page in pages:
+            setattr(page, ROOT_PATHS_ATTR, paths)
+        return pages
+
+    def paginate_queryset(self, queryset):
+        return self._share_root_paths(list(super().paginate_queryset(queryset)))
+
+    def get_object(self):
+        # The detail shows the page's html_url and its parent's; get_parent keeps the parent
+        # it reads on the page, so the serializer gets the same instance.
+        page = super().get_object()
+        parent = page.get_parent()
+        self._share_root_paths([page] if parent is None else [page, parent])
+        return page
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -27,6 +27,9 @@ def _reader(user):
     return user
 
 
+as_member = _reader
+
+
 def _restricted_documents():
     from .models import Styrdokument
 

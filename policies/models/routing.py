@@ -14,7 +14,9 @@ is checked against its source's restrictions (Wagtail's own check runs whenever 
 restriction is on the way).
 """
 
-from django.db import models
+import functools
+
+from django.db import connection, models
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
@@ -26,40 +28,106 @@ UNRESTRICTED_ATTR = "_styrdok_unrestricted"
 MENU_ATTR = "_styrdok_menu_candidates"
 
 
-def _candidates(root, path_components, hidden_roots):
+def _quoted(name):
+    return connection.ops.quote_name(name)
+
+
+@functools.cache
+def _statement_parts():
+    """The table and column names the candidate statement uses, read from the models once."""
+    from django.contrib.auth import get_user_model
+
+    from .documents import Styrdokument
+
+    restricted = Styrdokument._meta.get_field("restricted_to")
+    members = get_user_model()._meta.get_field("groups")
+    columns = ", ".join(f"p.{_quoted(field.column)}" for field in Page._meta.concrete_fields)
+    return {
+        "columns": columns,
+        "page": _quoted(Page._meta.db_table),
+        "restriction": _quoted(PageViewRestriction._meta.db_table),
+        "document": _quoted(Styrdokument._meta.db_table),
+        "document_pk": _quoted(Styrdokument._meta.pk.column),
+        "publicity": _quoted(Styrdokument._meta.get_field("publicity").column),
+        "restricted": _quoted(restricted.m2m_db_table()),
+        "restricted_page": _quoted(restricted.m2m_column_name()),
+        "restricted_group": _quoted(restricted.m2m_reverse_name()),
+        "members": _quoted(members.m2m_db_table()),
+        "member_user": _quoted(members.m2m_column_name()),
+        "member_group": _quoted(members.m2m_reverse_name()),
+    }
+
+
+def _hidden_condition(reader):
+    """SQL and params for visibility.hidden_roots(reader): the pages restricted to groups,
+    less those restricted to a group `reader` (a user, or None for nobody) belongs to."""
+    parts = _statement_parts()
+    page, group = parts["restricted_page"], parts["restricted_group"]
+    condition = f"p.id IN (SELECT r.{page} FROM {parts['restricted']} r)"
+    if reader is None:
+        return condition, []
+    member_of = (
+        f"SELECT m.{page} FROM {parts['restricted']} m INNER JOIN {parts['members']} g "
+        f"ON g.{parts['member_group']} = m.{group} WHERE g.{parts['member_user']} = %s"
+    )
+    return f"({condition} AND NOT (p.id IN ({member_of})))", [reader.pk]
+
+
+def _candidates(root, path_components, hidden_of):
     """In one query: the pages that may lie on the address below `root`, `root` and its
     ancestors, the live menu pages directly under `root` (for the site's menus) and the roots of
-    the subtrees hidden from the reader (`hidden_roots`, a queryset, or None if none are)."""
+    the subtrees hidden from the reader. `hidden_of` is `(reader,)` when some subtrees may be
+    hidden from the reader (a user, or None for nobody) and None when the reader sees all.
+
+    A hand-written statement rather than the ORM: this runs on every page request, and building
+    and compiling the equivalent queryset (OR'd conditions, an Exists, a hidden-roots subquery)
+    cost more than running it. tests/policies/test_routing_candidates.py proves it returns what
+    the queryset does."""
+    parts = _statement_parts()
     steplen = Page.steplen
     own_line = [root.path[:end] for end in range(steplen, len(root.path) + 1, steplen)]
-    depths = range(root.depth + 1, root.depth + len(path_components) + 1)
-    on_address = models.Q(
-        slug__in=set(path_components), depth__in=list(depths), path__startswith=root.path
+    under_root = root.path + "%"
+    wanted = [f"p.path IN ({', '.join(['%s'] * len(own_line))})"]
+    params = list(own_line)
+    slugs = sorted(set(path_components))
+    if slugs:
+        depths = range(root.depth + 1, root.depth + len(path_components) + 1)
+        wanted.append(
+            f"(p.depth IN ({', '.join(['%s'] * len(depths))}) AND p.path LIKE %s "
+            f"AND p.slug IN ({', '.join(['%s'] * len(slugs))}))"
+        )
+        params += [*depths, under_root, *slugs]
+    wanted.append("(p.depth = %s AND p.live AND p.path LIKE %s AND p.show_in_menus)")
+    params += [root.depth + 1, under_root]
+    hidden_params = []
+    hidden = "0 = 1"
+    if hidden_of is not None:
+        hidden, hidden_params = _hidden_condition(hidden_of[0])
+        wanted.append(hidden)
+    sql = (
+        f"SELECT {parts['columns']}, "
+        f"EXISTS(SELECT 1 FROM {parts['restriction']} v WHERE v.page_id = p.id) "
+        "AS view_restricted, "
+        f"d.{parts['publicity']} AS publicity, "
+        f"CASE WHEN {hidden} THEN 1 ELSE 0 END AS hidden_root "
+        f"FROM {parts['page']} p LEFT OUTER JOIN {parts['document']} d "
+        f"ON p.id = d.{parts['document_pk']} "
+        f"WHERE {' OR '.join(wanted)} ORDER BY p.path"
     )
-    in_menu = models.Q(
-        depth=root.depth + 1, path__startswith=root.path, live=True, show_in_menus=True
-    )
-    wanted = models.Q(path__in=own_line) | on_address | in_menu
-    hidden = models.Q(pk__in=hidden_roots.values("pk")) if hidden_roots is not None else None
-    rows = Page.objects.filter(wanted | hidden if hidden is not None else wanted).annotate(
-        view_restricted=models.Exists(
-            PageViewRestriction.objects.filter(page_id=models.OuterRef("pk"))
-        ),
-        publicity=models.F("styrdokument__publicity"),
-        hidden_root=models.ExpressionWrapper(
-            hidden if hidden is not None else models.Value(False),
-            output_field=models.BooleanField(),
-        ),
-    )
-    return list(rows.order_by("path"))
+    rows = list(Page.objects.raw(sql, hidden_params + params + hidden_params))
+    for row in rows:
+        # SQLite answers 0/1: the callers and templates expect booleans as the ORM gave them.
+        row.view_restricted = bool(row.view_restricted)
+        row.hidden_root = bool(row.hidden_root)
+    return rows
 
 
 def _read_along(root, request, path_components):
     """The candidate rows; the reader's hidden roots and the menu go onto the request."""
-    from ..visibility import hidden_roots, prime_hidden_paths, reader_of
+    from ..visibility import as_member, prime_hidden_paths, reader_of
 
     user, sees_everything = reader_of(request)
-    rows = _candidates(root, path_components, None if sees_everything else hidden_roots(user))
+    rows = _candidates(root, path_components, None if sees_everything else (as_member(user),))
     if not sees_everything:
         prime_hidden_paths(request, user, tuple(row.path for row in rows if row.hidden_root))
     setattr(request, MENU_ATTR, _menu_candidates(rows, root))

@@ -186,3 +186,35 @@ def test_the_listing_costs_the_same_with_one_and_four_restricted_subtrees(
     large = [_count(client, "/api/v2/pages/")[0] for client in (public_client, intranet_client)]
 
     assert small == large
+
+
+SHARED_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "styrdok_cache",
+    }
+}
+
+
+@pytest.mark.parametrize(
+    "address", ["/api/v2/pages/", "/api/v2/pages/?fields=*", "/api/v2/pages/{document}/"]
+)
+def test_with_the_database_cache_the_api_reads_the_same_rows_for_3_and_30_pages(
+    address, public_client, settings
+):
+    """Production's cache is the database: every html_url asking it for the site root paths
+    was a query per listed page (27 queries for a page of 20)."""
+    settings.CACHES = SHARED_CACHE
+    documents = _grow(3)
+    address = address.format(document=documents[0].pk)
+
+    small, small_data = _count(public_client, address)
+    _grow(27)
+    large, large_data = _count(public_client, address)
+
+    assert small == large
+    assert large <= 10
+    items = large_data.get("items", [large_data])
+    assert all(item["meta"]["html_url"].startswith(f"http://{PUBLIC_HOST}/") for item in items)
+    if "parent" in large_data["meta"]:
+        assert large_data["meta"]["parent"]["meta"]["html_url"].startswith("http://")

@@ -1,0 +1,131 @@
+"""The routing statement (policies.models.routing._candidates, hand-written SQL on the hot path
+of every page) returns exactly the rows and flags the ORM queryset it replaced returns, for every
+kind of reader and address (issue 17)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from policies.models import ContentPage, HomePage, Publicity, RiktlinjePage, RutinPage
+from policies.models.routing import _candidates
+from policies.visibility import as_member, hidden_roots
+from tests.factories import get_register, make_live_document, make_user
+from tests.shared import build_once
+
+
+def _reference(root, path_components, hidden):
+    """The ORM queryset the statement replaced, kept here as the specification."""
+    steplen = Page.steplen
+    own_line = [root.path[:end] for end in range(steplen, len(root.path) + 1, steplen)]
+    depths = range(root.depth + 1, root.depth + len(path_components) + 1)
+    on_address = models.Q(
+        slug__in=set(path_components), depth__in=list(depths), path__startswith=root.path
+    )
+    in_menu = models.Q(
+        depth=root.depth + 1, path__startswith=root.path, live=True, show_in_menus=True
+    )
+    wanted = models.Q(path__in=own_line) | on_address | in_menu
+    hidden = models.Q(pk__in=hidden.values("pk")) if hidden is not None else None
+    rows = Page.objects.filter(wanted | hidden if hidden is not None else wanted).annotate(
+        view_restricted=models.Exists(
+            PageViewRestriction.objects.filter(page_id=models.OuterRef("pk"))
+        ),
+        publicity=models.F("styrdokument__publicity"),
+        hidden_root=models.ExpressionWrapper(
+            hidden if hidden is not None else models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+    )
+    return list(rows.order_by("path"))
+
+
+def _seen(rows):
+    return [
+        (row.pk, row.path, row.slug, bool(row.live), row.view_restricted, row.publicity,
+         row.hidden_root, type(row))
+        for row in rows
+    ]  # fmt: skip
+
+
+def _build():
+    group = Group.objects.create(name="Gruppen")
+    member = make_user("medlem")
+    member.groups.add(group)
+    register = get_register()
+    home = HomePage.objects.get()
+    restricted = make_live_document(RiktlinjePage, slug="skyddad", restricted_to=[group])
+    make_live_document(RutinPage, parent=restricted, slug="rutin")
+    nested = make_live_document(
+        RutinPage, parent=restricted, slug="inre", restricted_to=[Group.objects.create(name="B")]
+    )
+    internal = make_live_document(RiktlinjePage, slug="intern", publicity=Publicity.INTERNAL)
+    make_live_document(RutinPage, parent=internal, slug="rutin")
+    open_doc = make_live_document(RiktlinjePage, slug="oppen")
+    about = home.add_child(instance=ContentPage(title="Om", slug="om", show_in_menus=True))
+    locked = home.add_child(instance=ContentPage(title="Låst", slug="last", show_in_menus=True))
+    PageViewRestriction.objects.create(page=locked, restriction_type="login")
+    about.create_alias(parent=home, update_slug="om-alias")
+    inactive = make_user("slutat")
+    inactive.is_active = False
+    inactive.save()
+    return {
+        "home": home,
+        "register": register,
+        "open": open_doc,
+        "nested": nested,
+        "readers": [None, AnonymousUser(), make_user("medarbetare"), member, inactive],
+    }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    yield from build_once(django_db_blocker, _build)
+
+
+ADDRESSES = [
+    [],
+    ["styrdokument"],
+    ["styrdokument", "oppen"],
+    ["styrdokument", "skyddad", "rutin"],
+    ["styrdokument", "skyddad", "inre"],
+    ["styrdokument", "intern", "rutin"],
+    ["om-alias"],
+    ["last"],
+    ["finns-inte", "rutin"],
+    ["styrdokument", "styrdokument"],
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ADDRESSES, ids="/".join)
+def test_the_statement_returns_what_the_queryset_returns(world, address):
+    root = world["home"]
+    address = [world["register"].slug if slug == "styrdokument" else slug for slug in address]
+    cases = [(None, None)] + [(reader, hidden_roots(reader)) for reader in world["readers"]]
+    for reader, hidden in cases:
+        hidden_of = None if hidden is None else (as_member(reader),)
+        assert _seen(_candidates(root, address, hidden_of)) == _seen(
+            _reference(root, address, hidden)
+        ), reader
+
+
+@pytest.mark.django_db
+def test_the_statement_marks_the_hidden_roots_for_a_non_member(world):
+    root = world["home"]
+    address = [world["register"].slug, "skyddad", "inre"]
+    outsider = world["readers"][2]
+
+    rows = _candidates(root, address, (as_member(outsider),))
+
+    hidden = {row.slug for row in rows if row.hidden_root}
+    assert hidden == {"skyddad", "inre"}
+    assert all(isinstance(row.view_restricted, bool) for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_statement_is_one_query(world):
+    with CaptureQueriesContext(connection) as captured:
+        _candidates(world["home"], [world["register"].slug, "oppen"], (None,))
+    assert len(captured) == 1
