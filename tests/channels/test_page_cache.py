@@ -368,3 +368,17 @@ def test_nothing_is_purged_without_a_cache_in_front(w, settings, varnish):
     committed()
 
     assert varnish == []
+
+
+def test_an_aktualitetsprovning_purges_the_page_and_the_register(w, varnish, django_user_model):
+    """The review moves the public "Revideras senast" date without publishing anything."""
+    from django.utils import timezone
+
+    from revision.review import confirm_unchanged, review_bodies
+
+    admin = django_user_model.objects.create_superuser("granskare", password="x")
+    page = w["public"]
+    confirm_unchanged(page, admin, body=review_bodies(page)[0], decision_date=timezone.localdate())
+    committed()
+
+    assert {path_of(page), "/styrdokument/"} <= purged_paths(varnish)
