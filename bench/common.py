@@ -463,22 +463,50 @@ class DocumentBuilder:
             if node.restricted
         )
 
-    def _add_to_index(self, ids_by_class):
-        """As `update_index` would, model by model, for the search page."""
-        from wagtail.search.backends import get_search_backend
-
-        backend = get_search_backend()
-        for cls, ids in ids_by_class.items():
-            objects = list(
-                cls.objects.filter(pk__in=ids).select_related("decision_body", "organisation")
-            )
-            backend.add_bulk(cls, objects)
-
     def grow_to(self, total):
         while self.count < total:
             ids = self._chunk(total)
             if self.index:
-                self._add_to_index(ids)
+                add_to_index(ids)
+
+
+def add_to_index(ids_by_class):
+    """Add bulk-written documents to the search index as `update_index` would, model by model."""
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    for cls, ids in ids_by_class.items():
+        objects = list(
+            cls.objects.filter(pk__in=ids).select_related("decision_body", "organisation")
+        )
+        backend.add_bulk(cls, objects)
+
+
+def add_decisions(documents):
+    """One governance.decided entry in the audit log per document, as the workflow writes them
+    (bulk); `documents` is an iterable of live Styrdokument with decision_body selected."""
+    from django.utils import timezone
+    from wagtail.models import PageLogEntry
+
+    PageLogEntry.objects.bulk_create(
+        (
+            PageLogEntry(
+                page_id=page.pk,
+                content_type_id=page.content_type_id,
+                label=page.title,
+                action="governance.decided",
+                timestamp=page.first_published_at or timezone.now(),
+                data={
+                    "decision_date": page.decision_date.isoformat() if page.decision_date else None,
+                    "body": page.decision_body.name if page.decision_body_id else "",
+                    "paragraph": page.protocol_paragraph,
+                    "diarienummer": page.diarienummer,
+                },
+            )
+            for page in documents
+        ),
+        batch_size=1000,
+    )
 
 
 def vacuum_analyze():

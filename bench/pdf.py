@@ -246,31 +246,11 @@ def pair_rounds(measure, baseline, rounds):
 
 
 def add_decisions(after=0):
-    """One governance.decided entry per live document, as the workflow writes them (bulk)."""
-    from wagtail.models import PageLogEntry
-
+    """One governance.decided entry per live document added after `after`."""
     from policies.models import Styrdokument
 
     documents = Styrdokument.objects.live().filter(pk__gt=after).select_related("decision_body")
-    PageLogEntry.objects.bulk_create(
-        (
-            PageLogEntry(
-                page_id=page.pk,
-                content_type_id=page.content_type_id,
-                label=page.title,
-                action="governance.decided",
-                timestamp=page.first_published_at or timezone.now(),
-                data={
-                    "decision_date": page.decision_date.isoformat() if page.decision_date else None,
-                    "body": page.decision_body.name if page.decision_body_id else "",
-                    "paragraph": page.protocol_paragraph,
-                    "diarienummer": page.diarienummer,
-                },
-            )
-            for page in documents.iterator()
-        ),
-        batch_size=1000,
-    )
+    common.add_decisions(documents.iterator())
 
 
 def report_client():

@@ -76,7 +76,7 @@ def add_history(after):
     """For each new live document: its decision in the audit log, and every RUN_EVERY-th one a
     finished (approved) decision run, as the workflow leaves them (bulk)."""
     from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, PageLogEntry, Workflow, WorkflowState
+    from wagtail.models import Page, Workflow, WorkflowState
 
     from policies.models import Styrdokument
 
@@ -86,25 +86,7 @@ def add_history(after):
         .select_related("decision_body")
         .order_by("pk")
     )
-    PageLogEntry.objects.bulk_create(
-        (
-            PageLogEntry(
-                page_id=page.pk,
-                content_type_id=page.content_type_id,
-                label=page.title,
-                action="governance.decided",
-                timestamp=page.first_published_at or timezone.now(),
-                data={
-                    "decision_date": page.decision_date.isoformat() if page.decision_date else None,
-                    "body": page.decision_body.name if page.decision_body_id else "",
-                    "paragraph": page.protocol_paragraph,
-                    "diarienummer": page.diarienummer,
-                },
-            )
-            for page in documents
-        ),
-        batch_size=1000,
-    )
+    common.add_decisions(documents)
     workflow = Workflow.objects.first()
     page_type = ContentType.objects.get_for_model(Page)
     WorkflowState.objects.bulk_create(

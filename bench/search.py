@@ -643,20 +643,9 @@ class Generator:
         Styrdokument.restricted_to.through.objects.bulk_create(restricted)
         return {cls: [document.pk for document in group] for cls, group in by_class.items()}
 
-    def _index(self, ids_by_class):
-        """Add the new documents to the search index, as update_index does, model by model."""
-        from wagtail.search.backends import get_search_backend
-
-        backend = get_search_backend()
-        for cls, ids in ids_by_class.items():
-            objects = list(
-                cls.objects.filter(pk__in=ids).select_related("decision_body", "organisation")
-            )
-            backend.add_bulk(cls, objects)
-
     def grow_to(self, total):
         while self.count < total:
-            self._index(self._chunk(total))
+            common.add_to_index(self._chunk(total))
 
 
 def result_titles(content):
