@@ -16,6 +16,7 @@ interleaved: the ratio is the median of the per-round ratios):
 * the register (/styrdokument/) on both channels: the default listing, each filter (typ, organ,
   forvaltning, omrade, status) and each other sort, on page 1 and page 20 (or the last page,
   when a listing has fewer than 20 pages at that size);
+* the start page (/), with the latest decisions, on both channels;
 * the read-only API (/api/v2/pages/): the listing and the document's detail, on both channels.
 
 It prints, per size, each figure (p50 ms), its baseline (the bare page's p50 in the same rounds),
@@ -196,6 +197,7 @@ def build_targets(builder, clients, register, bare):
         ("extern", public, PUBLIC_HOST),
         ("intranät", intranet, INTRANET_HOST),
     ):
+        targets.append(common.Target(f"Startsida, {label}", client, "/", host, bare=bare))
         targets.append(
             common.Target(f"API, lista, {label}", client, "/api/v2/pages/", host, bare=bare)
         )

@@ -69,6 +69,11 @@ def parse_args(argv=None):
         help="Var de statiska filerna samlas (behålls mellan körningar).",
     )
     parser.add_argument("--quick", action="store_true", help="Kortare faser (3 s, 2 omgångar).")
+    parser.add_argument(
+        "--per-page",
+        action="store_true",
+        help="Mät också varje sida i blandningen för sig mot den bara sidan (utan sidcache).",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.rounds = min(args.duration, 3.0), min(args.rounds, 2)
@@ -305,6 +310,35 @@ def run_phases(args, servers, bare, mix):
     return kinds, samples
 
 
+def per_page_phases(args, servers, bare, mix):
+    """Each page of the mix on its own against the bare page, on the uncached server: which
+    pages pull the mix's ratio down. Shorter phases than the mix's, the same rounds."""
+    port, process = servers["uncached"]
+    duration = max(1.0, args.duration / 2)
+    rows = []
+    for path in mix:
+        ratios, rps, bare_rps, cpu = [], [], [], []
+        for _n in range(args.rounds):
+            base = phase(port, [bare], args.threads, duration, process.pid)
+            result = phase(port, [path], args.threads, duration, process.pid)
+            ratios.append(result["rps"] / base["rps"])
+            rps.append(result["rps"])
+            bare_rps.append(base["rps"])
+            cpu.append(result["cpu_per_request"])
+        rows.append(
+            (
+                path,
+                statistics.median(rps),
+                statistics.median(bare_rps),
+                statistics.median(ratios),
+                f"{statistics.median(cpu):.1f} ms",
+                "",
+            )
+        )
+        print(f"  {path}: {statistics.median(ratios):.2f}×".replace(".", ","), flush=True)
+    return rows
+
+
 def report(kinds, samples):
     bare_label = kinds[0][0]
     rows = []
@@ -375,6 +409,7 @@ def main(argv=None):
             flush=True,
         )
         kinds, samples = run_phases(args, servers, bare, mix)
+        page_rows = per_page_phases(args, servers, bare, mix) if args.per_page else None
     finally:
         for _port, process in servers.values():
             process.terminate()
@@ -389,6 +424,13 @@ def main(argv=None):
         common.drop_database(old_name)
     shutil.rmtree(tmp, ignore_errors=True)
     report(kinds, samples)
+    if page_rows:
+        common.print_rows(
+            "Varje sida i blandningen för sig (utan sidcache), mot den bara sidan i samma omgång",
+            page_rows,
+            unit="anrop/s",
+            extra="CPU",
+        )
     return 0
 
 
