@@ -8,11 +8,24 @@ app) go through the same functions, so whichever backend does the matching (Post
 `swedish` configuration, SQLite FTS5, Elasticsearch) compares like with like. It lives with the
 documents because the index field is theirs; it is plain Python, so the settings may import it.
 
-Compounds are split with a lexicon of the words the parts may be: a curated list of the
-vocabulary of governance and information security (BASE_LEXICON; Elasticsearch's decompounder
-gets the same list). A part is accepted when it is in the lexicon, or, for the last part, when
-its stem is (so inflected endings work); the linking -s- (informations|säkerhet) is allowed
-between parts.
+Compounds are split only into parts that are words in their own right: the curated vocabulary of
+governance and information security (BASE_LEXICON; Elasticsearch's decompounder gets the same
+list), and, for a Lexicon built with a corpus's word counts, the words that occur on their own
+in that corpus at least `min_count` times. A made-up part ("lösen|ord" is fine, "in|formation"
+is not) would widen a search to documents about something else, so:
+
+- a part is a lexicon word; the last part may also be an inflection of one (its stem is known);
+- a part before the next may drop its final -a/-e (skol|verksamhet, arbet|s|miljö) or change
+  its -a (förskole|verksamhet), and may be followed by the linking -s- (informations|säkerhet)
+  or -e- (tjänst|e|resa);
+- words that are compounds only in form (lösenord, beredskap …: NEVER_SPLIT) are never split,
+  in any inflection, though they may be parts of longer words (lösenords|policy);
+- of all the splits, the one with the fewest parts wins, then the one with the fewest linking
+  letters and dropped endings, so a word is never cut into more pieces than it needs.
+
+The parts are returned as their lexicon words ("arbetsmiljö" → ["arbete", "miljö"]), so the
+index holds real words a reader may type. Changing the lexicon or these rules changes what
+documents are indexed with: run `manage.py update_index` after such a change.
 """
 
 import re
@@ -23,7 +36,12 @@ import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_PART = 3
+MIN_CORPUS_PART = 4  # a word learnt from a corpus is a part only from this length
+CORPUS_MIN_COUNT = 3  # … and only when it occurs on its own at least this often
 MAX_WORD = 60
+LINKS = ("", "s", "e")  # the linking letters allowed between two parts
+DROPPED_ENDINGS = ("e", "a")  # a part may drop its last vowel before the next (skola → skol-)
+CHANGED_ENDINGS = "eou"  # … or change its -a (förskola → förskole-, gata → gatu-)
 
 _STOPWORD_TEXT = """
     alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din
@@ -37,6 +55,8 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 # The parts compounds in styrdokument are typically made of; extend it as the register grows.
+# Short words (three or four letters) are added with care: each is a possible cut inside every
+# longer word ("gift" would cut "uppgift"), so only those that are common first or last parts.
 _LEXICON_TEXT = """
     information data dator system program policy riktlinje riktlinjer rutin rutiner
     stöd anvisning anvisningar säkerhet skydd hantering hanteringen plan planering planen
@@ -62,8 +82,37 @@ _LEXICON_TEXT = """
     leverans förråd fordon bil resa resor möte möten video samtal chatt sms fax
     skärm dator datorer surfplatta minne sticka usb kort kod koder pin faktor
     autentisering inloggning utloggning session intrång attack virus skadlig kod fiske
+    styrning styra samordnare samordning process processer funktion person personal
+    inköp byte bild nivå nivåer konsekvens bedömning redovisning
+    arkivering ärende ärenden biträde rätt rättighet rättigheter våld muta mutor korruption jäv
+    visselblåsare visselblåsning förordning lag lagstiftning nummer diarie policyer kund
+    invånare medborgare politiker förtroendevald utskott protokoll mall mallar lista listor
+    händelse händelser hemifrån program schema kvalitet ekonomi budget inventering kartläggning
+    katastrof avbrott reservkraft krypto nätverk ansökan blankett e-tjänster tillgång
+    tillgänglighet säkerhetsskydd granskare beställning bibliotek kultur fritid hälsa
+    hanterare policyn två genomgång administratör fördelning grund formulär mängd punkt kontakt
+    ledare media behandling förteckning samverkan värde brist uppdatering fråga statistik tid
+    kommunal måltid direkt introduktion kommunikation kompetens läkemedel lön rehabilitering
+    prövning markering frånvaro stickprov skada samhälle byggnad räddning intresse släktskap
+    bokning brevlåda klimat enkät moment detalj elev idrott anläggning regel regler gräns pool
 """
 BASE_LEXICON = frozenset(_LEXICON_TEXT.split())
+
+# Words that look like compounds of lexicon words but mean something else together; never split
+# (in any inflection: "lösenordet" neither), though they may be parts of longer words.
+_NEVER_SPLIT_TEXT = """
+    lösenord beredskap nätverk verksamhet myndighet information kontroll program uppgift ansvar
+    förvaltning organisation medarbetare användare handling avtal beslut behörighet riktlinje
+    sekretess kommun arbete säkerhet utbildning uppföljning underhåll översyn inloggning
+    utloggning leverantör anställd personal samordnare ledamot avdelning ärende medborgare
+    invånare protokoll telefon kontor planering hantering granskning återställning rapport
+    dokument fullmäktige direktör styrelse överföring bevakning passer reception papper
+    kvalitet strategi ordning stadshus bibliotek tillgång biträde måltid
+"""
+NEVER_SPLIT = frozenset(_NEVER_SPLIT_TEXT.split())
+# A word never split is still a part of longer words ("lösenords|policy"), so the lexicon
+# holds it.
+BASE_LEXICON = BASE_LEXICON | NEVER_SPLIT
 
 _stemmer = snowballstemmer.stemmer("swedish")
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
@@ -88,18 +137,64 @@ def words(text):
     ]
 
 
-class Lexicon:
-    """Known words and their stems, for recognising compound parts."""
+_never_split_stems = frozenset(stem(word) for word in NEVER_SPLIT)
 
-    def __init__(self, extra=()):
+
+def never_split(word):
+    """Whether the word is one of NEVER_SPLIT or an inflection of one ("lösenorden")."""
+    return word in NEVER_SPLIT or stem(word) in _never_split_stems
+
+
+def corpus_words(counts, min_count=CORPUS_MIN_COUNT):
+    """The words of a corpus that may be compound parts: {word: frequency} → the words that
+    occur on their own at least `min_count` times, long enough and not stop words. A word seen
+    once or twice (a name, a typo, a compound itself) is not evidence that it is a word."""
+    return {
+        word
+        for word, count in counts.items()
+        if count >= min_count
+        and len(word) >= MIN_CORPUS_PART
+        and word.isalpha()
+        and word not in STOPWORDS
+    }
+
+
+class Lexicon:
+    """Known words and their stems, for recognising compound parts.
+
+    `extra`: more words, each accepted (a collection of words, or the keys of a mapping).
+    `counts`: a corpus's {word: frequency}; its words count from `min_count` occurrences on
+    (corpus_words).
+    """
+
+    def __init__(self, extra=(), counts=None, min_count=CORPUS_MIN_COUNT):
         self.words = set(BASE_LEXICON)
         self.words.update(w for w in extra if len(w) >= MIN_PART and w.isalpha())
+        if counts is not None:
+            self.words.update(corpus_words(counts, min_count))
+        self.words -= STOPWORDS
         self.stems = {stem(w) for w in self.words}
 
     def knows(self, part, last=False):
         if len(part) < MIN_PART:
             return False
         return part in self.words or (last and stem(part) in self.stems)
+
+    def word_for(self, part, last=False):
+        """The lexicon word a part of a compound stands for, and whether its ending was
+        dropped ("skol" before "verksamhet" → ("skola", True)), or None."""
+        if part in STOPWORDS:
+            return None
+        if self.knows(part, last=last):
+            return part, False
+        if not last and len(part) >= MIN_PART:
+            for ending in DROPPED_ENDINGS:
+                if part + ending in self.words:
+                    return part + ending, True
+            # -a becomes -e, -o or -u before the next part (förskole|verksamhet, gatu|belysning).
+            if part[-1] in CHANGED_ENDINGS and part[:-1] + "a" in self.words:
+                return part[:-1] + "a", True
+        return None
 
 
 _default_lexicon = None
@@ -116,40 +211,53 @@ def default_lexicon():
 def split_compound(word, lexicon=None):
     """['information', 'säkerhet', 'riktlinjer'] for 'informationssäkerhetsriktlinjer'.
 
-    Returns [] when the word is not a compound of known parts. Prefers the split with the
-    fewest parts (longest known parts first).
+    Returns [] when the word is not a compound of known parts (or is one of NEVER_SPLIT). Of the
+    possible splits the one with the fewest parts wins, then the one with the fewest linking
+    letters and dropped endings, then the one with the longest first part.
     """
     lexicon = lexicon or default_lexicon()
-    if len(word) < 2 * MIN_PART or not word.isalpha():
+    if len(word) < 2 * MIN_PART or not word.isalpha() or never_split(word):
         return []
+    n = len(word)
 
     @cache
     def best(start):
-        if start == len(word):
-            return ()
-        candidates = []
+        """(cost, parts) of the best split of word[start:], or None. The cost is (parts,
+        linking letters and dropped endings, minus the first part's length)."""
+        found = None
         # The whole word is not a split of itself.
-        longest = len(word) - 1 if start == 0 else len(word)
+        longest = n - 1 if start == 0 else n
         for end in range(longest, start + MIN_PART - 1, -1):
             part = word[start:end]
-            last = end == len(word)
-            if not lexicon.knows(part, last=last):
+            if end == n:
+                known = lexicon.word_for(part, last=True)
+                if known:
+                    cost = (1, 0, -len(part))
+                    found = _better(found, (cost, (known[0],)))
                 continue
-            for link in ("", "s"):
-                if link and not word.startswith(link, end):
+            known = lexicon.word_for(part)
+            if not known:
+                continue
+            lexical, dropped = known
+            for link in LINKS:
+                if link and (dropped and link != "s" or not word.startswith(link, end)):
                     continue
                 rest = best(end + len(link))
-                if rest is not None:
-                    candidates.append((part, *rest))
-                    break
-            if candidates:
-                break
-        return min(candidates, key=len) if candidates else None
+                if rest is None:
+                    continue
+                (count, extra, _first), parts = rest
+                cost = (count + 1, extra + bool(link) + dropped, -len(part))
+                found = _better(found, (cost, (lexical, *parts)))
+        return found
 
-    parts = best(0)
-    if not parts or len(parts) < 2:
+    result = best(0)
+    if result is None or len(result[1]) < 2:
         return []
-    return list(parts)
+    return list(result[1])
+
+
+def _better(current, candidate):
+    return candidate if current is None or candidate[0] < current[0] else current
 
 
 def expand(word):

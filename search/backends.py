@@ -21,7 +21,9 @@ withdrawn or internal document disappears from the public site at once.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from policies.swedish import BASE_LEXICON
+from policies.swedish import BASE_LEXICON, fold
+
+from .synonyms import SEED_SYNONYMS, clean_term
 
 DATABASE_BACKEND = "wagtail.search.backends.database"
 
@@ -46,6 +48,7 @@ STOP_FILTER = "styrdok_swedish_stop"
 DECOMPOUNDER_FILTER = "styrdok_swedish_decompounder"
 STEMMER_FILTER = "styrdok_swedish_stemmer"
 FOLDING_FILTER = "styrdok_folding"
+SYNONYM_FILTER = "styrdok_swedish_synonyms"
 
 
 def is_postgresql(database_engine):
@@ -67,8 +70,30 @@ def database_backend(database_engine):
 
 
 def decompounder_words():
-    """The words the Elasticsearch decompounder looks for inside longer words."""
+    """The words the Elasticsearch decompounder looks for inside longer words: the database
+    backend's lexicon (policies.swedish.BASE_LEXICON), so both split compounds into the same
+    words. Lucene's decompounder has no list of words never to split; its original token is kept,
+    so "lösenord" is found as typed either way."""
     return sorted(word for word in BASE_LEXICON if word.isalpha())
+
+
+def synonym_rules(groups=SEED_SYNONYMS):
+    """The synonym list in Solr's format, for the `synonym_graph` filter: "a, b, c" for
+    equivalent terms, "kf => kf, kommunfullmäktige" for a one-way group (the abbreviation keeps
+    finding itself). Each term is also given without å/ä/ö, since the folding filter comes after
+    the synonyms ("sakerhetskopiering" finds "backup" too)."""
+    rules = []
+    for terms, one_way in groups:
+        terms = list(dict.fromkeys(clean_term(term).lower() for term in terms if clean_term(term)))
+        if len(terms) < 2:
+            continue
+        if one_way:
+            heads = list(dict.fromkeys([terms[0], fold(terms[0])]))
+            rules.append(f"{', '.join(heads)} => {', '.join(terms)}")
+        else:
+            variants = list(dict.fromkeys([*terms, *(fold(term) for term in terms)]))
+            rules.append(", ".join(variants))
+    return rules
 
 
 def swedish_index_settings():
@@ -85,6 +110,13 @@ def swedish_index_settings():
     for "informationssäkerhetspolicy" is not widened to every document about "information".
     Stems are made after splitting (the parts are stemmed too), and å/ä/ö are folded last with the
     original kept, so "sakerhet" typed without å/ä/ö finds "säkerhet".
+
+    Synonyms are added to the query only (a `synonym_graph` filter, which is made for search
+    time), before the stop words are taken out so that a rule like "hot och våld" is read whole.
+    They are search.synonyms.SEED_SYNONYMS, not the list edited in the admin: these settings are
+    made when Django starts, before the database can be read. The admin's list reaches
+    Elasticsearch through the query parser (search.synonyms.expansions) like every backend; to
+    change the index's own rules, edit SEED_SYNONYMS and run `manage.py update_index`.
     """
     words = decompounder_words()
     after_tokenizing = ["lowercase", STOP_FILTER]
@@ -105,6 +137,13 @@ def swedish_index_settings():
                     # Snowball Swedish: the same stemmer as policies.swedish.stem and PostgreSQL.
                     STEMMER_FILTER: {"type": "stemmer", "language": "swedish"},
                     FOLDING_FILTER: {"type": "asciifolding", "preserve_original": True},
+                    SYNONYM_FILTER: {
+                        "type": "synonym_graph",
+                        "synonyms": synonym_rules(),
+                        # A rule the analyzer cannot read is skipped rather than failing the
+                        # index.
+                        "lenient": True,
+                    },
                 },
                 "analyzer": {
                     INDEX_ANALYZER: {
@@ -115,7 +154,7 @@ def swedish_index_settings():
                     SEARCH_ANALYZER: {
                         "type": "custom",
                         "tokenizer": "standard",
-                        "filter": [*after_tokenizing, *after_splitting],
+                        "filter": ["lowercase", SYNONYM_FILTER, STOP_FILTER, *after_splitting],
                     },
                 },
             }

@@ -25,9 +25,10 @@ from wagtail.search.backends import get_search_backend
 from policies.channels import INTRANET, PUBLIC
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from policies.repeal import register_existing_repeal
-from policies.swedish import BASE_LEXICON, fold, stem
+from policies.swedish import BASE_LEXICON, NEVER_SPLIT, fold, split_compound, stem
 from search import backends
-from search.backends import search_backends, swedish_index_settings
+from search.backends import search_backends, swedish_index_settings, synonym_rules
+from search.synonyms import SEED_SYNONYMS
 from tests.factories import (
     adopt_new_version,
     days_ago,
@@ -174,8 +175,15 @@ def test_the_swedish_analyzer_is_the_index_default_for_indexing_and_searching():
         "styrdok_swedish_stemmer",
         "styrdok_folding",
     ]
-    # Compounds are split when indexing, not in the query.
-    assert search["filter"] == [f for f in index["filter"] if f != "styrdok_swedish_decompounder"]
+    # Compounds are split when indexing, not in the query; synonyms are added to the query only,
+    # before the stop words go (a rule such as "hot och våld" is read whole).
+    assert search["filter"] == [
+        "lowercase",
+        "styrdok_swedish_synonyms",
+        "styrdok_swedish_stop",
+        "styrdok_swedish_stemmer",
+        "styrdok_folding",
+    ]
     assert filters["styrdok_swedish_stop"] == {"type": "stop", "stopwords": "_swedish_"}
     assert filters["styrdok_swedish_stemmer"] == {"type": "stemmer", "language": "swedish"}
     assert filters["styrdok_folding"] == {"type": "asciifolding", "preserve_original": True}
@@ -209,6 +217,81 @@ def test_the_decompounder_looks_for_the_lexicon_words():
         if compound[i:j] in words
     }
     assert {"information", "säkerhet", "policy"} <= found
+
+
+def test_the_decompounder_and_the_database_index_split_into_the_same_words():
+    """Every part policies.swedish finds is a word the decompounder looks for, and the words
+    never split are in its list whole (Lucene keeps the original token as well)."""
+    words = set(
+        swedish_index_settings()["settings"]["analysis"]["filter"]["styrdok_swedish_decompounder"][
+            "word_list"
+        ]
+    )
+    compounds = [
+        "informationssäkerhetspolicy",
+        "kommunstyrelsen",
+        "behörighetsstyrning",
+        "säkerhetskopiering",
+        "lösenordsbyte",
+        "distansarbete",
+        "personuppgiftsincident",
+        "kontinuitetsplanering",
+    ]
+    for compound in compounds:
+        parts = split_compound(compound)
+        assert parts, compound
+        assert {stem(part) for part in parts} <= {stem(word) for word in words}, compound
+    assert words >= NEVER_SPLIT
+
+
+def synonym_filter():
+    return swedish_index_settings()["settings"]["analysis"]["filter"]["styrdok_swedish_synonyms"]
+
+
+def test_the_search_analyzer_has_the_seed_synonyms():
+    synonyms = synonym_filter()
+
+    assert synonyms["type"] == "synonym_graph"
+    assert synonyms["lenient"] is True
+    assert synonyms["synonyms"] == synonym_rules(SEED_SYNONYMS)
+    assert len(synonyms["synonyms"]) == len(SEED_SYNONYMS)
+
+
+def test_equivalent_terms_are_one_rule_and_abbreviations_expand_one_way():
+    rules = synonym_filter()["synonyms"]
+
+    [home] = [rule for rule in rules if rule.startswith("distansarbete,")]
+    assert {"hemarbete", "arbete hemifrån", "arbete hemifran"} <= set(home.split(", "))
+    assert "=>" not in home
+    # The abbreviation keeps finding itself and finds the organ; the organ does not find "KF".
+    assert "kf => kf, kommunfullmäktige" in rules
+    assert "ks => ks, kommunstyrelsen" in rules
+    assert not any(rule.startswith("kommunfullmäktige") for rule in rules)
+
+
+def test_synonym_rules_are_solr_rules_in_lower_case():
+    for rule in synonym_rules():
+        left, _arrow, right = rule.partition(" => ")
+        for side in (left, right):
+            terms = side.split(", ") if side else []
+            assert all(term and term == term.strip().lower() for term in terms), rule
+            assert not any(character in side for character in '"=#\\'), rule
+        assert rule.count("=>") <= 1
+
+
+def test_synonym_rules_also_hold_the_terms_without_å_ä_ö():
+    rules = synonym_rules(
+        [(("Säkerhetskopiering", "backup"), False), (("KF", "fullmäktige"), True)]
+    )
+
+    assert rules == [
+        "säkerhetskopiering, backup, sakerhetskopiering",
+        "kf => kf, fullmäktige",
+    ]
+
+
+def test_a_synonym_group_of_one_term_gives_no_rule():
+    assert synonym_rules([(("ensam", " "), False), ((), True)]) == []
 
 
 def test_the_analyzer_applies_to_title_body_and_metadata():

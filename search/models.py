@@ -1,0 +1,118 @@
+"""The search app's own data: the synonym list the samordnare edits (search.synonyms)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .synonyms import MAX_TERM_LENGTH, MAX_TERMS, clean_term, lookup_keys, split_terms, term_key
+
+FORBIDDEN_CHARACTERS = set('"<>{}[]\\|*?=;')
+
+
+class SynonymGroup(models.Model):
+    """Terms a reader may use for the same thing, applied to every search.
+
+    One-way groups are for abbreviations: "KF" searches for "kommunfullmäktige" too, while a
+    search for "kommunfullmäktige" is not widened to every text mentioning "KF".
+    """
+
+    terms = models.TextField(
+        _("ord och uttryck"),
+        help_text=_(
+            "Ett ord eller uttryck per rad (eller åtskilda med komma), till exempel "
+            "”distansarbete”, ”hemarbete” och ”arbete hemifrån”. Stora och små bokstäver och "
+            "å, ä och ö spelar ingen roll."
+        ),
+    )
+    one_way = models.BooleanField(
+        _("bara åt ett håll"),
+        default=False,
+        help_text=_(
+            "För förkortningar: en sökning på det första ordet (till exempel KF) söker också på "
+            "de övriga (kommunfullmäktige), men inte tvärtom."
+        ),
+    )
+    note = models.CharField(_("anteckning"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("synonymgrupp")
+        verbose_name_plural = _("synonymer")
+
+    def __str__(self):
+        terms = self.term_list()
+        if self.one_way and len(terms) > 1:
+            text = f"{terms[0]} → {', '.join(terms[1:])}"
+        else:
+            text = ", ".join(terms)
+        return Truncator(text).chars(80)
+
+    def term_list(self):
+        return [term for term in split_terms(self.terms) if term]
+
+    def clean(self):
+        super().clean()
+        terms = self.term_list()
+        errors = [*self._shape_errors(terms)]
+        seen = {}
+        for term in terms:
+            errors += term_errors(term)
+            key = term_key(term)
+            if key in seen:
+                errors.append(
+                    _("”%(term)s” står två gånger (som ”%(other)s”).")
+                    % {"term": term, "other": seen[key]}
+                )
+            seen.setdefault(key, term)
+        if not errors:
+            errors += self._clashes(terms)
+        if errors:
+            raise ValidationError({"terms": errors})
+        self.terms = "\n".join(terms)
+
+    def _shape_errors(self, terms):
+        # Blank lines are ignored; an empty term between commas is a mistake worth telling.
+        if any(
+            "," in line and not all(clean_term(part) for part in line.split(","))
+            for line in (self.terms or "").splitlines()
+        ):
+            yield _("Ett ord eller uttryck är tomt (två komman i rad eller ett komma sist).")
+        if len(terms) < 2:
+            yield _(
+                "Skriv minst två ord eller uttryck: ordet och det eller de som ska hittas med det."
+            )
+        if len(terms) > MAX_TERMS:
+            yield _("En grupp får ha högst %(max)s ord eller uttryck.") % {"max": MAX_TERMS}
+
+    def _clashes(self, terms):
+        """A term looked up in two groups would expand to both: reported, naming the other."""
+        mine = {term_key(term): term for term in lookup_keys(terms, self.one_way)}
+        errors = []
+        others = SynonymGroup.objects.exclude(pk=self.pk).only("terms", "one_way")
+        for other in others:
+            for term in lookup_keys(other.term_list(), other.one_way):
+                if term_key(term) in mine:
+                    errors.append(
+                        _("”%(term)s” finns redan i synonymgruppen ”%(group)s”.")
+                        % {"term": mine[term_key(term)], "group": other}
+                    )
+        return errors
+
+
+def term_errors(term):
+    """What is wrong with one term, if anything (a list of messages)."""
+    if len(term) > MAX_TERM_LENGTH:
+        return [
+            _("”%(term)s” är för långt (högst %(max)s tecken).")
+            % {"term": Truncator(term).chars(30), "max": MAX_TERM_LENGTH}
+        ]
+    forbidden = FORBIDDEN_CHARACTERS & set(term)
+    if forbidden:
+        return [
+            _("”%(term)s” innehåller tecken som inte kan sökas på: %(chars)s")
+            % {"term": term, "chars": " ".join(sorted(forbidden))}
+        ]
+    if not any(character.isalnum() for character in term):
+        return [_("”%(term)s” innehåller inga bokstäver.") % {"term": term}]
+    return []
