@@ -1,8 +1,16 @@
 """Reading what a reader typed into a query.
 
 A query is read as words and "quoted phrases" (an upper-case OR or ELLER between words makes
-alternatives). Everything else a reader may type (operators, brackets, SQL-ish text, a stray
+alternatives); a word or phrase with a minus sign in front (-ord, -"en fras") excludes the
+documents that contain it. Everything else a reader may type (brackets, SQL-ish text, a stray
 quote) is treated as a word separator, so the backend only ever sees plain words.
+
+A phrase keeps its hyphenated words whole ("säker e-post"): PostgreSQL indexes "e-post" as the
+compound and its two parts, one position after another, so a phrase of the parts alone ("säker
+e post") would never match the positions; SQLite's tokenizer splits it the same way as the text.
+
+A word may have synonyms (search.synonyms, an admin-editable list): they are searched as other
+forms of the same word, so "hemarbete" also finds "distansarbete" without requiring both.
 
 Each word is searched as any of its forms: the word, its Snowball stem and, for a compound, its
 parts; the index holds the same forms of the documents' words (`Styrdokument.search_terms`, see
@@ -26,17 +34,28 @@ QUOTES = str.maketrans(dict.fromkeys("“”„‟«»″〝〞＂", '"'))
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 OR_WORDS = frozenset({"OR", "ELLER"})
 PHRASES = re.compile(r'("[^"]*")')
+# A word of a phrase: letters and digits, hyphenated words kept whole ("e-post").
+PHRASE_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
+EXCLUDE = "-"
+# A minus sign right before a quoted phrase, at the start or after a space: -"en fras".
+EXCLUDED_PHRASE_BEFORE = re.compile(r"(?:^|\s)-+$")
+MAX_SYNONYMS = 8  # of one word, at most
 
 
 @dataclass(frozen=True)
 class Word:
-    """A word of the query, found in any of its forms."""
+    """A word of the query, found in any of its forms: itself, its stem and its synonyms (a
+    synonym of several words as those words, all of them)."""
 
     word: str
+    synonyms: tuple = field(default=(), compare=False)
 
     @property
     def forms(self):
-        return unique([self.word, stem(self.word)])
+        forms = [self.word, stem(self.word)]
+        for synonym in self.synonyms:
+            forms += [synonym] if not WORD.fullmatch(synonym) else [synonym, stem(synonym)]
+        return unique(forms)
 
     @property
     def parts(self):
@@ -55,6 +74,7 @@ class ParsedQuery:
     text: str = ""  # the query as shown back to the reader
     groups: list = field(default_factory=list)  # alternatives, each a list of terms (all needed)
     notices: list = field(default_factory=list)
+    exclusions: list = field(default_factory=list)  # terms no document found may contain
 
     @property
     def terms(self):
@@ -84,8 +104,12 @@ def clean_query(raw):
     return cut.rstrip(), True
 
 
-def parse_query(raw):
-    """A ParsedQuery, with Swedish notices about anything that was left out."""
+def parse_query(raw, synonyms=None):
+    """A ParsedQuery, with Swedish notices about anything that was left out.
+
+    `synonyms(word)` gives the other terms a word is also found as (search.synonyms.expansions);
+    without it words are searched as typed (and as their stems and parts).
+    """
     text, shortened = clean_query(raw)
     parsed = ParsedQuery(text=text)
     if shortened:
@@ -94,10 +118,13 @@ def parse_query(raw):
         )
     if not text:
         return parsed
-    reader = QueryReader()
-    for piece in PHRASES.split(text):
-        reader.read(piece)
+    reader = QueryReader(synonyms)
+    pieces = PHRASES.split(text)
+    for index, piece in enumerate(pieces):
+        excluded = index > 0 and bool(EXCLUDED_PHRASE_BEFORE.search(pieces[index - 1]))
+        reader.read(piece, excluded_phrase=excluded)
     parsed.groups = [group for group in reader.groups if group]
+    parsed.exclusions = reader.exclusions
     parsed.notices += reader.notices(found_terms=bool(parsed.groups))
     return parsed
 
@@ -105,14 +132,16 @@ def parse_query(raw):
 class QueryReader:
     """The terms of a query, piece by piece, and what was left out of them (for the notices)."""
 
-    def __init__(self):
+    def __init__(self, synonyms=None):
         self.groups = [[]]
+        self.exclusions = []
         self.seen = set()
+        self.synonyms = synonyms
         self.stray_quote = self.too_long = self.stop_words = self.too_many = False
 
-    def read(self, piece):
+    def read(self, piece, excluded_phrase=False):
         if len(piece) >= 2 and piece.startswith('"') and piece.endswith('"'):
-            self.read_phrase(piece)
+            self.read_phrase(piece, excluded=excluded_phrase)
             return
         self.stray_quote |= '"' in piece
         for chunk in piece.split():
@@ -120,15 +149,34 @@ class QueryReader:
                 if self.groups[-1]:
                     self.groups.append([])
                 continue
+            if chunk.startswith(EXCLUDE):
+                self.read_exclusion(chunk.lstrip(EXCLUDE))
+                continue
             for word in WORD.findall(chunk.lower()):
                 self.read_word(word)
 
-    def read_phrase(self, piece):
-        words = WORD.findall(piece)
-        phrase = [w for w in WORD.findall(piece.lower()) if len(w) <= MAX_WORD]
+    def phrase_words(self, text):
+        """The words of a phrase, hyphenated ones whole; over-long ones are left out."""
+        words = PHRASE_WORD.findall(text.lower())
+        phrase = [w for w in words if len(w) <= MAX_WORD]
         self.too_long |= len(phrase) < len(words)
+        return tuple(phrase)
+
+    def read_phrase(self, piece, excluded=False):
+        phrase = self.phrase_words(piece)
         if phrase:
-            self.add(QuotedPhrase(tuple(phrase)))
+            self.add(QuotedPhrase(phrase), excluded=excluded)
+
+    def read_exclusion(self, chunk):
+        """-ord: each word excluded in any of its forms; a hyphenated one (-e-post) as the
+        phrase of its parts."""
+        for word in self.phrase_words(chunk):
+            if "-" in word:
+                self.add(QuotedPhrase((word,)), excluded=True)
+            elif word in STOPWORDS:
+                self.stop_words = True
+            else:
+                self.add(Word(word), excluded=True)
 
     def read_word(self, word):
         if len(word) > MAX_WORD:
@@ -136,16 +184,29 @@ class QueryReader:
         elif word in STOPWORDS:
             self.stop_words = True
         else:
-            self.add(Word(word))
+            self.add(Word(word, synonyms=self.synonyms_of(word)))
 
-    def add(self, term):
-        if term in self.seen:
+    def synonyms_of(self, word):
+        if self.synonyms is None:
+            return ()
+        found = []
+        for synonym in self.synonyms(word) or ():
+            # The words of a synonym of several words, but its stop words ("hot och våld").
+            words = PHRASE_WORD.findall(str(synonym).lower())
+            synonym = " ".join(w for w in words if w not in STOPWORDS or len(words) == 1)
+            if synonym and synonym != word and len(synonym) <= MAX_WORD:
+                found.append(synonym)
+        return tuple(unique(found))[:MAX_SYNONYMS]
+
+    def add(self, term, excluded=False):
+        key = (excluded, term)
+        if key in self.seen:
             return
         if len(self.seen) >= MAX_TERMS:
             self.too_many = True
             return
-        self.seen.add(term)
-        self.groups[-1].append(term)
+        self.seen.add(key)
+        (self.exclusions if excluded else self.groups[-1]).append(term)
 
     def notices(self, found_terms):
         notices = []
@@ -164,6 +225,13 @@ class QueryReader:
         return notices
 
     def nothing_to_search(self):
+        if self.exclusions:
+            return [
+                _(
+                    "Sökfrågan innehåller bara ord som ska uteslutas (med minustecken framför). "
+                    "Skriv också minst ett ord att söka efter, till exempel ”lösenord -byte”."
+                )
+            ]
         if self.stop_words:
             return [
                 _(

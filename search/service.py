@@ -4,15 +4,25 @@ suggestion out. Nothing here reads a request or renders a response (search.views
 What may be found is decided by the `visible` queryset the view passes in,
 `Styrdokument.objects.for_request(request)`: the same as everywhere else (live, channel,
 publicity, group restrictions). The search runs on it directly.
+
+A query that finds nothing or almost nothing is searched again as "Menade du …" corrects it;
+when that finds more, its results are shown, said at the top, with a link to search exactly
+what was typed (`exact`). The correction is an edit distance over the vocabulary of the
+documents the reader may see (search.suggest), the same on every database. When still nothing
+is found, on PostgreSQL the titles are compared with the query's words by pg_trgm's
+word_similarity (misspellings the vocabulary cannot correct, such as two in one word).
 """
 
 import logging
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import DatabaseError, transaction
-from django.db.models import Q, QuerySet
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils.translation import gettext as _
+from wagtail.search.backends import get_search_backend
 
 from governance.models import DecisionBody
 from policies.models import Styrdokument
@@ -20,26 +30,54 @@ from policies.swedish import MAX_WORD, WORD
 
 from .dnr import documents_with_diarienummer, find_diarienummer
 from .paging import RankedPaginator
-from .parsing import MAX_QUERY_LENGTH, changes_when_folded, clean_query, parse_query, printable
+from .parsing import (
+    MAX_QUERY_LENGTH,
+    ParsedQuery,
+    QuotedPhrase,
+    changes_when_folded,
+    clean_query,
+    parse_query,
+    printable,
+    unique,
+)
 from .ranking import (
     AUTOCOMPLETE_LIMIT,
+    POSTGRES,
     SearchFailed,
     autocomplete_documents,
+    backend_kind,
+    build_query,
     checked,
     first_by_title,
     load_documents,
+    postgres_matches,
+    postgres_tsquery,
     prefer_indexes,
     run_search,
     searchable,
 )
 from .snippets import describe_hits
 
+try:  # search.synonyms: the admin-editable synonym list
+    from .synonyms import expansions as synonym_expansions
+    from .synonyms import synonym_table
+except ImportError:  # pragma: no cover - only while the synonyms are being built
+    synonym_expansions = synonym_table = None
+
 logger = logging.getLogger(__name__)
 
 FILTERS = ("typ", "organ", "forvaltning", "omrade", "status")
 PAGE_SIZE = 20
-# "Menade du …" is offered when a search finds no more than this many documents.
+# "Menade du …" is offered, and searched instead when it finds more, when a search finds no
+# more than this many documents.
 FEW_HITS = 2
+# pg_trgm word_similarity a title needs with one of the query's words, for the fuzzy fallback.
+FUZZY_TITLE_SIMILARITY = 0.5
+FUZZY_MIN_WORD = 4  # shorter words say too little about a title
+FUZZY_MAX_WORDS = 8
+# The most documents an excluded word is looked for in, with a search engine that is not the
+# database (with the database the exclusion is a subquery, whatever the number).
+MAX_EXCLUDED = 1000
 AUTOCOMPLETE_MAX_LENGTH = 100
 AUTOCOMPLETE_WORDS = 8
 
@@ -55,6 +93,8 @@ class SearchOutcome:
     hits: list = field(default_factory=list)  # snippets.Hit for each document of the page
     fallback: bool = False  # found only without å, ä and ö
     suggestion: str | None = None  # "Menade du …"
+    corrected: str | None = None  # the results are those of this corrected query
+    original: str = ""  # what was typed, when the results are a corrected query's
     dnr_document: object = None  # the one document with a diarienummer in the query
     dnr: str = ""  # that diarienummer, as displayed
     searched: bool = False
@@ -71,14 +111,17 @@ def search(
     filter_notices=(),
     suggest=None,
     url_of=None,
+    exact=False,
 ):
     """Search `visible` (the documents this reader may see) for the query typed.
 
     `filters` are valid filter values (see FILTERS), `settings` the site's StyrdokSettings,
     `suggest(query)` gives "Menade du …" (or None) and `url_of(document)` a document's address
     for this reader (or None): the view supplies both, since they depend on the request.
+    `exact` searches what was typed even when a correction would find more.
     """
-    parsed = parse_query(query)
+    synonyms = query_synonyms()
+    parsed = parse_query(query, synonyms=synonyms)
     outcome = SearchOutcome(query=parsed.text, notices=parsed.notices + list(filter_notices))
     visible = visible.select_related("decision_body", "organisation")
     listing = _diarienummer(outcome, visible, settings.diarienummer_pattern, url_of)
@@ -88,18 +131,141 @@ def search(
     documents = apply_filters(visible, filters or {}, public, settings.review_warning_days)
     try:
         # One savepoint for the whole search: a backend error leaves the request usable.
-        results, object_list = checked(
-            None, lambda _none: _results(outcome, documents, parsed, listing, page, visible)
+        results, object_list, parsed = checked(
+            None,
+            lambda _none: _results(
+                outcome, documents, parsed, listing, page, visible, suggest, exact, synonyms
+            ),
         )
     except SearchFailed:
         outcome.notices.append(_("Sökfrågan kunde inte tolkas. Försök med andra ord."))
         return outcome
 
     outcome.hits = _hits(outcome, object_list, parsed)
-    if listing is None and results.paginator.count <= FEW_HITS:
-        outcome.suggestion = suggestion_for(outcome.query, suggest)
     outcome.results, outcome.searched = results, True
     return outcome
+
+
+def query_synonyms():
+    """synonyms(word) for one search, the synonym list read once; None without one."""
+    if synonym_table is None:
+        return None
+    try:
+        table = synonym_table()
+    except DatabaseError as error:  # the search works without synonyms
+        logger.warning("Synonyms could not be read: %s", error)
+        return None
+    return lambda word: synonym_expansions(word, table)
+
+
+def _results(outcome, documents, parsed, listing, page, visible, suggest, exact, synonyms):
+    """(the page of results asked for, its documents in order, the query they were found by).
+
+    With few hits, "Menade du …" is asked for; unless `exact`, its search replaces the query's
+    when it finds more."""
+    prefer_indexes()
+    searched = (*_paginator(documents, parsed, listing, page), parsed)
+    if listing is None and few_hits(searched[0]):
+        outcome.suggestion = suggestion_for(outcome.query, suggest)
+        if outcome.suggestion and not exact:
+            searched = _corrected(outcome, documents, searched, page, synonyms)
+    if listing is None and not exact and searched[0].count == 0:
+        searched = _fuzzy(outcome, documents, searched, page)
+    paginator, outcome.fallback, parsed = searched
+    results = get_page(paginator, page, outcome.notices)
+    return results, load_documents(results.object_list, visible), parsed
+
+
+def _corrected(outcome, documents, searched, page, synonyms):
+    """The search of the suggestion instead, if it finds more than the query typed: then the
+    suggestion becomes what is shown (`outcome.corrected`), not offered as "Menade du …"."""
+    paginator = searched[0]
+    corrected = parse_query(outcome.suggestion, synonyms=synonyms)
+    if not corrected.groups:
+        return searched
+    found = _paginator(documents, corrected, None, page)
+    if not finds_more(found[0], paginator):
+        return searched
+    outcome.original, outcome.corrected = outcome.query, corrected.text
+    outcome.query, outcome.suggestion = corrected.text, None
+    return (*found, corrected)
+
+
+def few_hits(paginator):
+    """At most FEW_HITS documents, or only documents with some of the words (the relaxed
+    search of search.ranking, which says so as `relaxed`)."""
+    return paginator.count <= FEW_HITS or getattr(paginator, "relaxed", False)
+
+
+def finds_more(found, paginator):
+    """Whether `found` is better than `paginator`: documents with every word rather than some
+    (relaxed), else more of them."""
+    found_relaxed = getattr(found, "relaxed", False)
+    if found_relaxed != getattr(paginator, "relaxed", False):
+        return not found_relaxed and found.count > 0
+    return found.count > paginator.count
+
+
+def _fuzzy(outcome, documents, searched, page):
+    """The documents whose title is like the query's words (PostgreSQL), if any: said in a
+    notice; otherwise the search as it was. Only for a query of one group of words (with OR
+    or a phrase, what was meant is clearer than what titles look like)."""
+    parsed = searched[2]
+    if len(parsed.groups) != 1 or any(isinstance(term, QuotedPhrase) for term in parsed.terms):
+        return searched
+    ids = fuzzy_titles(without_excluded(documents, parsed.exclusions), parsed)
+    if ids is None:
+        return searched
+    paginator = RankedPaginator(ids, PAGE_SIZE, wanted=page)
+    if not paginator.count:
+        return searched
+    outcome.notices.append(
+        _("Inga träffar på ”%(query)s”; visar dokument med titlar som liknar sökorden.")
+        % {"query": outcome.query}
+    )
+    return paginator, False, parsed
+
+
+def fuzzy_titles(documents, parsed):
+    """Ids of the documents whose title has a word like each of the query's (pg_trgm's
+    word_similarity), most alike first; None where the database has no pg_trgm. Every word is
+    needed, as in the search itself: one word of a title ("riktlinje") is no reason to show it.
+
+    `title %> word` is what the trigram index on titles (migration 0004) serves; its threshold
+    is set for this transaction only.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    from django.contrib.postgres.search import TrigramWordSimilarity  # needs psycopg
+
+    words = []
+    for term in parsed.terms:
+        words += term.words if isinstance(term, QuotedPhrase) else [term.word]
+    words = unique(word for word in words if len(word) >= FUZZY_MIN_WORD)[:FUZZY_MAX_WORDS]
+    if not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(FUZZY_TITLE_SIMILARITY)],
+        )
+    for word in words:
+        documents = documents.filter(TitleLike(F("title"), Value(word)))
+    likeness = [TrigramWordSimilarity(Value(word), "title") for word in words]
+    return (
+        documents.annotate(_likeness=reduce(operator.add, likeness))
+        .order_by("-_likeness", "title", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class TitleLike(Func):
+    """`title %> word`: pg_trgm's word similarity of the word and the title is at least
+    pg_trgm.word_similarity_threshold (a trigram index on the title serves it)."""
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 def _diarienummer(outcome, visible, pattern, url_of):
@@ -131,25 +297,43 @@ def _diarienummer(outcome, visible, pattern, url_of):
     return None
 
 
-def _results(outcome, documents, parsed, listing, page, visible):
-    """The page of results asked for and its documents, in order."""
-    prefer_indexes()
-    results = get_page(_paginator(outcome, documents, parsed, listing, page), page, outcome.notices)
-    return results, load_documents(results.object_list, visible)
-
-
-def _paginator(outcome, documents, parsed, listing, page):
-    """The listing as it is, or the text search; when that finds nothing, the search without
-    å, ä and ö if it finds something (outcome.fallback). The text search reads the page asked
-    for and the number of hits in one query (RankedPaginator)."""
+def _paginator(documents, parsed, listing, page):
+    """(paginator, fallback): the listing as it is, or the text search; when that finds
+    nothing, the search without å, ä and ö if it finds something (fallback). The text search
+    reads the page asked for and the number of hits in one query (RankedPaginator)."""
     if listing is not None:
-        return Paginator(listing, PAGE_SIZE)
+        return Paginator(listing, PAGE_SIZE), False
+    documents = without_excluded(documents, parsed.exclusions)
     paginator = paginate(documents, parsed, page=page)
     if paginator.count == 0 and changes_when_folded(parsed):
         folded = paginate(documents, parsed, folded=True, page=page)
         if folded.count:
-            paginator, outcome.fallback = folded, True
-    return paginator
+            return folded, True
+    return paginator, False
+
+
+def without_excluded(documents, exclusions):
+    """`documents` but those containing an excluded term (-ord: in any of its forms; -"fras").
+
+    With the database backends the excluded documents are a subquery of the same statement: on
+    PostgreSQL, for words, the index entries' body vectors (a GIN index serves it; the indexed
+    body holds the title's words too), otherwise the backend's own match.
+    """
+    if not exclusions:
+        return documents
+    query = build_query(ParsedQuery(groups=[[term] for term in exclusions]))
+    backend = get_search_backend()
+    model = documents.model
+    if backend_kind(backend) == POSTGRES and not any(
+        isinstance(term, QuotedPhrase) for term in exclusions
+    ):
+        tsquery, _weights = postgres_tsquery(backend, model.objects.all(), query)
+        return documents.exclude(pk__in=postgres_matches(model, tsquery))
+    results = searchable(model.objects.all()).search(query, order_by_relevance=False)
+    get_queryset = getattr(results, "get_queryset", None)
+    if get_queryset is not None:
+        return documents.exclude(pk__in=get_queryset().order_by().values("pk"))
+    return documents.exclude(pk__in=[document.pk for document in results[:MAX_EXCLUDED]])
 
 
 def _hits(outcome, object_list, parsed):
@@ -225,7 +409,8 @@ def suggestion_for(query, suggest):
     if suggest is None:
         return None
     try:
-        suggestion = suggest(query)
+        with transaction.atomic():  # a database error here leaves the search's usable
+            suggestion = suggest(query)
     except Exception:  # noqa: BLE001 - a suggestion is a nicety; the results page must render
         logger.exception("did_you_mean failed for %r", query)
         return None

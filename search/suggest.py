@@ -39,6 +39,11 @@ from policies.swedish import (
 )
 from policies.text import streamfield_text
 
+try:  # search.synonyms: a word with synonyms is known, whatever the documents say
+    from .synonyms import expansions as synonym_expansions
+except ImportError:  # pragma: no cover - only while the synonyms are being built
+    synonym_expansions = None
+
 MAX_QUERY_LENGTH = 200  # characters looked at (the search view keeps no more either)
 MAX_QUERY_WORDS = 8  # distinct words looked up at most (each costs a scan of the vocabulary)
 MIN_CORRECTED_LENGTH = 3  # shorter words are left as typed
@@ -58,7 +63,8 @@ def did_you_mean(query, request) -> str | None:
     """The query with its misspelt words corrected, or None when there is nothing better.
 
     Words that are known (in the visible documents, as a stem, without å/ä/ö, as a compound of
-    known parts, stop words), short words and words with digits are kept as typed.
+    known parts, stop words, with synonyms), short words and words with digits are kept as
+    typed.
     """
     if not isinstance(query, str):
         return None
@@ -72,7 +78,7 @@ def did_you_mean(query, request) -> str | None:
     for word in dict.fromkeys(match.group().lower() for match in tokens):
         if len(corrections) >= MAX_QUERY_WORDS:
             break
-        if vocabulary.knows(word):
+        if vocabulary.knows(word) or _has_synonyms(word):
             corrections[word] = None
         else:
             corrections[word] = vocabulary.closest(word) or vocabulary.closest_compound(word)
@@ -91,6 +97,11 @@ def did_you_mean(query, request) -> str | None:
     parts.append(text[last:])
     suggestion = "".join(parts)
     return suggestion if suggestion.lower() != text.lower() else None
+
+
+def _has_synonyms(word):
+    """A word of the synonym list is searched as its synonyms: not corrected into another."""
+    return synonym_expansions is not None and bool(synonym_expansions(word))
 
 
 def _correctable(token):

@@ -3,6 +3,9 @@
 What may be found is decided by `Styrdokument.objects.for_request(request)`, the same queryset as
 everywhere else (live, channel, publicity, group restrictions); the search runs on it directly.
 This module reads the request and renders the answer; search.service does the search.
+
+`exakt=1` searches exactly what was typed: the link "Sök i stället efter …" under a corrected
+search carries it.
 """
 
 from urllib.parse import urlencode
@@ -19,6 +22,8 @@ from search import service
 from search.parsing import printable
 from search.service import FILTERS
 from search.suggest import did_you_mean
+
+EXACT = "exakt"  # the parameter that turns the applied spelling correction off
 
 
 class SearchFilterForm(RegisterFilterForm):
@@ -58,6 +63,7 @@ def search(request):
     public = get_channel(request) == PUBLIC
     site_settings = StyrdokSettings.load(request_or_site=request)
     form, values, filter_notices = read_filters(request, public, site_settings.review_warning_days)
+    exact = request.GET.get(EXACT) == "1"
     outcome = service.search(
         request.GET.get("q", ""),
         Styrdokument.objects.for_request(request),
@@ -68,11 +74,13 @@ def search(request):
         filter_notices=filter_notices,
         suggest=lambda query: did_you_mean(query, request),
         url_of=lambda document: document.get_url(request=request),
+        exact=exact,
     )
     if outcome.redirect_url:
         return redirect(outcome.redirect_url)
 
     filter_params = [(name, values[name]) for name in FILTERS if name in values]
+    exact_params = [(EXACT, "1")] if exact else []
     context = {
         "query": outcome.query,
         "filter_form": form,
@@ -86,11 +94,14 @@ def search(request):
             (FILTER_LABELS[name], dict(form.fields[name].choices).get(value, value))
             for name, value in filter_params
         ],
-        "base_query": urlencode([("q", outcome.query), *filter_params]),
+        "base_query": urlencode([("q", outcome.query), *exact_params, *filter_params]),
         "unfiltered_query": urlencode([("q", outcome.query)]),
         "fallback": outcome.fallback,
         "suggestion": outcome.suggestion,
         "suggestion_query": "",
+        "corrected": outcome.corrected,
+        "original": outcome.original,
+        "original_query": "",
         "dnr_document": outcome.dnr_document,
         "searched": outcome.searched,
     }
@@ -98,6 +109,10 @@ def search(request):
         context["dnr"] = outcome.dnr
     if outcome.suggestion:
         context["suggestion_query"] = urlencode([("q", outcome.suggestion), *filter_params])
+    if outcome.corrected:
+        context["original_query"] = urlencode(
+            [("q", outcome.original), (EXACT, "1"), *filter_params]
+        )
     return render(request, "search/search.html", context)
 
 

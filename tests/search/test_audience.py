@@ -348,8 +348,10 @@ def test_the_public_autocomplete_never_completes_an_internal_diarienummer(
 
 
 def did_you_mean(response):
+    """The correction offered ("Menade du …") or searched instead ("Visar resultat för …")."""
     soup = BeautifulSoup(response.content, "html.parser")
-    return [a.get_text(" ", strip=True) for a in soup.select(".did-you-mean a")]
+    offered = soup.select(".did-you-mean a") + soup.select(".search-correction strong")
+    return [element.get_text(" ", strip=True) for element in offered]
 
 
 def test_did_you_mean_offers_only_words_the_reader_may_see(

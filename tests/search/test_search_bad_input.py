@@ -198,7 +198,8 @@ def test_an_unbalanced_quote_is_ignored_with_a_notice(public_client, documents):
         "Ett citattecken saknade sin motsvarighet och har inte räknats med i sökningen."
     ]
     titles = [a.get_text(strip=True) for a in soup.select(".search-result__title a")]
-    assert titles == ["Riktlinje för lösenord"]
+    # The one document with both words first (others may follow when the search is relaxed).
+    assert titles[:1] == ["Riktlinje för lösenord"]
 
 
 def test_a_too_long_word_is_left_out_with_a_notice(public_client, documents):

@@ -1,0 +1,31 @@
+"""A trigram index on page titles (PostgreSQL), for the search's fuzzy title matching.
+
+search.service.fuzzy_titles finds titles with `title %> word` (pg_trgm's word similarity), which
+this index serves; without it every visible document's title is compared. Nothing happens on
+other databases.
+"""
+
+from django.db import migrations
+
+INDEX = "search_page_title_trgm"
+CREATE = f"CREATE INDEX IF NOT EXISTS {INDEX} ON wagtailcore_page USING gin (title gin_trgm_ops)"
+DROP = f"DROP INDEX IF EXISTS {INDEX}"
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0003_seed_synonyms"),
+        ("wagtailcore", "0098_apitoken"),
+    ]
+
+    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
