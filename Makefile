@@ -26,7 +26,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput clean-db
+.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput search-eval clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -48,6 +48,7 @@ help:
 	@echo "  make bench-reminders påminnelsekörningen vid 1 000 och 10 000 dokument"
 	@echo "  make bench-reports  årlig genomgång, Beslutsärenden, Revisionsplan och översikten mot en Wagtail-rapport"
 	@echo "  make bench-throughput anrop per sekund under gunicorn (3 arbetare, produktionsinställningar)"
+	@echo "  make search-eval    sökningens träffsäkerhet på 170 bedömda frågor, SQLite och PostgreSQL, mot vanlig PG-fulltextsökning"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
 # -- the virtualenv ---------------------------------------------------------------------------
@@ -210,3 +211,8 @@ bench-throughput: $(STAMP) postgres
 
 clean-db:
 	rm -f db.sqlite3
+
+# -- search relevance (bench/search_eval.py) --------------------------------------------------
+
+search-eval: $(STAMP) postgres
+	$(PY) bench/search_eval.py --backend both --database-url $(BENCH_POSTGRES)/styrdok_search_eval $(BENCH_ARGS)
