@@ -73,15 +73,9 @@ def did_you_mean(query, request) -> str | None:
     if not tokens:
         return None
 
-    vocabulary = vocabulary_for(request)
-    corrections = {}  # each distinct word is looked up once
-    for word in dict.fromkeys(match.group().lower() for match in tokens):
-        if len(corrections) >= MAX_QUERY_WORDS:
-            break
-        if vocabulary.knows(word) or _has_synonyms(word):
-            corrections[word] = None
-        else:
-            corrections[word] = vocabulary.closest(word) or vocabulary.closest_compound(word)
+    corrections = _corrections(
+        dict.fromkeys(match.group().lower() for match in tokens), vocabulary_for(request)
+    )
     replacements = {
         match.span(): _same_case(match.group(), corrections[match.group().lower()])
         for match in tokens
@@ -97,6 +91,20 @@ def did_you_mean(query, request) -> str | None:
     parts.append(text[last:])
     suggestion = "".join(parts)
     return suggestion if suggestion.lower() != text.lower() else None
+
+
+def _corrections(words, vocabulary):
+    """word → its correction (None: keep it), each distinct word looked up once, at most
+    MAX_QUERY_WORDS of them (each costs a scan of the vocabulary)."""
+    corrections = {}
+    for word in words:
+        if len(corrections) >= MAX_QUERY_WORDS:
+            break
+        if vocabulary.knows(word) or _has_synonyms(word):
+            corrections[word] = None
+        else:
+            corrections[word] = vocabulary.closest(word) or vocabulary.closest_compound(word)
+    return corrections
 
 
 def _has_synonyms(word):
