@@ -520,6 +520,8 @@ def main(argv=None):
     else:
         if args.backend == "sqlite":
             os.environ.pop("DATABASE_URL", None)
+        elif args.database_url:
+            os.environ["DATABASE_URL"] = args.database_url
         report = run_backend(args)
         leaks = sum(report["summary"][a]["leaks"] for a in AUDIENCES)
     if leaks:
