@@ -4,11 +4,17 @@ Django's Paginator counts the whole match (SELECT COUNT(*) …) and then reads t
 full-text match and its filters run twice. Here every row of the page carries the total
 (COUNT(*) OVER ()), so the page asked for and the count come from one query; only a page past
 the last one needs a count of its own, to know which page is the last.
+
+When the strict search (every term required) finds fewer than RELAX_BELOW documents and the
+query may be relaxed (search.ranking.relaxed_search), the relaxed search is read the same way
+and used if it finds more: one statement more, and only for such a query.
 """
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
+
+from .ranking import RELAX_BELOW
 
 TOTAL = "_search_total"
 # A page number beyond any real search; the database is not asked for such an offset.
@@ -27,32 +33,52 @@ def page_number(value):
 
 class RankedPaginator(Paginator):
     """A Paginator over an ordered queryset of ids (search.ranking.run_search) that reads the
-    page `wanted` and the total in one query, the first time either is needed."""
+    page `wanted` and the total in one query, the first time either is needed.
+
+    `relaxed` is True once the relaxed search replaced the strict one (the view may say so).
+    """
 
     def __init__(self, ids, per_page, wanted="1"):
         super().__init__(ids, per_page)
         self.wanted = page_number(wanted)
         self.pages_read = {}  # page number → the ids on it
+        self.relaxed = False
 
-    def read_page(self, number):
-        """Read page `number` with the total; returns the total (None: no such page)."""
+    def _read(self, ids, number):
+        """(the ids on page `number` of `ids`, the total or None if there is no such page)."""
         bottom = (number - 1) * self.per_page
         rows = list(
-            self.object_list.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
+            ids.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
                 bottom : bottom + self.per_page
             ]
         )
-        self.pages_read[number] = [pk for pk, _total in rows]
-        return rows[0][1] if rows else None
+        return [pk for pk, _total in rows], (rows[0][1] if rows else None)
 
-    @cached_property
-    def count(self):
-        total = self.read_page(self.wanted)
+    def read_page(self, number):
+        """Read page `number` with the total; returns the total (None: no such page)."""
+        self.pages_read[number], total = self._read(self.object_list, number)
+        return total
+
+    def _total(self, ids, pages):
+        """The total of `ids`, reading page `wanted` into `pages` on the way."""
+        pages[self.wanted], total = self._read(ids, self.wanted)
         if total is not None:
             return total
         if self.wanted == 1:
             return 0
-        return self.object_list.count()  # past the last page
+        return ids.count()  # past the last page
+
+    @cached_property
+    def count(self):
+        total = self._total(self.object_list, self.pages_read)
+        relax = getattr(self.object_list, "relax", None)
+        if total < RELAX_BELOW and relax is not None:
+            relaxed, pages = relax(), {}
+            relaxed_total = self._total(relaxed, pages)
+            if relaxed_total > total:
+                self.object_list, self.pages_read, self.relaxed = relaxed, pages, True
+                return relaxed_total
+        return total
 
     def page(self, number):
         number = self.validate_number(number)

@@ -2,7 +2,17 @@
 
 The search always runs on `Styrdokument.objects.for_request(request)`: the database search
 backends apply that queryset (live, channel, publicity, group restrictions) in the same query.
-Hits whose title has the query's words come first, then by the backend's relevance.
+
+Relevance comes first: the engine's own score (PostgreSQL: ts_rank() of the stored body and
+title vectors, the body normalised for its length; SQLite: FTS5's bm25() with the title
+weighted), multiplied by a boost for a title and a summary holding the query's terms. The
+document type and the title only break ties. On PostgreSQL the documents are joined to their
+index entries once: the join matches (the body's GIN index), and the rank is read from the same
+row, so one statement ranks and counts the hits.
+
+Every term is required first. When that finds fewer than RELAX_BELOW documents, the paginator
+asks for the relaxed search: documents holding at least half of the terms, those with the most
+of them first (minimum should match; stop words never count).
 
 This is the only module that reaches into modelsearch past its public API (the SQLite FTS
 entry, MatchExpression, the query compilers' build_tsquery and sql_weights, the index entry
@@ -12,8 +22,10 @@ an upgrade that moves one fails there, by name, rather than as a wrong order of 
 """
 
 import logging
+import math
 import operator
-from functools import reduce
+import re
+from functools import partial, reduce
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
@@ -23,13 +35,14 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Length
+from django.db.models.functions import Abs, Cast, Greatest, Least, Length, Ln, Round
 from modelsearch.conf import get_app_config
 from modelsearch.query import And, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
@@ -41,8 +54,26 @@ from .parsing import QuotedPhrase, Word, unique
 
 logger = logging.getLogger(__name__)
 
+NUMBER = re.compile(r"\d")
+
 AUTOCOMPLETE_LIMIT = 8
 MIN_TITLE_FORM = 4
+# A title holding every term of the query multiplies the relevance by 1 + TITLE_BOOST, a summary
+# by 1 + SUMMARY_BOOST (both: by 1 + both); a share of the terms by that share of the boost.
+TITLE_BOOST = 2.0
+SUMMARY_BOOST = 0.25
+TITLE_LENGTH = 30  # characters
+# Relaxation: when all the terms find fewer documents than this, a document matching at least
+# MIN_SHOULD_MATCH of the terms is found too (those with the most of them first).
+RELAX_BELOW = 5
+MIN_SHOULD_MATCH = 0.5
+# Among documents as relevant (scores within RELEVANCE_BAND of each other): the document types
+# in the register's order (policy first), then the title and summary boost, then the title.
+# Nothing else about a document outranks how well it matches.
+RELEVANCE_BAND = 0.05
+MIN_SCORE = 1e-12
+TYPE_ORDER = ("type_rank",)
+TITLE_ORDER = ("title", "pk")
 POSTGRES = "postgres"
 SQLITE = "sqlite"
 # The modules of modelsearch's database backends (type(backend).__module__ ends with these).
@@ -168,32 +199,38 @@ def searchable(documents):
 
 
 def run_search(queryset, parsed, folded=False):
-    """The documents of `queryset` matching the query: those whose title has the most of the
-    query's words first (shorter titles first among them), then by relevance, then by title.
+    """The documents of `queryset` matching every term of the query, by relevance (see the
+    module's docstring), then type, then title.
 
     On the database backends the result is a queryset of ids, ordered; `load_documents()`
-    reads one page of them. Any other backend's results are used in its own order.
+    reads one page of them. When relaxation may help (relaxable()), the queryset carries
+    `relax`, a function giving the relaxed search (search.paging.RankedPaginator calls it when
+    the strict one finds fewer than RELAX_BELOW documents). Any other backend's results are
+    used in its own order.
     """
-    query = build_query(parsed, folded)
     backend = get_search_backend()
     kind = backend_kind(backend)
-    if kind == POSTGRES and not any(isinstance(t, QuotedPhrase) for t in parsed.terms):
-        # The indexed body holds every word of the title too (`search_terms`), so for words
-        # `body @@ query` finds the same documents as modelsearch's `title || body @@ query`,
-        # and unlike it is served by an index: at 10,000 documents modelsearch reads every
-        # visible document's vectors.
-        tsquery, weights = postgres_tsquery(backend, queryset, query)
-        documents = queryset.filter(pk__in=postgres_matches(queryset.model, tsquery))
-        relevance, descending = postgres_relevance(queryset.model, tsquery, weights), True
+    if kind == POSTGRES and not has_phrase(parsed):
+        tsquery, _weights = postgres_tsquery(backend, queryset, build_query(parsed, folded))
+        documents, relevance = postgres_ranked(queryset, tsquery)
+        ids = _ordered_ids(documents, parsed, folded, relevance, descending=True)
     else:
         if kind == POSTGRES:
             queryset = _narrowed_for_phrases(backend, queryset, parsed, folded)
+        query = build_query(parsed, folded)
         results = queryset.search(query, order_by_relevance=True)
         if getattr(results, "get_queryset", None) is None:
             return results
         documents = results.get_queryset()
         relevance, descending = _backend_relevance(backend, kind, queryset, results, query)
-    return _ordered_ids(documents, parsed, folded, relevance, descending)
+        ids = _ordered_ids(documents, parsed, folded, relevance, descending)
+    if kind in (POSTGRES, SQLITE) and relaxable(parsed):
+        ids.relax = partial(relaxed_search, queryset, parsed, folded)
+    return ids
+
+
+def has_phrase(parsed):
+    return any(isinstance(term, QuotedPhrase) for term in parsed.terms)
 
 
 def _narrowed_for_phrases(backend, queryset, parsed, folded):
@@ -211,25 +248,156 @@ def _backend_relevance(backend, kind, queryset, results, query):
     if kind == SQLITE:
         return sqlite_relevance(results.query_compiler), False
     if kind == POSTGRES:
-        tsquery, weights = postgres_tsquery(backend, queryset, query)
-        return postgres_relevance(queryset.model, tsquery, weights), True
+        tsquery, _weights = postgres_tsquery(backend, queryset, query)
+        return postgres_relevance(queryset.model, tsquery), True
     return None, True
 
 
-def _ordered_ids(documents, parsed, folded, relevance, descending):
-    documents = documents.annotate(_title_hits=title_hits(parsed, folded))
-    # Among titles with as many of the words, the shorter one is more about them.
-    documents = documents.annotate(
-        _title_length=Case(When(_title_hits__gt=0, then=Length("title")), default=Value(0))
-    )
-    if relevance is not None:
-        documents = documents.annotate(_relevance=relevance)
-        by_relevance = ["-_relevance" if descending else "_relevance"]
-    else:
+def _ordered_ids(documents, parsed, folded, relevance, descending, first=()):
+    """Only the ids, in order: the database sorts narrow rows, and load_documents() reads one
+    page's."""
+    ordered = _ordered(documents, parsed, folded, relevance, descending, first)
+    return ordered.values_list("pk", flat=True)
+
+
+def _ordered(documents, parsed, folded, relevance, descending, first=()):
+    """The documents in order, scored as `_relevance` (`descending`: higher is better; the
+    band sorts either way, since it is of the score's size). `first` are orderings that come before
+    relevance (the relaxed search's share of terms)."""
+    if relevance is None:
         by_relevance = list(documents.query.order_by)[:1]
-    ordering = ["-_title_hits", "_title_length", *by_relevance, "title", "pk"]
-    # Only the ids: the database sorts narrow rows, and load_documents() reads one page's.
-    return documents.order_by(*ordering).values_list("pk", flat=True)
+        return documents.order_by(*first, *by_relevance, *TYPE_ORDER, *TITLE_ORDER)
+    # The boosts multiply: a score keeps its sign (bm25 is negative, lower is better), and a
+    # document far more about the words than another still comes first, whatever its title
+    # says. Scores within RELEVANCE_BAND of each other are as relevant: their band is the same
+    # (the logarithm of the score's size, rounded), and the type decides between them. Only the
+    # band is sorted on, so the database ranks each document once.
+    # Between documents of a type in one band, the one whose title and summary hold the terms.
+    boosted = boost(parsed, folded)
+    score = relevance * boosted
+    band = Round(Ln(Greatest(Abs(score), Value(MIN_SCORE))) / Value(math.log1p(RELEVANCE_BAND)))
+    documents = documents.annotate(_relevance=score, _band=band, _boost=boosted)
+    return documents.order_by(*first, "-_band", *TYPE_ORDER, "-_boost", *TITLE_ORDER)
+
+
+def boost(parsed, folded=False):
+    """1, plus TITLE_BOOST for a title and SUMMARY_BOOST for a summary holding every term of
+    the query (a share of them for some): a document named or summed up after what is searched
+    for is more about it than one mentioning it. The index cannot tell, since it holds a
+    title's compounds whole ("Informationssäkerhetsriktlinjer") and the summary with the body.
+    A title longer than TITLE_LENGTH is about more than the terms: its boost shrinks with the
+    square of its length (a title twice as long, a quarter of the boost)."""
+    terms = [term for term in parsed.terms if counts(term)]
+    if folded or not terms:
+        return Value(1.0)
+    shortness = Least(
+        Value(1.0), Value(float(TITLE_LENGTH)) / Cast(Greatest(Length("title"), 1), FloatField())
+    )
+    title = field_hits(terms, "title") * shortness * shortness
+    summary = field_hits(terms, "summary")
+    share = Value(1.0 / len(terms))
+    return Value(1.0) + (Value(TITLE_BOOST) * title + Value(SUMMARY_BOOST) * summary) * share
+
+
+def field_hits(terms, name):
+    """How many of the terms the field holds (as a word, its stem, or all of its parts)."""
+    hits = [
+        Case(When(field_condition(term, name), then=Value(1.0)), default=Value(0.0))
+        for term in terms
+    ]
+    return reduce(operator.add, hits)
+
+
+def title_hits(parsed, folded=False):
+    """How many of the query's terms the title contains (kept for callers; see boost())."""
+    terms = [term for term in parsed.terms if counts(term)]
+    if folded or not terms:
+        return Value(0)
+    return field_hits(terms, "title")
+
+
+def title_condition(term):
+    return field_condition(term, "title")
+
+
+def field_condition(term, name):
+    """The field holds the term: the phrase, one of the word's forms, or all of its parts."""
+    lookup = f"{name}__icontains"
+    if isinstance(term, QuotedPhrase):
+        return Q(**{lookup: " ".join(term.words)})
+    forms = [form for form in term.forms if len(form) >= MIN_TITLE_FORM] or [term.word]
+    condition = reduce(operator.or_, [Q(**{lookup: form}) for form in forms])
+    parts = [stem(part) for part in term.parts]
+    if parts and all(len(part) >= MIN_TITLE_FORM for part in parts):
+        condition |= reduce(operator.and_, [Q(**{lookup: part}) for part in parts])
+    return condition
+
+
+# -- relaxation -------------------------------------------------------------------------------
+
+
+def counts(term):
+    """Whether a term counts towards a query's terms: a stop word never does."""
+    if isinstance(term, QuotedPhrase):
+        return any(word not in STOPWORDS for word in term.words)
+    return getattr(term, "word", None) not in STOPWORDS
+
+
+def relaxable(parsed):
+    """Whether the query may be relaxed: one group of words (no phrase, no OR) with at least
+    two that are optional (optional())."""
+    if len(parsed.groups) != 1:
+        return False
+    terms = parsed.groups[0]
+    return all(isinstance(term, Word) for term in terms) and len(optional(terms)) >= 2
+
+
+def optional(terms):
+    """The terms a relaxed search may do without: words, not stop words, and no number (a
+    number is a diarienummer's, a paragraph's or a year's: "KS-2025-9999" must not find every
+    document of KS from 2025)."""
+    return [term for term in terms if counts(term) and not NUMBER.search(term.word)]
+
+
+def needed(count):
+    """How many of `count` optional terms a document must match when the query is relaxed."""
+    return max(1, math.ceil(count * MIN_SHOULD_MATCH))
+
+
+def relaxed_search(queryset, parsed, folded=False):
+    """The documents of `queryset` holding every required term and at least needed() of the
+    optional ones (optional()), those with the most of them first, then by relevance as
+    run_search() orders (an ordered queryset of ids): a long question ("vem ansvarar för att
+    stänga av konton när någon slutar") still finds the document that answers it."""
+    terms = [term for term in parsed.groups[0] if counts(term)]
+    some = optional(terms)
+    required = [term_query(term, folded) for term in terms if term not in some]
+    queries = [term_query(term, folded) for term in some]
+    query = _all([*required, _any(queries)])
+    backend = get_search_backend()
+    if backend_kind(backend) == POSTGRES:
+        tsquery, _weights = postgres_tsquery(backend, queryset, query)
+        documents = queryset.filter(index_entries__body=tsquery)
+        matched = [
+            Matches(F("index_entries__body"), postgres_tsquery(backend, queryset, one)[0])
+            for one in queries
+        ]
+        relevance, descending = postgres_score(tsquery), True
+    else:
+        results = queryset.search(query, order_by_relevance=True)
+        documents = results.get_queryset()
+        matched = [
+            Case(
+                When(pk__in=sqlite_matches(backend, queryset, one), then=Value(1)),
+                default=Value(0),
+            )
+            for one in queries
+        ]
+        relevance, descending = sqlite_relevance(results.query_compiler), False
+    documents = documents.annotate(_matched=reduce(operator.add, matched)).filter(
+        _matched__gte=needed(len(queries))
+    )
+    return _ordered_ids(documents, parsed, folded, relevance, descending, first=["-_matched"])
 
 
 def autocomplete_documents(queryset, words, limit=AUTOCOMPLETE_LIMIT):
@@ -270,32 +438,6 @@ def load_documents(items, queryset):
     return [found[pk] for pk in items if pk in found]
 
 
-def title_hits(parsed, folded=False):
-    """How many of the query's terms the title contains (as a word, its stem, or all its
-    parts): a document named after what is searched for comes first. The index cannot tell,
-    since it holds a title's compounds whole ("Informationssäkerhetsriktlinjer")."""
-    if folded:
-        return Value(0)
-    hits = [
-        Case(When(title_condition(term), then=Value(1)), default=Value(0)) for term in parsed.terms
-    ]
-    if not hits:
-        return Value(0)
-    return reduce(operator.add, hits)
-
-
-def title_condition(term):
-    """The title holds the term: the phrase, one of the word's forms, or all of its parts."""
-    if isinstance(term, QuotedPhrase):
-        return Q(title__icontains=" ".join(term.words))
-    forms = [form for form in term.forms if len(form) >= MIN_TITLE_FORM] or [term.word]
-    condition = reduce(operator.or_, [Q(title__icontains=form) for form in forms])
-    parts = [stem(part) for part in term.parts]
-    if parts and all(len(part) >= MIN_TITLE_FORM for part in parts):
-        condition |= reduce(operator.and_, [Q(title__icontains=part) for part in parts])
-    return condition
-
-
 # -- modelsearch internals: SQLite ----------------------------------------------------------
 
 
@@ -320,12 +462,13 @@ class WeightedBM25(Func):
     order of SQLITE_FTS_COLUMNS). Lower is better."""
 
     output_field = FloatField()
-    title_weight = 2.0
+    title_weight = 0.0
+    body_weight = 1.0
 
     def as_sql(self, compiler, connection, **extra_context):
         fts_entry, _match, _normalize = sqlite_internals()
         table = fts_entry._meta.db_table
-        return f"bm25({table}, 0.0, 1.0, {self.title_weight})", []
+        return f"bm25({table}, 0.0, {self.body_weight}, {self.title_weight})", []
 
 
 def sqlite_relevance(compiler):
@@ -354,6 +497,22 @@ def sqlite_relevance(compiler):
         .values("score")[:1]
     )
     return Subquery(scores, output_field=FloatField())
+
+
+def sqlite_matches(backend, queryset, query):
+    """Ids of the documents whose FTS5 entry matches `query` (for the relaxed search's count
+    of terms: each such subquery is run once, not per document)."""
+    fts_entry, match_expression, normalize = sqlite_internals()
+    compiler = backend.query_compiler_class(queryset, query)
+    match = match_expression(
+        compiler.FTS_TABLE_FIELDS, compiler.build_search_query(normalize(query))
+    )
+    return (
+        fts_entry.objects.filter(match)
+        .filter(index_entry__content_type__in=get_descendants_content_types_pks(queryset.model))
+        .annotate(document_id=Cast("index_entry__object_id", BigIntegerField()))
+        .values("document_id")
+    )
 
 
 # -- modelsearch internals: PostgreSQL ------------------------------------------------------
@@ -391,22 +550,70 @@ def postgres_matches(model, tsquery):
     )
 
 
-def postgres_relevance(model, tsquery, weights):
-    """On PostgreSQL, one ts_rank() of the whole query on the title and one on the body.
+# ts_rank() weighs each of the four labels; modelsearch labels the title A and the body D
+# (and boosts A a hundred-fold), so the same weight for all: the title's share of the score is
+# TITLE_RANK_WEIGHT's.
+RANK_WEIGHTS = [1.0, 1.0, 1.0, 1.0]
+# ts_rank()'s normalization 1: the rank divided by 1 + the logarithm of the vector's length, so
+# that a long document is not first for holding the words more often (as BM25 does).
+BODY_NORMALIZATION = 1
+TITLE_RANK_WEIGHT = 0.0
 
-    modelsearch ranks every word form of the query on its own (two ts_rank() per form, each
-    reading the document's vectors again), which for a query of a few words and thousands of
-    matching documents takes most of the search's time.
-    """
+
+def postgres_rank(title, body, title_norm, tsquery):
+    """The relevance of a document's index entry: ts_rank() of its body, plus that of its
+    title (times modelsearch's title_norm, which favours shorter titles)."""
     from django.contrib.postgres.search import SearchRank  # needs psycopg: PostgreSQL only
 
+    rank = SearchRank(body, tsquery, weights=RANK_WEIGHTS, normalization=Value(BODY_NORMALIZATION))
+    if TITLE_RANK_WEIGHT:
+        rank += (
+            Value(TITLE_RANK_WEIGHT) * SearchRank(title, tsquery, weights=RANK_WEIGHTS) * title_norm
+        )
+    return rank
+
+
+# True: the documents are joined to their index entries, and ranked from the joined row. False:
+# matched by a semi-join and ranked by a subquery per document (as before issue 17's work; kept
+# to compare the two: at 10,000 documents the join was 5–20 % faster through /sok/).
+JOIN_ENTRIES = True
+
+
+def postgres_ranked(queryset, tsquery):
+    """(the documents of `queryset` matching `tsquery`, their relevance expression)."""
+    if JOIN_ENTRIES:
+        return queryset.filter(index_entries__body=tsquery), postgres_score(tsquery)
+    matching = queryset.filter(pk__in=postgres_matches(queryset.model, tsquery))
+    return matching, postgres_relevance(queryset.model, tsquery)
+
+
+def postgres_score(tsquery):
+    """The relevance of a document joined to its index entry (`index_entries__…`): the ranked
+    query reads each matching entry once, in the same join that matched it."""
+    return postgres_rank(
+        F("index_entries__title"),
+        F("index_entries__body"),
+        F("index_entries__title_norm"),
+        tsquery,
+    )
+
+
+def postgres_relevance(model, tsquery, weights=None):
+    """postgres_score() for documents that are not joined to their index entry (modelsearch's
+    results for a phrase): one subquery per document. `weights` is not used (kept for
+    callers)."""
     scores = (
         index_entries(model)
         .filter(object_id=Cast(OuterRef("pk"), CharField()))
-        .annotate(
-            score=SearchRank(F("title"), tsquery, weights=weights) * F("title_norm")
-            + SearchRank(F("body"), tsquery, weights=weights)
-        )
+        .annotate(score=postgres_rank(F("title"), F("body"), F("title_norm"), tsquery))
         .values("score")[:1]
     )
     return Subquery(scores, output_field=FloatField())
+
+
+class Matches(Func):
+    """1 if the vector matches the tsquery, else 0: how the relaxed search counts terms."""
+
+    template = "(CASE WHEN %(expressions)s THEN 1 ELSE 0 END)"
+    arg_joiner = " @@ "
+    output_field = IntegerField()

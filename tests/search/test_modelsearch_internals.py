@@ -124,6 +124,19 @@ def test_sqlite_query_compiler_and_relevance(document):
 
 
 @on_sqlite
+def test_sqlite_matches_for_the_relaxed_search(document):
+    backend = get_search_backend()
+    with internal("ranking.sqlite_matches (FTS5 MATCH through query_compiler_class)"):
+        ids = ranking.sqlite_matches(backend, visible(), PlainText("brandlarm"))
+        assert list(visible().filter(pk__in=ids).values_list("pk", flat=True)) == [document.pk]
+    with internal("ranking.relaxed_search on SQLite"):
+        relaxed = ranking.relaxed_search(visible(), parse_query("brandlarm sprinkler hiss"))
+        assert list(relaxed) == []
+        relaxed = ranking.relaxed_search(visible(), parse_query("brandlarm sprinkler"))
+        assert list(relaxed) == [document.pk]
+
+
+@on_sqlite
 def test_sqlite_search_runs_end_to_end(document):
     with internal("ranking.run_search on SQLite"):
         ids = list(ranking.run_search(visible(), parse_query("brandlarm")))
@@ -176,6 +189,25 @@ def test_postgres_index_entry_vectors_and_relevance(document):
         assert [d.pk for d in ranking.autocomplete_documents(visible(), ["brandl"])] == [
             document.pk
         ]
+
+
+@on_postgres
+def test_postgres_index_entries_relation_and_score(document):
+    backend = get_search_backend()
+    with internal("the index_entries generic relation modelsearch adds to indexed models"):
+        field = Styrdokument._meta.get_field("index_entries")
+        assert field.related_model is ranking.index_entries(Styrdokument).model
+    with internal("ranking.postgres_score on the joined index entry"):
+        tsquery, _weights = ranking.postgres_tsquery(backend, visible(), PlainText("brandlarm"))
+        joined = visible().filter(index_entries__body=tsquery)
+        scores = list(
+            joined.annotate(score=ranking.postgres_score(tsquery)).values_list("pk", "score")
+        )
+        assert [pk for pk, _score in scores] == [document.pk]
+        assert scores[0][1] > 0
+    with internal("ranking.relaxed_search on PostgreSQL"):
+        relaxed = ranking.relaxed_search(visible(), parse_query("brandlarm sprinkler"))
+        assert list(relaxed) == [document.pk]
 
 
 @on_postgres

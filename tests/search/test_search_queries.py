@@ -146,12 +146,21 @@ def test_a_diarienummer_goes_to_its_document_with_the_same_questions(request, nu
 
 def test_no_hits_with_a_suggestion_asks_the_same_questions(public_client, numbers):
     misspelt = {"brandlarm": "brandlarn", "arkivering": "arkiverinng"}
-    measured = counts_at_both_sizes(public_client, SEARCH, lambda word: {"q": misspelt[word]})
+    # As typed ("exakt"): no hits, and the correction offered.
+    measured = counts_at_both_sizes(
+        public_client, SEARCH, lambda word: {"q": misspelt[word], "exakt": "1"}
+    )
     assert_constant(measured)
     for word, (response, _sql) in measured.items():
         assert result_titles(response) == []
         soup = BeautifulSoup(response.content, "html.parser")
         assert soup.select_one(".did-you-mean a").get_text(strip=True) == word
+    # The correction applied: the corrected word's hits.
+    measured = counts_at_both_sizes(public_client, SEARCH, lambda word: {"q": misspelt[word]})
+    assert_constant(measured)
+    for word, (response, _sql) in measured.items():
+        titles = result_titles(response)
+        assert titles and all(word in title for title in titles)
 
 
 @pytest.mark.parametrize("channel", ["public_client", "staff_client"])
