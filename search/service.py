@@ -172,6 +172,13 @@ def _results(outcome, documents, parsed, listing, page, visible, suggest, exact,
     if listing is None and not exact and searched[0].count == 0:
         searched = _fuzzy(outcome, documents, searched, page)
     paginator, outcome.fallback, parsed = searched
+    if getattr(paginator, "relaxed", False):
+        outcome.notices.append(
+            _(
+                "Inget dokument innehåller alla sökorden. Visar de dokument som innehåller "
+                "flest av dem."
+            )
+        )
     results = get_page(paginator, page, outcome.notices)
     return results, load_documents(results.object_list, visible), parsed
 

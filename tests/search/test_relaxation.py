@@ -141,3 +141,15 @@ def test_relaxing_asks_one_question_more_and_none_twice(public_client, w):
     assert len([s for s in strict_sql if TOTAL in s]) == 1
     assert len([s for s in relaxed_sql if TOTAL in s]) == 2
     assert len(set(relaxed_sql)) == len(relaxed_sql)
+
+
+def notices(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup.get_text(" ", strip=True)
+
+
+def test_the_reader_is_told_when_not_every_word_was_found(public_client, w):
+    relaxed = public_client.get(SEARCH, {"q": "hissen sprinklern"})
+    assert "Inget dokument innehåller alla sökorden" in notices(relaxed)
+    strict = public_client.get(SEARCH, {"q": "brandlarm provas"})
+    assert "Inget dokument innehåller alla sökorden" not in notices(strict)
