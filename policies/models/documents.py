@@ -67,7 +67,14 @@ from .choices import (
     ReviewStatus,
     version_validator,
 )
-from .routing import ServedPage
+from .routing import (
+    DEPTH_MARKER,
+    PATH_MARKER,
+    PK_MARKER,
+    CompiledQuery,
+    ServedPage,
+    compiled_query,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -938,20 +945,56 @@ class Styrdokument(ServedPage, Page):
         """The documents directly below this one that the reader may open. Read as live
         children (a handful) and checked with document_shown, for_request's twin, rather than
         with for_request's subquery over the whole tree."""
-        children = (
-            Styrdokument.objects.live()
-            .child_of(self)
-            .select_related("decision_body", "organisation")
-            # Only what the list shows and document_shown checks: the full rows cost more to
-            # build and compile than to read.
-            .only(*CHILD_LIST_FIELDS)
-            .order_by("title")
+        public = get_channel(request) == PUBLIC
+
+        def build():
+            children = (
+                # Wagtail's child_of(self), with markers where this page's path and depth go.
+                Styrdokument.objects.live()
+                .filter(path__startswith=PATH_MARKER, depth=DEPTH_MARKER)
+                .select_related("decision_body", "organisation")
+                # Only what the list shows and document_shown checks: the full rows cost more
+                # to build and compile than to read.
+                .only(*CHILD_LIST_FIELDS)
+                .order_by("title")
+            )
+            if public:
+                children = children.filter(publicity=Publicity.PUBLIC)
+            return CompiledQuery(children, path=PATH_MARKER, depth=DEPTH_MARKER)
+
+        query = compiled_query(("children", public, router.db_for_read(Styrdokument)), build)
+        children = query.run(
+            path=connections[query.db].ops.prep_for_like_query(self.path), depth=self.depth + 1
         )
-        if get_channel(request) == PUBLIC:
-            children = children.filter(publicity=Publicity.PUBLIC)
         shown = [child for child in children if document_shown_to_request(child, request)]
         # By type (policy, riktlinje, rutin …), then title: a stable sort keeps the title order.
         return sorted(shown, key=lambda child: DOCUMENT_TYPE_RANK.get(child.document_type, 99))
+
+    def shown_versions(self, public):
+        """The adopted versions the page lists (the public ones on the public site), newest
+        first, with the version that replaced each, in a query compiled once per channel.
+        The list and the PDF link never show a version's content: a copy of the whole
+        document, costly to decode for every version."""
+        from .versions import AdoptedVersion
+
+        def build():
+            versions = (
+                AdoptedVersion.objects.filter(document_id=PK_MARKER)
+                .select_related("superseded_by")
+                .defer("content", "superseded_by__content")
+            )
+            if public:
+                versions = versions.filter(publicity=Publicity.PUBLIC)
+            return CompiledQuery(versions, document=PK_MARKER)
+
+        if self.pk is None:
+            return []
+        query = compiled_query(("versions", public, router.db_for_read(AdoptedVersion)), build)
+        versions = query.run(document=self.pk)
+        for version in versions:
+            # As the related manager would: each version knows its document without a query.
+            version.document = self
+        return versions
 
     # -- validation -----------------------------------------------------------------------
 
@@ -1072,6 +1115,10 @@ class Styrdokument(ServedPage, Page):
         queryset = cls._default_manager.select_related(
             "decision_body", "organisation", "responsible", "responsible_role"
         )
+        if connections[queryset.db].vendor == "postgresql":
+            # The målgrupper and LIS-områden the metadata block lists, read with the page
+            # rather than in a query of their own (metadata_lists).
+            queryset = queryset.annotate(**_metadata_arrays())
         if variant is None:
             return queryset
         return queryset.annotate(in_workflow=open_workflow_exists())
@@ -1084,8 +1131,12 @@ class Styrdokument(ServedPage, Page):
         return super().serve(request, *args, **kwargs)
 
     def metadata_lists(self):
-        """(målgrupper, LIS-områden) as names, read in one query whose SQL is written once per
-        process: built by the ORM it cost more to compile than to run."""
+        """(målgrupper, LIS-områden) as names: read with the page where routing read it
+        (serving_queryset_for, on PostgreSQL), otherwise in one query whose SQL is written once
+        per process: built by the ORM it cost more to compile than to run."""
+        arrays = getattr(self, "target_group_array", None), getattr(self, "lis_area_array", None)
+        if None not in arrays:
+            return list(arrays[0]), list(arrays[1])
         # Read where the ORM would read it (a replica, if a router says so).
         with connections[router.db_for_read(LisArea)].cursor() as cursor:
             cursor.execute(_metadata_lists_sql(), [self.pk, self.pk])
@@ -1112,14 +1163,7 @@ class Styrdokument(ServedPage, Page):
         if not public:
             context["history"] = decision_history(self)
         context["child_documents"] = self.visible_children(request)
-        # The versions table and the PDF link never show a version's content: a copy of the
-        # whole document, costly to decode for every version.
-        versions = self.adopted_versions.select_related("superseded_by").defer(
-            "content", "superseded_by__content"
-        )
-        if public:
-            versions = versions.filter(publicity=Publicity.PUBLIC)
-        context["adopted_versions"] = list(versions)
+        context["adopted_versions"] = self.shown_versions(public)
         # The archival PDF offered for download: the current decision, if this channel shows it
         # (not in a preview, which shows a draft rather than what was adopted).
         context["current_version"] = (
@@ -1297,6 +1341,25 @@ class StodanvisningPage(Styrdokument):
     class Meta:
         verbose_name = _("stödanvisning")
         verbose_name_plural = _("stödanvisningar")
+
+
+def _metadata_arrays():
+    """PostgreSQL arrays of the page's target group names (by name) and LIS area names (by
+    number, then name): the order metadata_lists gives."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    groups = Styrdokument.target_groups.through.objects.filter(
+        styrdokument_id=models.OuterRef("pk")
+    )
+    areas = Styrdokument.lis_areas.through.objects.filter(styrdokument_id=models.OuterRef("pk"))
+    return {
+        "target_group_array": ArraySubquery(
+            groups.order_by("targetgroup__name").values("targetgroup__name")
+        ),
+        "lis_area_array": ArraySubquery(
+            areas.order_by("lisarea__number", "lisarea__name").values("lisarea__name")
+        ),
+    }
 
 
 @functools.cache

@@ -8,6 +8,11 @@ whether a view restriction sits on it, the walk happens in Python with Wagtail's
 query reads the page found with what it shows (ServedPage.serving_queryset). The ancestors read
 on the way answer the view-restriction check and the breadcrumbs.
 
+That query, and the document page's other queries of the same shape on every request (its child
+documents, its versions), are compiled to SQL once per process (CompiledQuery): building and
+compiling them with the ORM cost more than running them. The served page is read from its
+parent's table when its class adds no field of its own, so PostgreSQL plans one join fewer.
+
 Wagtail's semantics are kept: only the page at the end of the address must be live; a page on
 the way whose class routes by itself (a routable page) gets the rest of the address; an alias
 is checked against its source's restrictions (Wagtail's own check runs whenever an alias or a
@@ -16,7 +21,8 @@ restriction is on the way).
 
 import functools
 
-from django.db import connection, models
+from django.db import connection, connections, models, router
+from django.db.models.query import get_related_populators
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
@@ -26,6 +32,112 @@ UNRESTRICTED_ATTR = "_styrdok_unrestricted"
 # The live pages under the start page marked "show in menus" with no view restriction on them
 # or above them, read while routing; policies.channels picks the menus from them.
 MENU_ATTR = "_styrdok_menu_candidates"
+
+
+class CompiledQuery:
+    """A queryset compiled to SQL once and then run with new values in marked parameters.
+
+    The page's own queries (the served page, its child documents, its versions) have the same
+    shape on every request but another page's id or path: building and compiling them with the
+    ORM cost more than running them. `queryset` is built once with marker values where a
+    request's values go (`slots`: name -> the marker as it appears among the compiled params);
+    `run(**values)` executes the same SQL with the values in their place and builds the
+    instances as the queryset's own iteration would (select_related rows, annotations), so the
+    SQL is Django's own, never written by hand. Only for querysets without prefetching.
+
+    Every value that depends on the request must come from a marker, each exactly once (checked
+    here): Wagtail's child_of(page), for one, also bakes page.depth into a `depth >=` condition,
+    so a caller writes such filters out itself. Whatever else the queryset holds is part of the
+    SQL for good, so the key it is cached under (compiled_query) names it."""
+
+    def __init__(self, queryset, **slots):
+        self.db = queryset.db
+        compiler = queryset.query.get_compiler(using=self.db)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        self.positions = {}
+        for name, marker in slots.items():
+            # A text marker may sit inside a parameter (a LIKE pattern: the marker and "%").
+            # An integer keeps the type the ORM gave it (psycopg's Int4 for a positive field).
+            positions = [
+                (index, param.split(marker) if isinstance(marker, str) else type(param))
+                for index, param in enumerate(params)
+                if param == marker
+                or (isinstance(marker, str) and isinstance(param, str) and marker in param)
+            ]
+            if len(positions) != 1:
+                raise ValueError(f"the marker for {name!r} is not once among the parameters")
+            self.positions[name] = positions[0]
+        self.sql, self.params, self.compiler = sql, params, compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, self.db)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+        self.layouts = {self.model: (self.init_list, None)}
+
+    def _layout(self, model):
+        """How to build `model`, a subclass of the queried model that adds no field but its
+        parent link, from a row: its fields in its own order, each link from the row's pk."""
+        layout = self.layouts.get(model)
+        if layout is None:
+            positions = {name: index for index, name in enumerate(self.init_list)}
+            pk_position = positions[self.model._meta.pk.attname]
+            order = []
+            for field in model._meta.concrete_fields:
+                if field.attname in positions:
+                    order.append(positions[field.attname])
+                elif getattr(field.remote_field, "parent_link", False):
+                    order.append(pk_position)
+                else:
+                    raise ValueError(f"{model.__name__}.{field.name} is not in the query")
+            layout = self.layouts[model] = ([f.attname for f in model._meta.concrete_fields], order)
+        return layout
+
+    def run(self, as_model=None, **values):
+        """The rows for `values`, as instances of the queried model or of `as_model`."""
+        model = as_model or self.model
+        init_list, order = self._layout(model)
+        params = list(self.params)
+        for name, value in values.items():
+            index, kind = self.positions[name]
+            params[index] = value.join(kind) if isinstance(kind, list) else kind(value)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        objects = []
+        for row in self.compiler.results_iter([rows]):
+            values = row[self.start : self.end]
+            if order is not None:
+                values = [values[index] for index in order]
+            obj = model.from_db(self.db, init_list, values)
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+_COMPILED = {}
+
+
+def compiled_query(key, build):
+    """The CompiledQuery for `key` in this process, made by `build()` on first use. A key names
+    every constant the queryset bakes into its SQL (the model, the channel, a content type's
+    id) and the database alias."""
+    query = _COMPILED.get(key)
+    if query is None:
+        query = _COMPILED[key] = build()
+    return query
+
+
+# Values no page has: where a request's page id, path and depth go in a compiled query.
+PK_MARKER = -7_301_517
+PATH_MARKER = "STYRDOKPATHMARKER"
+DEPTH_MARKER = 7_301_517
 
 
 def _quoted(name):
@@ -163,11 +275,39 @@ def _routes_itself(page_class):
     return route is not Page.route and not getattr(route, "styrdok_one_query_route", False)
 
 
+def _read_class(page_class):
+    """The class whose table the serving query reads for `page_class`: its parent when it adds
+    no field of its own but the link to it (policy, riktlinje, rutin, stödanvisning are all
+    styrdokument), so PostgreSQL plans one join fewer: with the rows the page shows that one
+    join cost more to plan than the whole query to run."""
+    parents = [parent for parent in page_class._meta.parents if parent is not None]
+    own_fields = [
+        field
+        for field in page_class._meta.local_concrete_fields
+        if not getattr(field.remote_field, "parent_link", False)
+    ]
+    if len(parents) == 1 and not own_fields and hasattr(parents[0], "serving_queryset_for"):
+        return parents[0]
+    return page_class
+
+
 def _served(row, request):
     """The specific page for `row`, read with what its page shows (one query)."""
     page_class = row.specific_class
     if page_class is None or page_class is type(row):
         return row
+    if hasattr(page_class, "serving_queryset_for"):
+        # Its SQL depends on the class and the variant alone: compiled once per process.
+        read_class = _read_class(page_class)
+        variant = page_class.serving_variant(request)
+        query = compiled_query(
+            ("served", read_class, variant, router.db_for_read(read_class)),
+            lambda: CompiledQuery(
+                read_class.serving_queryset_for(variant).filter(pk=PK_MARKER), pk=PK_MARKER
+            ),
+        )
+        pages = query.run(as_model=page_class, pk=row.pk)
+        return pages[0] if pages else row
     queryset = getattr(page_class, "serving_queryset", None)
     queryset = queryset(request) if queryset is not None else page_class._default_manager.all()
     page = queryset.filter(pk=row.pk).first()
