@@ -143,13 +143,20 @@ def _number_rounds(rows):
         row.case_rounds = totals.get(row.case, 0)
 
 
-def decision_history(page):
-    """Oldest first. Each row names the organ (for decisions) and the person who acted."""
-    entries = (
-        PageLogEntry.objects.filter(page_id=page.pk, action__in=HISTORY_ACTIONS)
+def history_entries(page_id):
+    """The log entries decision_history shows, oldest first, with the person who acted."""
+    return (
+        PageLogEntry.objects.filter(page_id=page_id, action__in=HISTORY_ACTIONS)
         .select_related("user")
         .order_by("timestamp", "pk")
     )
+
+
+def decision_history(page, entries=None):
+    """Oldest first. Each row names the organ (for decisions) and the person who acted.
+    `entries` are history_entries(page.pk), when the caller has read them another way."""
+    if entries is None:
+        entries = history_entries(page.pk)
     rows = []
     for entry in entries:
         data = entry.data or {}

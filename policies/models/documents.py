@@ -33,6 +33,7 @@ from wagtail.fields import StreamField
 from wagtail.models import (
     Orderable,
     Page,
+    PageLogEntry,
     PageManager,
     PagePermissionTester,
     PageQuerySet,
@@ -43,7 +44,7 @@ from wagtail.search import index
 
 from governance.constants import DocumentType
 from governance.fields import DiarienummerField, configure_person_field
-from governance.history import decision_history
+from governance.history import decision_history, history_entries
 from governance.models import DecisionBody, LisArea, StyrdokSettings
 
 from .. import rules
@@ -1146,6 +1147,16 @@ class Styrdokument(ServedPage, Page):
             names[kind].append(name)
         return names
 
+    def _history_entries(self):
+        """The decision history's log entries, by a query compiled once per process."""
+        if self.pk is None:
+            return []
+        db = router.db_for_read(PageLogEntry)
+        query = compiled_query(
+            ("history", db), lambda: CompiledQuery(history_entries(PK_MARKER), page=PK_MARKER)
+        )
+        return query.run(page=self.pk)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         preview = getattr(request, "is_preview", False)
@@ -1161,7 +1172,7 @@ class Styrdokument(ServedPage, Page):
         # reader in one query before rendering.
         links = prefetch_page_links(request, self.body, extra=[self.supersedes_id])
         if not public:
-            context["history"] = decision_history(self)
+            context["history"] = decision_history(self, entries=self._history_entries())
         context["child_documents"] = self.visible_children(request)
         context["adopted_versions"] = self.shown_versions(public)
         # The archival PDF offered for download: the current decision, if this channel shows it

@@ -32,3 +32,14 @@ def review_status(context, document):
     return format_html_join(
         " ", '<span class="status status--{}">{}</span>', ((v, label) for v, label in badges)
     )
+
+
+@register.filter
+def breadcrumb_pages(page):
+    """The page's ancestors, root first: those read while routing (ServedPage), else Wagtail's.
+    A filter rather than `|default:`, whose argument (a new queryset) is built on every render
+    even when the routed ancestors are there."""
+    routed = getattr(page, "breadcrumb_ancestors", None)
+    if routed is not None:
+        return routed()
+    return page.get_ancestors().specific()
