@@ -226,6 +226,12 @@ def run_search(queryset, parsed, folded=False):
         ids = _ordered_ids(documents, parsed, folded, relevance, descending)
     if kind in (POSTGRES, SQLITE) and relaxable(parsed):
         ids.relax = partial(relaxed_search, queryset, parsed, folded)
+        # With three or more words, "at least half" can still find nothing; then any of them.
+        ids.relax_loosely = (
+            partial(relaxed_search, queryset, parsed, folded, loose=True)
+            if needed(len(optional(parsed.groups[0]))) > 1
+            else None
+        )
     return ids
 
 
@@ -364,11 +370,14 @@ def needed(count):
     return max(1, math.ceil(count * MIN_SHOULD_MATCH))
 
 
-def relaxed_search(queryset, parsed, folded=False):
+def relaxed_search(queryset, parsed, folded=False, loose=False):
     """The documents of `queryset` holding every required term and at least needed() of the
     optional ones (optional()), those with the most of them first, then by relevance as
     run_search() orders (an ordered queryset of ids): a long question ("vem ansvarar för att
-    stänga av konton när någon slutar") still finds the document that answers it."""
+    stänga av konton när någon slutar") still finds the document that answers it.
+
+    `loose`: one of the optional terms is enough (asked only when at least half found nothing,
+    so that a long question rarely ends with no result at all)."""
     terms = [term for term in parsed.groups[0] if counts(term)]
     some = optional(terms)
     required = [term_query(term, folded) for term in terms if term not in some]
@@ -395,7 +404,7 @@ def relaxed_search(queryset, parsed, folded=False):
         ]
         relevance, descending = sqlite_relevance(results.query_compiler), False
     documents = documents.annotate(_matched=reduce(operator.add, matched)).filter(
-        _matched__gte=needed(len(queries))
+        _matched__gte=1 if loose else needed(len(queries))
     )
     return _ordered_ids(documents, parsed, folded, relevance, descending, first=["-_matched"])
 

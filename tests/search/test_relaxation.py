@@ -153,3 +153,13 @@ def test_the_reader_is_told_when_not_every_word_was_found(public_client, w):
     assert "Inget dokument innehåller alla sökorden" in notices(relaxed)
     strict = public_client.get(SEARCH, {"q": "brandlarm provas"})
     assert "Inget dokument innehåller alla sökorden" not in notices(strict)
+
+
+def test_when_half_of_the_words_find_nothing_any_of_them_will(public_client, w):
+    # No document holds two of the three words; three hold "sprinkler".
+    found = titles(public_client.get(SEARCH, {"q": "sprinkler skärm utomlands"}))
+    assert set(found) == {"Rutin för hissar", "Rutin för sprinkler 0", "Rutin för sprinkler 1"}
+    # Nothing at all: still nothing, and no statement asked twice.
+    response, sql = statements(public_client, {"q": "skärm utomlands bärbar"})
+    assert titles(response) == []
+    assert len(set(sql)) == len(sql)
