@@ -8,8 +8,9 @@ the last one needs a count of its own, to know which page is the last.
 When the strict search (every term required) finds fewer than RELAX_BELOW documents and the
 query may be relaxed (search.ranking.relaxed_search), the relaxed search is read the same way
 and used if it finds more: one statement more, and only for such a query. If neither finds
-anything and the query has three optional words or more, a looser relaxed search (any one of
-them) is read too, so that a long question seldom ends with no result.
+anything and the query has three optional words or more or a compound, a looser search (any
+one of the words, a compound by its first parts) is read too, so that a long question or an
+unusual compound seldom ends with no result.
 """
 
 from django.core.paginator import Paginator
@@ -74,10 +75,12 @@ class RankedPaginator(Paginator):
     def count(self):
         total = self._total(self.object_list, self.pages_read)
         relax = getattr(self.object_list, "relax", None)
-        if total < RELAX_BELOW and relax is not None:
-            relaxed, pages = relax(), {}
-            relaxed_total = self._total(relaxed, pages)
-            loosely = getattr(self.object_list, "relax_loosely", None)
+        loosely = getattr(self.object_list, "relax_loosely", None)
+        if total < RELAX_BELOW and (relax is not None or loosely is not None):
+            relaxed, pages, relaxed_total = None, {}, 0
+            if relax is not None:
+                relaxed = relax()
+                relaxed_total = self._total(relaxed, pages)
             if relaxed_total == 0 and total == 0 and loosely is not None:
                 relaxed, pages = loosely(), {}
                 relaxed_total = self._total(relaxed, pages)

@@ -224,14 +224,12 @@ def run_search(queryset, parsed, folded=False):
         documents = results.get_queryset()
         relevance, descending = _backend_relevance(backend, kind, queryset, results, query)
         ids = _ordered_ids(documents, parsed, folded, relevance, descending)
-    if kind in (POSTGRES, SQLITE) and relaxable(parsed):
-        ids.relax = partial(relaxed_search, queryset, parsed, folded)
-        # With three or more words, "at least half" can still find nothing; then any of them.
-        ids.relax_loosely = (
-            partial(relaxed_search, queryset, parsed, folded, loose=True)
-            if needed(len(optional(parsed.groups[0]))) > 1
-            else None
-        )
+    if kind in (POSTGRES, SQLITE):
+        if relaxable(parsed):
+            ids.relax = partial(relaxed_search, queryset, parsed, folded)
+        # When even that finds nothing: any one of the words, a compound by its first parts.
+        if loosenable(parsed):
+            ids.relax_loosely = partial(relaxed_search, queryset, parsed, folded, loose=True)
     return ids
 
 
@@ -358,6 +356,33 @@ def relaxable(parsed):
     return all(isinstance(term, Word) for term in terms) and len(optional(terms)) >= 2
 
 
+def loosenable(parsed):
+    """Whether the loose search (relaxed_search(loose=True)) can find more than the relaxed
+    one: a query of one group of words with a compound among them, or with three optional
+    words or more (where "at least half" needs two)."""
+    if len(parsed.groups) != 1 or not all(isinstance(t, Word) for t in parsed.groups[0]):
+        return False
+    some = optional(parsed.groups[0])
+    return needed(len(some)) > 1 or any(len(term.parts) >= 2 for term in some)
+
+
+def compound_by_its_first_parts(term, folded=False):
+    """A compound found by its first parts alone: in a Swedish compound the last part is the
+    generic head ("regler", "rapportering", "policy") and the first ones name the topic, so
+    "jävsregler" finds what is written as "regler om jäv" or just "jäv"."""
+    f = fold if folded else str
+    alternatives = [PlainText(form) for form in unique(f(form) for form in term.forms)]
+    alternatives.append(
+        _all(
+            [
+                _any([PlainText(p) for p in unique([f(part), f(stem(part))])])
+                for part in term.parts[:-1]
+            ]
+        )
+    )
+    return _any(alternatives)
+
+
 def optional(terms):
     """The terms a relaxed search may do without: words, not stop words, and no number (a
     number is a diarienummer's, a paragraph's or a year's: "KS-2025-9999" must not find every
@@ -376,12 +401,18 @@ def relaxed_search(queryset, parsed, folded=False, loose=False):
     run_search() orders (an ordered queryset of ids): a long question ("vem ansvarar för att
     stänga av konton när någon slutar") still finds the document that answers it.
 
-    `loose`: one of the optional terms is enough (asked only when at least half found nothing,
-    so that a long question rarely ends with no result at all)."""
+    `loose`: one of the optional terms is enough, and a compound is found by its first parts
+    (compound_by_its_first_parts); asked only when the strict and the relaxed search found
+    nothing, so that a long question or an unusual compound rarely ends with no result."""
     terms = [term for term in parsed.groups[0] if counts(term)]
     some = optional(terms)
     required = [term_query(term, folded) for term in terms if term not in some]
-    queries = [term_query(term, folded) for term in some]
+    queries = [
+        compound_by_its_first_parts(term, folded)
+        if loose and len(term.parts) >= 2
+        else term_query(term, folded)
+        for term in some
+    ]
     query = _all([*required, _any(queries)])
     backend = get_search_backend()
     if backend_kind(backend) == POSTGRES:

@@ -58,6 +58,11 @@ def build_world():
         },
         "hiss": doc(RutinPage, "Rutin för hissar", "Hissen besiktigas och sprinklern provas."),
         "nummer": doc(RutinPage, "Rutin för ärenden 2025", "Ärenden från 2025 arkiveras."),
+        "jav": doc(
+            RiktlinjePage,
+            "Riktlinje om jäv",
+            "Vid jäv deltar tjänstepersonen inte i handläggningen av ärendet.",
+        ),
     }
 
 
@@ -163,3 +168,16 @@ def test_when_half_of_the_words_find_nothing_any_of_them_will(public_client, w):
     response, sql = statements(public_client, {"q": "skärm utomlands bärbar"})
     assert titles(response) == []
     assert len(set(sql)) == len(sql)
+
+
+def test_an_unusual_compound_is_found_by_its_first_parts(public_client, w):
+    # "jävsregler" is written nowhere, nor "regler": the topic, "jäv", is.
+    response = public_client.get(SEARCH, {"q": "jävsregler"})
+    assert titles(response) == ["Riktlinje om jäv"]
+    assert "Inget dokument innehåller alla sökorden" in notices(response)
+
+
+def test_a_compound_that_is_found_is_not_loosened(public_client, w):
+    # A word that finds its document is searched as typed, never widened.
+    found = titles(public_client.get(SEARCH, {"q": "lösenord"}))
+    assert found == ["Riktlinje för lösenord"]
