@@ -46,6 +46,7 @@ class RankedPaginator(Paginator):
         self.wanted = page_number(wanted)
         self.pages_read = {}  # page number → the ids on it
         self.relaxed = False
+        self.strict_count = None  # what every word found, once the relaxed search is shown
 
     def _read(self, ids, number):
         """(the ids on page `number` of `ids`, the total or None if there is no such page)."""
@@ -85,6 +86,7 @@ class RankedPaginator(Paginator):
                 relaxed, pages = loosely(), {}
                 relaxed_total = self._total(relaxed, pages)
             if relaxed_total > total:
+                self.strict_count = total
                 self.object_list, self.pages_read, self.relaxed = relaxed, pages, True
                 return relaxed_total
         return total

@@ -22,6 +22,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.search.backends import get_search_backend
 
 from governance.models import DecisionBody
@@ -173,14 +174,25 @@ def _results(outcome, documents, parsed, listing, page, visible, suggest, exact,
         searched = _fuzzy(outcome, documents, searched, page)
     paginator, outcome.fallback, parsed = searched
     if getattr(paginator, "relaxed", False):
-        outcome.notices.append(
-            _(
-                "Inget dokument innehåller alla sökorden. Visar de dokument som innehåller "
-                "flest av dem."
-            )
-        )
+        outcome.notices.append(relaxed_notice(paginator.strict_count or 0))
     results = get_page(paginator, page, outcome.notices)
     return results, load_documents(results.object_list, visible), parsed
+
+
+def relaxed_notice(strict_count):
+    """What the reader is told when the results also hold documents without every word."""
+    if not strict_count:
+        return _(
+            "Inget dokument innehåller alla sökorden. Visar de dokument som innehåller "
+            "flest av dem."
+        )
+    return ngettext(
+        "Bara %(n)s dokument innehåller alla sökorden. Visar också dokument som innehåller "
+        "några av dem, de med flest först.",
+        "Bara %(n)s dokument innehåller alla sökorden. Visar också dokument som innehåller "
+        "några av dem, de med flest först.",
+        strict_count,
+    ) % {"n": strict_count}
 
 
 def _corrected(outcome, documents, searched, page, synonyms):
