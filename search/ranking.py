@@ -48,7 +48,7 @@ from modelsearch.query import And, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
 
-from policies.swedish import STOPWORDS, fold, stem
+from policies.swedish import STOPWORDS, WORD, fold, stem
 
 from .parsing import QuotedPhrase, Word, unique
 
@@ -130,7 +130,7 @@ def term_query(term, folded=False):
     f = fold if folded else str
     if isinstance(term, QuotedPhrase):
         return Phrase(" ".join(f(word) for word in term.words))
-    alternatives = [PlainText(form) for form in unique(f(form) for form in term.forms)]
+    alternatives = [_form_query(form) for form in unique(f(form) for form in term.forms)]
     if term.parts:
         alternatives.append(
             _all(
@@ -141,6 +141,12 @@ def term_query(term, folded=False):
             )
         )
     return _any(alternatives)
+
+
+def _form_query(form):
+    """One form of a term: a word, or (a synonym such as "e-post" or "arbete hemifrån") its
+    words in this order, as PostgreSQL would otherwise find "e" and "post" anywhere."""
+    return PlainText(form) if len(WORD.findall(form)) <= 1 else Phrase(form)
 
 
 def build_query(parsed, folded=False, phrases_as_words=False):
