@@ -141,7 +141,7 @@ class Vocabulary:
         self.by_length = {}
         for key in self.folded:
             self.by_length.setdefault(len(key), []).append(key)
-        self.lexicon = Lexicon(extra=counts)
+        self.lexicon = Lexicon(counts=counts)  # corpus words seen CORPUS_MIN_COUNT times
 
     def knows(self, word):
         if word in STOPWORDS or word in self.counts or fold(word) in self.folded:
