@@ -2,7 +2,6 @@
 database), and on PostgreSQL pg_trgm's word_similarity on titles when nothing else is found."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
@@ -10,6 +9,7 @@ from search import service
 from search.parsing import parse_query
 from search.suggest import Vocabulary, edit_distance
 from tests.factories import make_live_document, paragraph
+from tests.search.search_helpers import notice_items, result_titles, search_page
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -56,20 +56,13 @@ def w(world, db):
     return world
 
 
-def search(client, query, **params):
-    response = client.get(SEARCH, {"q": query, **params})
-    assert response.status_code == 200
-    return response
+search = search_page
 
 
-def titles(response):
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [a.get_text(strip=True) for a in soup.select(".search-result__title a")]
+titles = result_titles
 
 
-def notices(response):
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [" ".join(li.get_text(" ").split()) for li in soup.select(".notice li")]
+notices = notice_items
 
 
 # -- the vocabulary, on every database -----------------------------------------------------------

@@ -5,12 +5,12 @@ which indexes "e-post" as the compound and both of its parts; -ord once excluded
 """
 
 import pytest
-from bs4 import BeautifulSoup
 
 from policies.models import Publicity, RiktlinjePage, RutinPage
 from search import service
 from search.parsing import QuotedPhrase, Word, parse_query
 from tests.factories import make_live_document, paragraph
+from tests.search.search_helpers import notice_items, result_titles, search_page
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -74,20 +74,14 @@ def w(world, db):
     return world
 
 
-def search(client, query, **params):
-    response = client.get(SEARCH, {"q": query, **params})
-    assert response.status_code == 200
-    return response
+search = search_page
 
 
 def titles(response):
-    soup = BeautifulSoup(response.content, "html.parser")
-    return sorted(a.get_text(strip=True) for a in soup.select(".search-result__title a"))
+    return sorted(result_titles(response))
 
 
-def notices(response):
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [" ".join(li.get_text(" ").split()) for li in soup.select(".notice li")]
+notices = notice_items
 
 
 # -- parsing ------------------------------------------------------------------------------------

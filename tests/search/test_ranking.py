@@ -4,13 +4,12 @@ words no longer comes first whatever the rest says. The same order on SQLite (FT
 PostgreSQL (ts_rank), through /sok/."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db.models import Case, Value, When
 
 from policies.models import PolicyPage, RiktlinjePage, RutinPage, Styrdokument
 from search import ranking
 from search.parsing import parse_query
-from tests.factories import make_live_document, paragraph
+from tests.search.search_helpers import one_paragraph_document, result_titles, search_page
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +21,7 @@ FILLER = (
 )
 
 
-def doc(page_class, title, text, summary=""):
-    return make_live_document(
-        page_class, title=title, summary=summary, body=[paragraph(f"<p>{text}</p>")]
-    )
+doc = one_paragraph_document
 
 
 def build_world():
@@ -70,10 +66,7 @@ def w(world, db):
 
 
 def titles(client, query):
-    response = client.get(SEARCH, {"q": query})
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
-    return [a.get_text(strip=True) for a in soup.select(".search-result__title a")]
+    return result_titles(search_page(client, query))
 
 
 def test_relevance_outranks_a_long_title_holding_the_word(public_client, w):

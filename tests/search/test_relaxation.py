@@ -12,7 +12,7 @@ from policies.models import RiktlinjePage, RutinPage
 from search import ranking
 from search.paging import TOTAL
 from search.parsing import parse_query
-from tests.factories import make_live_document, paragraph
+from tests.search.search_helpers import one_paragraph_document
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,7 @@ SEARCH = "/sok/"
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
 
-def doc(page_class, title, text, summary=""):
-    return make_live_document(
-        page_class, title=title, summary=summary, body=[paragraph(f"<p>{text}</p>")]
-    )
+doc = one_paragraph_document
 
 
 def build_world():

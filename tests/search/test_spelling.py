@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from policies.models import Publicity, RiktlinjePage, RutinPage
 from search import views as search_views
 from tests.factories import make_live_document, make_live_documents, paragraph
+from tests.search.search_helpers import result_titles, search_page
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +61,7 @@ def w(world, db):
     return world
 
 
-def search(client, query, **params):
-    response = client.get(SEARCH, {"q": query, **params})
-    assert response.status_code == 200
-    return response
+search = search_page
 
 
 def soup_of(response):
@@ -71,9 +69,7 @@ def soup_of(response):
 
 
 def titles(response):
-    return sorted(
-        a.get_text(strip=True) for a in soup_of(response).select(".search-result__title a")
-    )
+    return sorted(result_titles(response))
 
 
 def correction(response):
