@@ -18,7 +18,6 @@ import hashlib
 import threading
 import time
 import unicodedata
-import uuid
 from collections import Counter, OrderedDict
 
 from django.core.cache import cache
@@ -38,6 +37,7 @@ from policies.swedish import (
     words,
 )
 from policies.text import streamfield_text
+from styrdok import generations
 
 try:  # search.synonyms: a word with synonyms is known, whatever the documents say
     from .synonyms import expansions as synonym_expansions
@@ -319,17 +319,12 @@ def _vocabulary_word(word):
 
 
 def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY) or value
-    return value
+    return generations.current(GENERATION_KEY)
 
 
 def invalidate_vocabulary(**kwargs):
     """A document was saved or deleted: vocabularies built before are not used again."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
     with _local_lock:
         _local.clear()
 

@@ -28,13 +28,13 @@ top.
 
 import threading
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
 
 from policies.swedish import fold, stem
+from styrdok import generations
 
 CACHE_PREFIX = "styrdok:search:synonyms"
 GENERATION_KEY = f"{CACHE_PREFIX}:generation"
@@ -264,16 +264,11 @@ def _read_groups():
 
 
 def current_generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY) or value
-    return value
+    return generations.current(GENERATION_KEY)
 
 
 def renew_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
     _local.__dict__.clear()
 
 
