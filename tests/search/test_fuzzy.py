@@ -8,8 +8,12 @@ from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from search import service
 from search.parsing import parse_query
 from search.suggest import Vocabulary, edit_distance
-from tests.factories import make_live_document, paragraph
-from tests.search.search_helpers import notice_items, result_titles, search_page
+from tests.search.search_helpers import (
+    notice_items,
+    one_paragraph_document,
+    result_titles,
+    search_page,
+)
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +25,7 @@ postgres_only = pytest.mark.skipif(
 
 
 def build_world():
-    def doc(page_class, title, text, **fields):
-        return make_live_document(
-            page_class, title=title, body=[paragraph(f"<p>{text}</p>")], **fields
-        )
-
+    doc = one_paragraph_document
     return {
         "policy": doc(
             RiktlinjePage,

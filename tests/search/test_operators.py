@@ -9,8 +9,12 @@ import pytest
 from policies.models import Publicity, RiktlinjePage, RutinPage
 from search import service
 from search.parsing import QuotedPhrase, Word, parse_query
-from tests.factories import make_live_document, paragraph
-from tests.search.search_helpers import notice_items, result_titles, search_page
+from tests.search.search_helpers import (
+    notice_items,
+    one_paragraph_document,
+    result_titles,
+    search_page,
+)
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +23,7 @@ SEARCH = "/sok/"
 
 
 def build_world():
-    def doc(page_class, title, text, **fields):
-        return make_live_document(
-            page_class, title=title, body=[paragraph(f"<p>{text}</p>")], **fields
-        )
-
+    doc = one_paragraph_document
     return {
         "epost": doc(
             RiktlinjePage,

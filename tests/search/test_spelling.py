@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from policies.models import Publicity, RiktlinjePage, RutinPage
 from search import views as search_views
-from tests.factories import make_live_document, make_live_documents, paragraph
-from tests.search.search_helpers import result_titles, search_page
+from tests.factories import make_live_documents
+from tests.search.search_helpers import one_paragraph_document, result_titles, search_page
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,7 @@ SEARCH = "/sok/"
 
 
 def build_world():
-    def doc(page_class, title, text, **fields):
-        return make_live_document(
-            page_class, title=title, body=[paragraph(f"<p>{text}</p>")], **fields
-        )
-
+    doc = one_paragraph_document
     return {
         "passwords": doc(
             RiktlinjePage,
