@@ -274,3 +274,14 @@ def test_only_saves_that_may_change_the_text_renew_the_vocabulary(public_request
     public.save(update_fields=["title"])
     assert suggest.vocabulary_for(public_request) is not vocabulary
     assert did_you_mean("kameraövervakningg", public_request) == "kameraövervakning"
+
+
+def test_a_word_seen_once_is_no_compound_part_for_corrections():
+    """A corpus word becomes a compound part only when it stands on its own often enough: a
+    name or a typo seen once must not let "Menade du" split a word into it."""
+    from policies.swedish import CORPUS_MIN_COUNT
+
+    rare = suggest.Vocabulary({"gnurk": 1})
+    common = suggest.Vocabulary({"gnurk": CORPUS_MIN_COUNT})
+    assert not rare.lexicon.knows("gnurk")
+    assert common.lexicon.knows("gnurk")
