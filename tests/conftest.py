@@ -119,6 +119,51 @@ def baseline_snapshot(django_db_setup, django_db_blocker):
     return snapshot
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's --dist loadfile, but the browser test files are handed out last.
+
+    xdist orders the files by their number of tests, the largest first, so a browser file with
+    many parametrised tests would otherwise run first on its worker: every file after it on that
+    worker would then depend on the baseline being restored after each flush. Sent last, no
+    other test runs after them on any worker.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFilesLast(LoadFileScheduling):
+        def _assign_work_unit(self, node):
+            if not getattr(self, "_browser_files_last", False):
+                self._browser_files_last = True
+                for scope in [s for s in self.workqueue if s.startswith(BROWSER_TESTS)]:
+                    self.workqueue.move_to_end(scope)
+            super()._assign_work_unit(node)
+
+    return BrowserFilesLast(config, log)
+
+
+BROWSER_TESTS = "tests/browser/"
+
+
+def baseline_missing():
+    """Whether a flush took the baseline: the site's pages, its decision bodies or its groups.
+
+    Not only the pages: a flush followed by post_migrate re-creates some rows (content types,
+    permissions), so one table is not proof enough.
+    """
+    from django.contrib.auth.models import Group
+    from wagtail.models import Page
+
+    from governance.models import DecisionBody
+
+    return not (
+        Page.objects.filter(depth__gte=2).exists()
+        and DecisionBody.objects.exists()
+        and Group.objects.exists()
+    )
+
+
 def _is_transactional(item):
     marker = item.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
@@ -136,10 +181,8 @@ def pytest_runtest_teardown(item, nextitem):
     """
     result = yield
     if nextitem is not None and _snapshots and _is_transactional(item):
-        from wagtail.models import Page
-
         with item.config.stash[blocking_manager_key].unblock():
-            if not Page.objects.exists():
+            if baseline_missing():
                 restore_baseline(_snapshots[0])
     return result
 
@@ -152,10 +195,8 @@ def leave_the_baseline_behind(django_db_setup, django_db_blocker):
     reused database does not get again."""
     yield
     if _snapshots:
-        from wagtail.models import Page
-
         with django_db_blocker.unblock():
-            if not Page.objects.exists():
+            if baseline_missing():
                 restore_baseline(_snapshots[0])
 
 
@@ -186,8 +227,6 @@ def restore_baseline(snapshot):
 @pytest.fixture
 def committed_baseline(baseline_snapshot):
     """The session baseline, committed, for a transactional test (`transaction=True`)."""
-    from wagtail.models import Page
-
-    if not Page.objects.exists():
+    if baseline_missing():
         restore_baseline(baseline_snapshot)
     call_command("setup_styrdok", verbosity=0)

@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.servers.basehttp import WSGIServer  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 
-from tests.conftest import restore_baseline  # noqa: E402
+from tests.conftest import baseline_missing, restore_baseline  # noqa: E402
 
 from .ui import screenshot  # noqa: E402
 
@@ -145,9 +145,7 @@ def styrdok(live_server, baseline_snapshot):
     another browser test finds it empty: the baseline is restored, and setup_styrdok (idempotent)
     makes sure it is complete.
     """
-    from wagtail.models import Page
-
-    if not Page.objects.exists():
+    if baseline_missing():
         restore_baseline(baseline_snapshot)
     call_command("setup_styrdok", verbosity=0)
     port = urlsplit(live_server.url).port
