@@ -34,6 +34,9 @@ class GovernanceConfig(AppConfig):
         from . import decision_makers
 
         decision_makers.connect()
+        from . import wagtail_labels
+
+        wagtail_labels.translate_field_labels()
 
     @staticmethod
     def _workflow_senders():

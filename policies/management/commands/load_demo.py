@@ -13,6 +13,10 @@ DEMO_LOGINS = [
     ("verksamhetschef", "verksamhetschef"),
     ("sekreterare", "nämndsekreterare"),
     ("agare", "dokumentansvarig"),
+    ("granskare", "informationssäkerhetssamordnare (granskar samordnarens förslag)"),
+    ("socialchef", "förvaltningschef"),
+    ("itchef", "dokumentansvarig"),
+    ("dataskyddsombud", "medarbetare utan administration"),
 ]
 
 
