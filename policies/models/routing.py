@@ -27,6 +27,9 @@ from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
+from ..editing import AutosaveGuard
+from ..slugs import TransliteratedSlug
+
 CHAIN_ATTR = "_styrdok_route_chain"
 UNRESTRICTED_ATTR = "_styrdok_unrestricted"
 # The live pages under the start page marked "show in menus" with no view restriction on them
@@ -342,7 +345,7 @@ def route_in_one_query(root, request, path_components):
     return RouteResult(page)
 
 
-class ServedPage:
+class ServedPage(TransliteratedSlug, AutosaveGuard):
     """What a page routed by route_in_one_query reuses: its ancestors, read on the way."""
 
     def get_view_restrictions(self):
