@@ -423,6 +423,7 @@ class TestThePlan:
                 "Förvaltning",
                 "Beslutande organ",
                 "Senast aktualitetsprövad",
+                "LIX (läsbarhetsindex)",
             ],
             [
                 "Riktlinje under revision",
@@ -433,6 +434,7 @@ class TestThePlan:
                 "Olle Skribent",
                 "Kultur- och fritidsförvaltningen",
                 get_body("ks").name,
+                "",
                 "",
             ],
             [
@@ -445,6 +447,7 @@ class TestThePlan:
                 "Kommungemensam",
                 get_body("kommundirektor").name,
                 in_days(-100).isoformat(),
+                "",
             ],
         ]
 
@@ -473,6 +476,7 @@ class TestThePlan:
                 "Förvaltning",
                 "Beslutande organ",
                 "Senast aktualitetsprövad",
+                "LIX (läsbarhetsindex)",
             ],
             [
                 "Försenad riktlinje",
@@ -484,6 +488,7 @@ class TestThePlan:
                 name_of(people.agare),
                 "Socialförvaltningen",
                 get_body("ks").name,
+                None,
                 None,
             ],
         ]
