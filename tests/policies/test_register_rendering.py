@@ -68,15 +68,21 @@ def expected_cells(document, channel):
     """What the template-rendered row showed for `document`, cell by cell."""
     warning_days = StyrdokSettings.load().review_warning_days
     status = document.status_for_channel(channel)
-    areas = sorted(area.number for area in document.lis_areas.all())
+    areas = sorted(document.lis_areas.all(), key=lambda area: area.number)
     return [
         document.title,
         document.document_type_label,
-        document.decision_body.name if document.decision_body_id else "–",
-        document.decision_date.isoformat() if document.decision_date else "–",
-        document.diarienummer or "–",
+        # One cell for the decision: organ, date and diarienummer (issue 19).
+        " ".join(
+            [
+                document.decision_body.name if document.decision_body_id else "–",
+                document.decision_date.isoformat() if document.decision_date else "–",
+                f"Dnr {document.diarienummer or '–'}",
+            ]
+        ),
         document.organisation.name if document.organisation_id else "Kommungemensam",
-        ", ".join(str(number) for number in areas) or "–",
+        # The LIS areas by name, in the order of their numbers.
+        ", ".join(area.name for area in areas) or "–",
         (document.next_review.isoformat() if document.next_review else "–")
         + " "
         + review_status_label(status, warning_days),
@@ -100,9 +106,7 @@ def test_each_cell_reads_as_the_template_wrote_it(channel, public_client, intran
         assert row.select_one("td a")["href"] == f"{REGISTER}{document.slug}/"
         assert [td["data-label"] for td in row.select("td")[1:]] == [
             "Dokumenttyp",
-            "Beslutad av",
-            "Beslutsdatum",
-            "Dnr",
+            "Beslut",
             "Förvaltning",
             "LIS-område",
             "Revideras senast",
