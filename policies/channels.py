@@ -128,12 +128,12 @@ def _start_page(request):
 def _menu_pages(request):
     """Live menu pages under the start page without a view restriction on them or above them
     (Wagtail's public()), in one query, or none when routing the request read them."""
-    from .models import ContentPage, InformationPage
+    from .models import AccessibilityStatementPage, ContentPage, InformationPage
     from .models.routing import MENU_ATTR
 
+    types = (InformationPage, ContentPage, AccessibilityStatementPage)
     candidates = getattr(request, MENU_ATTR, None)
     if candidates is not None:
-        types = (InformationPage, ContentPage)
         return [
             page
             for page in candidates
@@ -144,7 +144,7 @@ def _menu_pages(request):
     home = _start_page(request)
     if home is None:
         return []
-    pages = Page.objects.live().child_of(home).in_menu().type(InformationPage, ContentPage)
+    pages = Page.objects.live().child_of(home).in_menu().type(*types)
     return list(with_view_restriction(pages).filter(view_restricted=False).order_by("path"))
 
 

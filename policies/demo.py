@@ -30,6 +30,7 @@ from governance.setup import ensure_defaults
 from .dates import add_months
 from .decisions import register_existing_decision
 from .models import (
+    AccessibilityStatementPage,
     ContentPage,
     InformationPage,
     PolicyPage,
@@ -288,13 +289,16 @@ class DemoLoader:
         """The public information page and plain pages such as the accessibility statement."""
         classes = {"information": InformationPage, "content": ContentPage}
         for item in self.data.get("pages", []):
-            page = classes[item["type"]](
-                title=item["title"],
-                slug=item["slug"],
-                intro=item.get("intro", ""),
-                body=item.get("body", []),
-                show_in_menus=item.get("show_in_menus", True),
-            )
+            if item["type"] == "accessibility":
+                page = AccessibilityStatementPage.from_fixture(item)
+            else:
+                page = classes[item["type"]](
+                    title=item["title"],
+                    slug=item["slug"],
+                    intro=item.get("intro", ""),
+                    body=item.get("body", []),
+                    show_in_menus=item.get("show_in_menus", True),
+                )
             home.add_child(instance=page)
             page.save_revision().publish()
 

@@ -28,6 +28,7 @@ from governance.links import site_root_url
 from governance.models import StyrdokSettings
 
 from .channels import INTRANET, PUBLIC
+from .pdf_links import describe_links
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ def render_pdf(html, base_url):
         buffer,
         pdf_variant=ARCHIVE_VARIANT,
         pdf_tags=True,
+        finisher=describe_links,
         pdf_identifier=hashlib.md5(html.encode("utf-8"), usedforsecurity=False).digest(),
     )
     return RenderedPdf(data=buffer.getvalue(), pages=len(document.pages))

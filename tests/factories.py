@@ -276,3 +276,41 @@ def make_live_documents(page_class, count, parent=None, title="Dokument {n:02d}"
         make_live_document(page_class, parent=parent, title=title.format(n=n), **fields)
         for n in range(count)
     ]
+
+
+def make_accessibility_statement(home, slug="tillganglighetsredogorelse", **fields):
+    """A published tillgänglighetsredogörelse in DIGG's model under the start page: partly
+    compliant, with one known deficiency and every way to report a problem."""
+    from policies.models import AccessibilityStatementPage
+
+    values = {
+        "title": "Tillgänglighetsredogörelse",
+        "slug": slug,
+        "show_in_menus": True,
+        "organisation_name": "Exempelkommun",
+        "website_name": "exempelkommun.se",
+        "compliance_status": "delvis",
+        "compliance_summary": "<p>Webbplatsen uppfyller de flesta kraven i WCAG 2.1 nivå AA.</p>",
+        "deficiencies": [
+            {
+                "type": "deficiency",
+                "value": {
+                    "problem": "Några inskannade bilagor saknar läsbar text.",
+                    "wcag_criterion": "1.1.1 Icke-textinnehåll",
+                    "planned_fix": "2027-06-30",
+                },
+            }
+        ],
+        "contact_email": "webb@exempelkommun.se",
+        "contact_phone": "0123-45 67 00",
+        "response_time": "Vi svarar inom fem arbetsdagar.",
+        "assessment_method": "bada",
+        "assessment_description": "<p>Vi har granskat webbplatsen med skärmläsare.</p>",
+        "assessment_date": datetime.date(2026, 9, 15),
+        "website_published": datetime.date(2026, 1, 12),
+        "statement_updated": datetime.date(2026, 10, 1),
+        **fields,
+    }
+    statement = home.add_child(instance=AccessibilityStatementPage(**values))
+    statement.save_revision().publish()
+    return statement

@@ -31,7 +31,12 @@ class HomePage(ServedPage, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["policies.RegisterPage", "policies.InformationPage", "policies.ContentPage"]
+    subpage_types = [
+        "policies.RegisterPage",
+        "policies.InformationPage",
+        "policies.ContentPage",
+        "policies.AccessibilityStatementPage",
+    ]
     max_count = 1
 
     class Meta:

@@ -1,9 +1,11 @@
 """WCAG 2.1 AA in a real browser, on both channels (lagen om tillgänglighet till digital
 offentlig service).
 
-Every kind of page a reader meets - start page, register, document, information page, plain
-content page, search, login and 404 - is loaded in headless Chromium on the public website
-(anonymous) and on the intranet (a member of staff; the login page while logged out), and:
+Every kind of page a reader meets - start page, register (filtered, page 2, no match), each
+document type, an adopted version, the decision history (on the intranet's document page),
+information page, the accessibility statement (DIGG's model), search (hits, no hits), login
+and 404 - is loaded in headless Chromium on the public website (anonymous) and on the intranet
+(a member of staff; the login page while logged out), and:
 
 * axe-core reports no violations (all the rules it runs by default, best practices included);
 * the page is in Swedish (lang="sv");
@@ -30,12 +32,14 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from policies.models import (
-    ContentPage,
+    AdoptedVersion,
     HomePage,
     InformationPage,
     PolicyPage,
     Publicity,
     RiktlinjePage,
+    RutinPage,
+    StodanvisningPage,
 )
 from tests.factories import (
     PASSWORD,
@@ -45,6 +49,7 @@ from tests.factories import (
     document_reference,
     get_lis_area,
     heading,
+    make_accessibility_statement,
     make_document,
     make_live_documents,
     make_organisation,
@@ -139,6 +144,22 @@ def build_site(filler=True):
     riktlinje = adopt_new_version(
         riktlinje, decision_date=days_ago(5), diarienummer="KS-2026-17", version="2.0"
     )
+    rutin = make_document(
+        RutinPage,
+        parent=riktlinje,
+        title="Rutin för inventering av informationsmängder",
+        slug="rutin-for-ny-informationsmangd",
+        summary="Steg för steg, från inventering till beslut.",
+        lis_areas=[get_lis_area(5)],
+        body=[heading("Steg"), paragraph("<ol><li>Inventera</li><li>Bedöm</li></ol>")],
+    )
+    stodanvisning = make_document(
+        StodanvisningPage,
+        parent=riktlinje,
+        title="Stödanvisning med exempel från verksamheten",
+        slug="stodanvisning-med-exempel",
+        body=[heading("Exempel"), paragraph("<p>Personakter har höga krav på skydd.</p>")],
+    )
     internal = make_document(
         RiktlinjePage,
         title="Intern riktlinje för loggning",
@@ -183,32 +204,29 @@ def build_site(filler=True):
     )
     home.add_child(instance=information)
     information.save_revision().publish()
-    content = ContentPage(
-        title="Tillgänglighetsredogörelse",
-        slug="tillganglighetsredogorelse",
-        show_in_menus=True,
-        intro="<p>Hur webbplatsen uppfyller lagen om tillgänglighet.</p>",
-        body=[
-            heading("Hur tillgänglig är webbplatsen?"),
-            paragraph(
-                "<p>Webbplatsen uppfyller nivå AA i WCAG 2.1.</p><h3>Kända brister</h3>"
-                "<p>Inga kända brister.</p>"
-            ),
-        ],
-    )
-    home.add_child(instance=content)
-    content.save_revision().publish()
+    statement = make_accessibility_statement(home)
 
+    register = path_of(Page.objects.get(slug="styrdokument"))
+    earlier = AdoptedVersion.objects.filter(document_id=riktlinje.pk).order_by("pk").first()
     return {
         "home": "/",
-        "register": path_of(Page.objects.get(slug="styrdokument")),
+        "register": register,
+        "register filtered": f"{register}?typ=riktlinje&omrade=5&sortering=titel",
+        "register page 2": f"{register}?sida=2",
+        "register empty": f"{register}?typ=policy&status=forsenad",
+        # The riktlinje's page has its adopted versions and, on the intranet, its history.
         "document": path_of(riktlinje),
         "policy": path_of(policy),
+        "rutin": path_of(rutin),
+        "stodanvisning": path_of(stodanvisning),
+        "adopted version": f"/arkiv/{earlier.pk}/",
         "internal document": path_of(internal),
         "information": path_of(information),
-        "content": path_of(content),
+        # The accessibility statement (tillgänglighetsredogörelse) in DIGG's model.
+        "accessibility statement": path_of(statement),
         # More than one page of hits (20 a page): the search form, results and pagination.
         "search": "/sok/?q=riktlinje",
+        "search no results": "/sok/?q=zxqvbnmkl",
         "login": "/logga-in/",
         "404": "/den-har-sidan-finns-inte/",
     }
@@ -234,7 +252,7 @@ def contexts(browser):
         context.close()
 
 
-PAGINATED = ("register", "search")
+PAGINATED = ("register", "register page 2", "search")
 
 
 @pytest.fixture
@@ -279,12 +297,19 @@ SCREENSHOTS = ("register", "document")
 PAGES = [
     "home",
     "register",
+    "register filtered",
+    "register page 2",
+    "register empty",
     "document",
     "policy",
+    "rutin",
+    "stodanvisning",
+    "adopted version",
     "internal document",
     "information",
-    "content",
+    "accessibility statement",
     "search",
+    "search no results",
     "login",
     "404",
 ]
@@ -340,12 +365,12 @@ def check_page(tab, channel, url, name):
     assert invisible == [], f"focus is not visible on {tab.url}: {invisible}"
     regions = {item["region"] for item in expected}
     required = {"skip", "header", "main"}
-    if name == "register":
-        required |= {"filters", "pagination"}
+    if name.startswith("register"):
+        required |= {"filters"}
+    if name in PAGINATED:
+        required |= {"pagination"}
     if name in ("home", "search"):
         required |= {"search"}
-    if name == "search":
-        required |= {"pagination"}
     assert required <= regions, f"nothing focusable in {required - regions} on {tab.url}"
 
     # The skip link moves focus to the main content; the next Tab stays there.
@@ -367,7 +392,7 @@ def check_page(tab, channel, url, name):
     assert overflowing == [], f"wider than 320 px on {tab.url}: {overflowing}"
     if name in SCREENSHOTS:
         screenshot(tab, f"a11y-{channel}-{name}-320")
-    if name == "register":
+    if name.startswith("register") and name != "register empty":
         table = tab.evaluate(
             """() => {
               const wrap = document.querySelector('.table-wrap');
@@ -423,7 +448,7 @@ def test_public_register_and_search_work_from_the_keyboard(styrdok, contexts, re
     # "Rensa filter", then through the pages with "Nästa" and back with "Föregående".
     a11y.tab_to(tab, tab.get_by_role("link", name="Rensa filter"))
     tab.keyboard.press("Enter")
-    expect(tab.locator(".result-count")).to_have_text(f"{FILLER_DOCUMENTS + 2} dokument")
+    expect(tab.locator(".result-count")).to_have_text(f"{FILLER_DOCUMENTS + 4} dokument")
     pagination = tab.get_by_role("navigation", name="Sidnumrering")
     a11y.tab_to(tab, pagination.get_by_role("link", name="Nästa"))
     tab.keyboard.press("Enter")
