@@ -49,3 +49,18 @@ WAGTAILFRONTENDCACHE = frontend_cache_from_env(os.environ, STYRDOK_PUBLIC_URL)  
 # SECURE_HSTS_PRELOAD=true. While it is off, Django's reminder about it (security.W021) is not a
 # deployment problem and is silenced, so `check --deploy --fail-level WARNING` stays meaningful.
 SILENCED_SYSTEM_CHECKS = SILENCED_SYSTEM_CHECKS + ([] if SECURE_HSTS_PRELOAD else ["security.W021"])  # noqa: F405
+
+# Errors are e-mailed to ADMINS (STYRDOK_ADMINS), and reported to Sentry or GlitchTip when
+# SENTRY_DSN is set, with no personal data (operations/sentry.py).
+from operations.logging import with_mail_admins  # noqa: E402
+
+LOGGING = with_mail_admins(LOGGING)  # noqa: F405
+if os.environ.get("SENTRY_DSN", "").strip():  # noqa: F405
+    from operations.sentry import init_sentry
+
+    init_sentry(
+        os.environ["SENTRY_DSN"].strip(),  # noqa: F405
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),  # noqa: F405
+        release=os.environ.get("SENTRY_RELEASE", ""),  # noqa: F405
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),  # noqa: F405
+    )

@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from operations.runlog import record_run
 from revision.reminders import ReminderRun
 
 
@@ -37,10 +38,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # Every real run is in the run log (Rapporter → Körningar, /halsa/), failures included.
+        with record_run("send_review_reminders", record=not options["dry_run"]) as log:
+            self.remind(log, **options)
+
+    def remind(self, log, **options):
         today = parse_date(options["date"]) if options.get("date") else None
         run = ReminderRun(today=today, dry_run=options["dry_run"])
         result = run.execute()
+        log.summary = result.summary()
+        log.counts = {
+            "documents_checked": result.documents_checked,
+            "emails_sent": result.emails_sent,
+            "emails_failed": result.emails_failed,
+        }
         if result.locked:
+            log.summary = "En annan påminnelsekörning pågick redan; inget skickades."
             self.stdout.write(
                 "En annan påminnelsekörning pågår redan. Den här körningen avslutas utan att "
                 "skicka något; den som pågår skickar dagens påminnelser."
