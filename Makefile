@@ -26,7 +26,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock chromium pdf-libs run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput search-eval clean-db
+.PHONY: help venv lock chromium java pdf-libs oidc-provider screenshots run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput search-eval clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -36,6 +36,8 @@ help:
 	@echo "  make run            skapa .venv, migrera, läs in demodata och starta på port $(PORT)"
 	@echo "  make lock           lås alla beroenden (även indirekta) i requirements.lock efter en ändring i pyproject.toml"
 	@echo "  make mail           visa e-post som utvecklingsservern har skickat (var/mail/), nyast först"
+	@echo "  make screenshots    ta README:ns skärmbilder från en tillfällig demo i Chromium (docs/screenshots/)"
+	@echo "  make oidc-provider  installera OIDC-testleverantören (Node) för SSO-testerna"
 	@echo "  make test           kör testsviten (SQLite, eller DATABASE_URL om den är satt); SLOW=1 tar med webbläsartesterna"
 	@echo "  make test-postgres  kör testsviten mot PostgreSQL på 127.0.0.1:5432"
 	@echo "  make lint           ruff check + ruff format --check + lagerkontraktet (lint-imports)"
@@ -86,6 +88,18 @@ chromium:
 		fi; \
 	fi
 
+# The Nu HTML Checker (tests/channels/test_html_validity.py) runs on Java: installs a headless
+# runtime from Debian's packages when none is there and we are root (as in CI).
+java:
+	@if ! command -v java >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installerar Java för HTML-kontrollen (vnu)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else \
+			echo "Java saknas: HTML-kontrollen hoppas över. Installera paketet default-jre-headless."; \
+		fi; \
+	fi
+
 # WeasyPrint (archival PDFs) needs Pango and a font with å, ä and ö, and HarfBuzz's subsetter:
 # without it WeasyPrint subsets fonts with fontTools, which stamps the current time into each
 # embedded font, so a re-rendered PDF would not be byte-identical to the stored one. Installs
@@ -123,6 +137,16 @@ run: $(STAMP) pdf-libs
 mail: $(STAMP)
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(PY) manage.py visa_epost
 
+# The README's tour pictures, taken from a throwaway demo in Chromium (scripts/screenshots.py);
+# load_demo renders the archival PDFs, hence pdf-libs.
+screenshots: $(STAMP) pdf-libs chromium
+	$(PY) scripts/screenshots.py
+
+# The OpenID Connect provider the SSO tests start (Node, panva's oidc-provider); the test
+# fixture runs the same `npm ci` itself when it is missing.
+oidc-provider:
+	cd tests/oidc_provider && npm ci --no-audit --no-fund
+
 # -- testing ----------------------------------------------------------------------------------
 
 # The browser tests (marker "browser": real Chromium, a few minutes) run with SLOW=1, which
@@ -133,7 +157,7 @@ BROWSER_ARGS := $(if $(SLOW),,-m "not browser")
 # data once, tests/shared.py); `make test XDIST=` runs in one process (e.g. to debug).
 XDIST ?= -n auto --dist loadfile
 
-test: $(STAMP) pdf-libs chromium
+test: $(STAMP) pdf-libs chromium java
 	@$(if $(SLOW),,echo "Webbläsartesterna hoppas över; kör dem med make test SLOW=1")
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m pytest $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
 
@@ -149,7 +173,7 @@ postgres:
 # Locally the test databases (test_<name>_gw0, …) are kept between runs and only migrated
 # forward (--reuse-db); `make test-postgres FRESH=1` builds them anew, as .ci/run always does.
 FRESH ?=
-test-postgres: $(STAMP) pdf-libs chromium postgres
+test-postgres: $(STAMP) pdf-libs chromium java postgres
 	DATABASE_URL=$(POSTGRES_URL) DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) \
 		$(PY) -m pytest $(if $(FRESH),--create-db,--reuse-db) $(XDIST) $(BROWSER_ARGS) $(PYTEST_ARGS)
 

@@ -13,6 +13,7 @@ from wagtail.models import (
 
 from .constants import LIS_AREAS, BodyKind, DocumentType
 from .models import DecisionBody, LisArea, Role
+from .wagtail_labels import translate_permission_names
 from .workflows import OfficialDecisionTask, RecordedDecisionTask, ReviewTask
 
 DEFAULT_ROLES = [
@@ -158,7 +159,7 @@ def _group_plan():
         EDITORS: (["add_page", "change_page", "lock_page"], admin + view_governance),
         COORDINATORS: (
             ["add_page", "change_page", "lock_page"],
-            admin + change_governance + coordinator_acts,
+            admin + change_governance + coordinator_acts + _perms("operations", ["view_jobrun"]),
         ),
         DECISION_MAKERS: ([], admin + view_governance + reader_acts),
         SECRETARIES: ([], admin + view_governance + reader_acts),
@@ -174,6 +175,7 @@ MEDIA_PERMISSIONS = [
 
 @transaction.atomic
 def ensure_defaults():
+    translate_permission_names()
     for number, name in LIS_AREAS:
         LisArea.objects.get_or_create(number=number, defaults={"name": name})
     for order, (code, name, description) in enumerate(DEFAULT_ROLES):

@@ -38,6 +38,7 @@ from policies.models import (
     review_status_label,
 )
 from policies.pdf import render_template_pdf, w3c_datetime
+from policies.plain_language import DIFFICULT_LIX, lix_band, median_lix
 
 from .views import owner_label
 
@@ -176,6 +177,8 @@ class DocumentRow:
     next_review: object
     is_current: bool
     lis_numbers: list = field(default_factory=list)
+    # LIX of the live text, stored when it was saved (policies.plain_language_admin).
+    lix: object = None
 
 
 @dataclass
@@ -286,6 +289,32 @@ class Headline:
 
 
 @dataclass
+class PlainLanguage:
+    """Klarspråk: the median LIX of the register and the documents above DIFFICULT_LIX."""
+
+    measured: int
+    median: object
+    median_label: str
+    threshold: int
+    difficult: list
+
+
+# The dnr column in the PDF: room for a dnr of this many digits at least, and each character's
+# width in em in the report's font (DejaVu Sans; capitals rounded up), plus the cell's padding.
+DNR_MIN_WIDTH_EM = 10 * 0.64
+DNR_CHAR_EM = {"-": 0.37, "/": 0.34, " ": 0.32}
+DNR_DIGIT_EM = 0.64
+DNR_OTHER_EM = 0.8
+CELL_PADDING_EM = 0.9
+
+
+def _dnr_width_em(dnr):
+    return sum(
+        DNR_DIGIT_EM if char.isdigit() else DNR_CHAR_EM.get(char, DNR_OTHER_EM) for char in dnr
+    )
+
+
+@dataclass
 class AnnualReport:
     start: datetime.date
     end: datetime.date
@@ -305,6 +334,7 @@ class AnnualReport:
     required: list
     lis_coverage: list
     audit_questions: list
+    plain_language: object = None
 
     @property
     def title(self):
@@ -321,6 +351,16 @@ class AnnualReport:
     @property
     def filename(self):
         return f"arlig-genomgang-{self.start:%Y-%m-%d}--{self.end:%Y-%m-%d}.pdf"
+
+    @property
+    def dnr_column_width(self):
+        """The PDF's diarienummer column, in em: wide enough for the longest dnr in the table on
+        one line (a dnr broken over two lines is misread, and a nowrap one wider than its column
+        ran off the page). A CSS length, written with a decimal point whatever the locale."""
+        widest = max(
+            [DNR_MIN_WIDTH_EM, *(_dnr_width_em(row.diarienummer or "") for row in self.decisions)]
+        )
+        return f"{widest + CELL_PADDING_EM:.1f}em"
 
 
 # -- reading the register ----------------------------------------------------------------------
@@ -349,6 +389,7 @@ DOCUMENT_COLUMNS = (
     "decision_body__name",
     "decision_date",
     "next_review",
+    "readability__lix",
 )
 
 
@@ -403,6 +444,7 @@ def _document_rows(visible, as_of, warning_days, people):
                 next_review=next_review,
                 is_current=bool(document["decision_date"]) and not overdue,
                 lis_numbers=lis_numbers.get(document["pk"], []),
+                lix=document["readability__lix"],
             )
         )
     return rows
@@ -913,6 +955,23 @@ def _overdue_at(documents, as_of):
     return _by_review_date(d for d in documents if d.next_review and d.next_review < as_of)
 
 
+def _plain_language(documents):
+    """The register's readability, from the LIX stored per document: no text is read here."""
+    measured = [document for document in documents if document.lix is not None]
+    median = median_lix(document.lix for document in measured)
+    difficult = sorted(
+        (document for document in measured if document.lix > DIFFICULT_LIX),
+        key=lambda document: (-document.lix, document.title),
+    )
+    return PlainLanguage(
+        measured=len(measured),
+        median=median,
+        median_label=str(lix_band(median).label).lower() if median is not None else "",
+        threshold=DIFFICULT_LIX,
+        difficult=difficult,
+    )
+
+
 def _body_names():
     return {
         body.code: body.name
@@ -993,6 +1052,7 @@ def build_report(start, end, user=None, today=None):
         required=required,
         lis_coverage=lis_coverage,
         audit_questions=[_answer(rule, context) for rule in AUDIT_RULES],
+        plain_language=_plain_language(documents),
     )
 
 

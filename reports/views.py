@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     When,
 )
@@ -32,28 +33,33 @@ from governance.models import DecisionBody, Organisation, StyrdokSettings
 from governance.viewsets import admin_permissions
 from policies.models import ReviewStatus, Styrdokument, review_status_label
 
+RETURNED = _("Återremitterad")
 STATUS_LABELS = {
     WorkflowState.STATUS_IN_PROGRESS: _("Pågår"),
-    WorkflowState.STATUS_NEEDS_CHANGES: _("Återremitterad"),
+    WorkflowState.STATUS_NEEDS_CHANGES: RETURNED,
     WorkflowState.STATUS_APPROVED: _("Beslutad"),
-    WorkflowState.STATUS_CANCELLED: _("Avbruten eller avslagen"),
 }
+# The status filter offers what the listing says. A returned run that the editor withdrew is
+# still "Återremitterad" (and found under it); the other finished runs without a decision are
+# an avslag or withdrawn.
+STATUS_FILTER_CHOICES = [
+    *STATUS_LABELS.items(),
+    (WorkflowState.STATUS_CANCELLED, _("Avslagen eller avbruten")),
+]
 
-# How a finished run that did not end in a decision ended, by its last recorded transition.
+# How a finished run that did not end in a decision ended, by its last recorded transition: a
+# return at any step (the organ's återremiss or Granskning's "Begär ändringar") is a return.
 ENDED_LABELS = {
-    "governance.returned": _("Återremitterad"),
+    "governance.returned": RETURNED,
+    "governance.step_returned": RETURNED,
     "governance.refused": _("Avslagen"),
 }
 ENDED_DEFAULT = _("Avbruten")
 
 
-def run_labels(states):
-    """{workflow state pk: status label} for the runs in `states`.
-
-    A cancelled run is not all alike: an återremiss that the editor then withdrew is
-    "Återremitterad", an avslag "Avslagen", anything else "Avbruten".
-    """
-    cancelled = [s.pk for s in states if s.status == WorkflowState.STATUS_CANCELLED]
+def ended_labels(cancelled):
+    """{workflow state pk: label} for the cancelled runs with these pks: an återremiss that the
+    editor then withdrew is "Återremitterad", an avslag "Avslagen", anything else "Avbruten"."""
     run_of = dict(
         TaskState.objects.filter(workflow_state_id__in=cancelled).values_list(
             "pk", "workflow_state_id"
@@ -63,7 +69,7 @@ def run_labels(states):
     if run_of:
         entries = (
             PageLogEntry.objects.filter(
-                action__in=[*ENDED_LABELS, "governance.decided", "governance.step_returned"],
+                action__in=[*ENDED_LABELS, "governance.decided"],
                 data__task_state_id__in=list(run_of),
             )
             .order_by("timestamp", "pk")
@@ -73,13 +79,27 @@ def run_labels(states):
             run = run_of.get((data or {}).get("task_state_id"))
             if run is not None:
                 ended[run] = action
-    labels = {}
+    return {pk: ENDED_LABELS.get(ended.get(pk), ENDED_DEFAULT) for pk in cancelled}
+
+
+def run_labels(states):
+    """{workflow state pk: status label} for the runs in `states`."""
+    cancelled = [s.pk for s in states if s.status == WorkflowState.STATUS_CANCELLED]
+    labels = ended_labels(cancelled) if cancelled else {}
     for state in states:
-        if state.status == WorkflowState.STATUS_CANCELLED:
-            labels[state.pk] = ENDED_LABELS.get(ended.get(state.pk), ENDED_DEFAULT)
-        else:
+        if state.status != WorkflowState.STATUS_CANCELLED:
             labels[state.pk] = STATUS_LABELS.get(state.status, state.status)
     return labels
+
+
+def withdrawn_returns(queryset):
+    """The pks of the cancelled runs in `queryset` whose last transition was a return."""
+    cancelled = list(
+        queryset.filter(status=WorkflowState.STATUS_CANCELLED).values_list("pk", flat=True)
+    )
+    if not cancelled:
+        return []
+    return [pk for pk, label in ended_labels(cancelled).items() if label == RETURNED]
 
 
 def _documents(user):
@@ -101,7 +121,10 @@ class DecisionCaseFilterSet(WagtailFilterSet):
         empty_label=_("Alla"),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=list(STATUS_LABELS.items()), empty_label=_("Alla")
+        label=_("Status"),
+        choices=STATUS_FILTER_CHOICES,
+        method="filter_status",
+        empty_label=_("Alla"),
     )
 
     class Meta:
@@ -113,6 +136,14 @@ class DecisionCaseFilterSet(WagtailFilterSet):
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(doc_type=value) if value else queryset
+
+    def filter_status(self, queryset, name, value):
+        if value == WorkflowState.STATUS_NEEDS_CHANGES:
+            returned = withdrawn_returns(queryset)
+            return queryset.filter(Q(status=value) | Q(pk__in=returned))
+        if value == WorkflowState.STATUS_CANCELLED:
+            return queryset.filter(status=value).exclude(pk__in=withdrawn_returns(queryset))
+        return queryset.filter(status=value) if value else queryset
 
 
 class DecisionCasesReportView(ReportView):
@@ -387,6 +418,7 @@ class RevisionPlanReportView(ReportView):
         "organisation_label",
         "decision_body_name",
         "last_reviewed",
+        "lix",
     ]
     export_headings = {
         "title": _("Dokument"),
@@ -398,6 +430,7 @@ class RevisionPlanReportView(ReportView):
         "organisation_label": _("Förvaltning"),
         "decision_body_name": _("Beslutande organ"),
         "last_reviewed": _("Senast aktualitetsprövad"),
+        "lix": _("LIX (läsbarhetsindex)"),
     }
 
     @cached_property
@@ -413,6 +446,8 @@ class RevisionPlanReportView(ReportView):
             .visible_to(self.request.user)
             .with_review_status(warning_days=self.warning_days)
             .select_related("decision_body", "organisation", "responsible")
+            # The readability stored when the text was saved (policies.plain_language_admin).
+            .annotate(stored_lix=F("readability__lix"))
             .order_by(F("next_review").asc(nulls_last=True), "title", "pk")
         )
 
@@ -423,4 +458,5 @@ class RevisionPlanReportView(ReportView):
             document.flagged_label = _("Ja") if document.review_flagged_at else _("Nej")
             document.owner_label = owner_label(document.responsible)
             document.organisation_label = organisation_label(document.organisation)
+            document.lix = None if document.stored_lix is None else round(document.stored_lix)
         return documents

@@ -33,6 +33,7 @@ urlpatterns = [
         name="login",
     ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include("styrdok.sso.urls")),
     path("sok/", search_views.search, name="search"),
     path("sok/forslag/", search_views.autocomplete, name="search_autocomplete"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
@@ -45,4 +46,5 @@ urlpatterns = [
     ),
 ]
 
+urlpatterns += [path("", include("operations.urls"))]  # /halsa/, /health/
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,3 +1,4 @@
+from .accessibility import AccessibilityStatementPage
 from .choices import DATE_STATUSES, DOCUMENT_TYPE_RANK, Publicity, ReviewStatus, review_status_label
 from .documents import (
     PolicyPage,
@@ -10,14 +11,18 @@ from .documents import (
     StyrdokumentQuerySet,
     open_workflow_exists,
 )
+from .plain_language import AvoidWord, DocumentReadability
 from .site import ContentPage, HomePage, InformationPage, RegisterPage
 from .versions import AdoptedVersion
 
 __all__ = [
     "DATE_STATUSES",
     "DOCUMENT_TYPE_RANK",
+    "AccessibilityStatementPage",
     "AdoptedVersion",
+    "AvoidWord",
     "ContentPage",
+    "DocumentReadability",
     "InformationPage",
     "HomePage",
     "PolicyPage",

@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "revision",
     "reports",
     "search",
+    # Health checks, the run log of periodic jobs, backups (the bottom layer: imports no app).
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +167,8 @@ MIDDLEWARE = [
     "policies.channels.ChannelMiddleware",
     # A document restricted to groups answers 404 at every admin address that names it.
     "policies.middleware.HiddenDocumentMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, kept within the reader's own channel (policies/redirects.py).
+    "policies.redirects.ChannelRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "styrdok.urls"
@@ -227,6 +230,9 @@ STYRDOK_ANONYMOUS_INTRANET_PATHS = [
     "/static/",
     "/favicon.ico",
     "/kalender/",
+    # The health check for load balancers (operations/views.py): no secrets, no document data.
+    "/halsa/",
+    "/health/",
     *env_list("STYRDOK_ANONYMOUS_PATHS"),
 ]
 # Serve the secret review-calendar addresses (/kalender/<token>.ics) on the public host too,
@@ -240,6 +246,8 @@ LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Swedish for the admin strings that Wagtail's own Swedish catalogue lacks (issue 19).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -285,6 +293,8 @@ STYRDOK_REMINDER_DIGEST = env_bool("STYRDOK_REMINDER_DIGEST", True)
 STYRDOK_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("STYRDOK_OUTBOX_MAX_ATTEMPTS", "8"))
 
 WAGTAIL_SITE_NAME = "Styrdok"
+# Slugs in ASCII (å/ä → a, ö → o), as Swedish municipal addresses are (policies/slugs.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Wagtail's own links (its notification e-mails) go to the intranet, where the admin is served.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", STYRDOK_INTRANET_URL)
 # Styrdokument are published only by the final decision step of their workflow.
@@ -333,6 +343,7 @@ STYRDOK_PAGE_CACHE_IGNORED_MODELS = {
     "sessions.*",
     "axes.*",
     "django_tasks_database.*",
+    "operations.*",
     "wagtailsearch.*",
     "wagtailadmin.*",
     "wagtailcore.referenceindex",
@@ -387,12 +398,14 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
+# Logs: "time level logger message" lines, or one JSON object a line with
+# STYRDOK_LOG_FORMAT=json (operations/logging.py). Production adds e-mail to ADMINS on errors.
+from operations.logging import logging_config, parse_admins  # noqa: E402 - beside its only use
+
+LOGGING = logging_config(
+    os.environ.get("STYRDOK_LOG_FORMAT", "text"),
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    loggers={
         # Background-task and page-action chatter is noise at INFO in a CMS; warnings still show.
         "django_tasks": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
@@ -400,7 +413,16 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
-}
+)
+# Who is e-mailed about errors: STYRDOK_ADMINS="Namn Namnsson <it@kommun.se>, drift@kommun.se".
+ADMINS = parse_admins(os.environ.get("STYRDOK_ADMINS", ""))
+# Periodic jobs' run log (Rapporter → Körningar) keeps this many days.
+STYRDOK_JOB_RUN_KEEP_DAYS = int(os.environ.get("STYRDOK_JOB_RUN_KEEP_DAYS", "90"))
+# /halsa/ answers 503 when the oldest due background task has waited longer than this, or the
+# last successful reminder run is older than this (and, with REQUIRE, when none ever ran).
+STYRDOK_HEALTH_TASK_MAX_MINUTES = int(os.environ.get("STYRDOK_HEALTH_TASK_MAX_MINUTES", "15"))
+STYRDOK_HEALTH_REMINDER_MAX_HOURS = int(os.environ.get("STYRDOK_HEALTH_REMINDER_MAX_HOURS", "26"))
+STYRDOK_HEALTH_REQUIRE_REMINDERS = env_bool("STYRDOK_HEALTH_REQUIRE_REMINDERS", False)
 
 # -- Security headers: Content-Security-Policy (django-csp) and Permissions-Policy -------------
 # The public website and the intranet render only Styrdok's templates, which load every script
@@ -501,3 +523,6 @@ STYRDOK_TRUSTED_PROXY_COUNT = int(os.environ.get("STYRDOK_TRUSTED_PROXY_COUNT", 
 STYRDOK_SESSION_HOURS = float(os.environ.get("STYRDOK_SESSION_HOURS", "8"))
 SESSION_COOKIE_AGE = int(STYRDOK_SESSION_HOURS * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("STYRDOK_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Single sign-on over OpenID Connect: off unless configured (styrdok/settings/sso.py).
+from styrdok.settings.sso import *  # noqa: E402, F403
