@@ -8,7 +8,8 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import permission_policies, signal_handlers
+        from . import permission_policies, plain_language_admin, signal_handlers
 
         signal_handlers.connect()
         permission_policies.register()
+        plain_language_admin.add_side_panel()

@@ -1,13 +1,14 @@
-"""Klarspråk in the admin: the editor's panel, its live update, the list of words to avoid,
+"""Klarspråk in the admin: the editor's side panel, its live update, the list of words to avoid,
 and the readability stored when a document is saved.
 
 The panel only advises. It holds no form field, so it can never make a save, a submission or
 an autosave fail; warnings are styled as warnings and nothing else.
 
-This module is imported with the page models (the panel is part of every styrdokument's edit
-handler), so it registers its own admin URL, snippet and signal receivers here, each once.
+PoliciesConfig.ready() imports this module and adds the side panel to Wagtail's page editor;
+the module registers its own admin URL, snippet and signal receivers, each once.
 """
 
+import functools
 import logging
 
 from django.contrib.auth.models import Group
@@ -19,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.panels import Panel
+from wagtail.admin.ui.side_panels import BaseSidePanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -27,7 +28,7 @@ from .models.plain_language import AvoidWord, DocumentReadability, split_forms
 from .plain_language import analyse, document_stats
 
 RESULT_TEMPLATE = "policies/includes/plain_language_result.html"
-PANEL_TEMPLATE = "policies/panels/plain_language.html"
+SIDE_PANEL_TEMPLATE = "policies/panels/plain_language.html"
 ANALYSE_URL_NAME = "styrdok_plain_language_analyse"
 
 logger = logging.getLogger(__name__)
@@ -50,29 +51,60 @@ def document_analysis(document):
 # -- the panel ---------------------------------------------------------------------------
 
 
-class PlainLanguagePanel(Panel):
-    """Klarspråk: LIX for the document and each section, the longest sentences and the words
-    to avoid, read from the revision being edited and refreshed as the editor types."""
+class PlainLanguageSidePanel(BaseSidePanel):
+    """Klarspråk in the editor's side panel, beside Wagtail's own checks: LIX for the document
+    and each section, the longest sentences and the words to avoid, read from the revision
+    being edited and refreshed from the form as the editor types."""
 
-    def __init__(self, heading="", **kwargs):
-        kwargs.setdefault("icon", "doc-full")
-        super().__init__(heading=heading or _("Klarspråk"), **kwargs)
+    class SidePanelToggle(BaseSidePanel.SidePanelToggle):
+        aria_label = _("Visa eller dölj klarspråk")
+        icon_name = "doc-full"
+        has_counter = False
 
-    class BoundPanel(Panel.BoundPanel):
-        template_name = PANEL_TEMPLATE
+    name = "klarsprak"
+    title = _("Klarspråk")
+    template_name = SIDE_PANEL_TEMPLATE
+    order = 360
 
-        class Media:
-            js = ["js/plain_language.js"]
-            css = {"all": ["css/plain_language.css"]}
+    class Media:
+        js = ["js/plain_language.js"]
+        css = {"all": ["css/plain_language.css"]}
 
-        def get_context_data(self, parent_context=None):
-            context = super().get_context_data(parent_context)
-            context["analysis"] = document_analysis(self.instance)
-            context["analyse_url"] = reverse(ANALYSE_URL_NAME)
-            context["may_edit_words"] = self.request is not None and self.request.user.has_perm(
-                "policies.change_avoidword"
-            )
-            return context
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["analysis"] = document_analysis(self.object)
+        context["analyse_url"] = reverse(ANALYSE_URL_NAME)
+        context["may_edit_words"] = self.request.user.has_perm("policies.change_avoidword")
+        return context
+
+
+def with_plain_language(get_side_panels):
+    """Wagtail's page editor has no hook for side panels of one's own: its create and edit
+    views' get_side_panels() are wrapped so that a styrdokument's editor gets Klarspråk too.
+    Not for the views' JSON answers (autosave), which render no panels."""
+
+    @functools.wraps(get_side_panels)
+    def side_panels(view):
+        from .models.documents import Styrdokument
+
+        panels = get_side_panels(view)
+        page = getattr(view, "page", None)
+        if isinstance(page, Styrdokument) and not getattr(view, "expects_json_response", False):
+            panels.append(PlainLanguageSidePanel(page, view.request))
+        return panels
+
+    side_panels.adds_plain_language = True
+    return side_panels
+
+
+def add_side_panel():
+    """Give the page editor (create and edit) the Klarspråk side panel, once."""
+    from wagtail.admin.views.pages.create import CreateView
+    from wagtail.admin.views.pages.edit import EditView
+
+    for view in (CreateView, EditView):
+        if not getattr(view.get_side_panels, "adds_plain_language", False):
+            view.get_side_panels = with_plain_language(view.get_side_panels)
 
 
 @require_POST

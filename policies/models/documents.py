@@ -1192,9 +1192,6 @@ class Styrdokument(ServedPage, Page):
 
 
 def _edit_handler(content_extra=(), content_after=()):
-    # The Klarspråk panel advises and holds no field (policies.plain_language_admin).
-    from ..plain_language_admin import PlainLanguagePanel
-
     return TabbedInterface(
         [
             ObjectList(
@@ -1204,7 +1201,6 @@ def _edit_handler(content_extra=(), content_after=()):
                     FieldPanel("summary"),
                     FieldPanel("body"),
                     *content_after,
-                    PlainLanguagePanel(),
                 ],
                 heading=_("Innehåll"),
             ),

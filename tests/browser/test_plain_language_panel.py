@@ -1,4 +1,4 @@
-"""The Klarspråk panel in a real editor: it follows the text as the redaktör writes, under the
+"""The Klarspråk side panel in a real editor: it follows the text as the redaktör writes, under the
 admin's Content-Security-Policy, and never stands in the way of saving."""
 
 import re
@@ -30,7 +30,11 @@ def test_the_panel_follows_the_text_and_never_blocks_saving(styrdok, page):
     ui.log_in(page, styrdok, "redaktor")
     ui.start_riktlinje(page, styrdok, get_register().pk)
 
-    panel = page.locator("[data-styrdok-plain-language]")
+    # A side panel of its own beside Wagtail's checks, opened by its toggle in the header.
+    panel = page.locator('[data-side-panel="klarsprak"] [data-styrdok-plain-language]')
+    expect(panel).to_be_hidden()
+    page.get_by_role("button", name="Visa eller dölj klarspråk").click()
+    expect(panel).to_be_visible()
     expect(panel).to_contain_text("Läsbarhetsindex (LIX): – (ingen text)")
 
     ui.fill_document(

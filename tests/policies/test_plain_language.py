@@ -346,19 +346,35 @@ def test_the_panel_reads_the_latest_revision_not_the_live_text(redaktor_client):
 
 
 @pytest.mark.django_db
-def test_the_panel_is_on_every_document_type(admin_client_intranet, register):
-    from policies.models import PolicyPage, RutinPage, StodanvisningPage
+def test_the_panel_is_a_side_panel_on_every_document_type(admin_client_intranet, register):
+    """Beside Wagtail's own checks, with a toggle of its own, when a document of any type is
+    written; never in a page that is not a styrdokument."""
+    from policies.models import RutinPage
 
-    for page_class in (PolicyPage, RiktlinjePage, RutinPage, StodanvisningPage):
-        panels = [
-            child
-            for tab in page_class.get_edit_handler().children
-            for child in getattr(tab, "children", [])
-        ]
-        assert any(type(panel).__name__ == "PlainLanguagePanel" for panel in panels)
+    riktlinje = make_document(RiktlinjePage, publish=False)
+    rutin = make_document(RutinPage, parent=riktlinje, publish=False)
+    urls = [
+        f"/admin/pages/add/policies/policypage/{register.pk}/",
+        f"/admin/pages/add/policies/riktlinjepage/{register.pk}/",
+        f"/admin/pages/add/policies/rutinpage/{riktlinje.pk}/",
+        f"/admin/pages/add/policies/stodanvisningpage/{riktlinje.pk}/",
+        f"/admin/pages/{riktlinje.pk}/edit/",
+        f"/admin/pages/{rutin.pk}/edit/",
+    ]
+    for url in urls:
+        response = admin_client_intranet.get(url)
+        assert response.status_code == 200, url
+        page = soup(response)
+        side = page.select_one('[data-side-panel="klarsprak"]')
+        assert side is not None, url
+        assert side.select_one("[data-styrdok-plain-language]") is not None
+        assert page.select_one('[data-side-panel-toggle="klarsprak"]') is not None, url
     response = admin_client_intranet.get(f"/admin/pages/add/policies/riktlinjepage/{register.pk}/")
-    assert response.status_code == 200
     assert "Läsbarhetsindex (LIX): – (ingen text)" in panel_text(response)
+    home = register.get_parent()
+    response = admin_client_intranet.get(f"/admin/pages/{home.pk}/edit/")
+    assert response.status_code == 200
+    assert soup(response).select_one('[data-side-panel="klarsprak"]') is None
 
 
 def analyse_post(summary, blocks):
