@@ -27,6 +27,7 @@ from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
+from ..creation import SerialChildren
 from ..editing import AutosaveGuard
 from ..slugs import TransliteratedSlug
 
@@ -345,7 +346,7 @@ def route_in_one_query(root, request, path_components):
     return RouteResult(page)
 
 
-class ServedPage(TransliteratedSlug, AutosaveGuard):
+class ServedPage(TransliteratedSlug, AutosaveGuard, SerialChildren):
     """What a page routed by route_in_one_query reuses: its ancestors, read on the way."""
 
     def get_view_restrictions(self):

@@ -167,6 +167,8 @@ MIDDLEWARE = [
     "policies.channels.ChannelMiddleware",
     # A document restricted to groups answers 404 at every admin address that names it.
     "policies.middleware.HiddenDocumentMiddleware",
+    # A page the admin could not create after all: a Swedish message, not a server error.
+    "policies.creation.PageCreationConflictMiddleware",
     # Wagtail's redirects, kept within the reader's own channel (policies/redirects.py).
     "policies.redirects.ChannelRedirectMiddleware",
 ]
