@@ -131,6 +131,22 @@ def _perms(app_label, codenames):
 
 
 # group -> (page permission codenames on the root, django permissions)
+def grant_permissions(app_label, codenames, group_names, groups=None):
+    """Give `app_label`'s permissions `codenames` to `groups`, or to the groups named
+    `group_names` that exist (idempotent). For lists an upper layer lets a group edit (the
+    synonyms, the words to avoid): their app grants them after its migrations and whenever
+    setup_styrdok creates the group."""
+    permissions = list(
+        Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+    if not permissions:
+        return
+    if groups is None:
+        groups = Group.objects.filter(name__in=group_names)
+    for group in groups:
+        group.permissions.add(*permissions)
+
+
 def _group_plan():
     admin = _perms("wagtailadmin", ["access_admin"])
     view_governance = _perms("governance", [f"view_{m}" for m in GOVERNANCE_MODELS])

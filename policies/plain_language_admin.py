@@ -170,19 +170,9 @@ def editor_group_names():
 
 def grant_permissions(groups=None):
     """Give the list's permissions to the groups that edit it (idempotent)."""
-    from django.contrib.auth.models import Permission
+    from governance.setup import grant_permissions as grant
 
-    permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="policies", codename__in=AVOID_WORD_PERMISSIONS
-        )
-    )
-    if not permissions:
-        return
-    if groups is None:
-        groups = Group.objects.filter(name__in=editor_group_names())
-    for group in groups:
-        group.permissions.add(*permissions)
+    grant("policies", AVOID_WORD_PERMISSIONS, editor_group_names(), groups)
 
 
 def grant_after_migrate(sender, app_config=None, **kwargs):

@@ -293,19 +293,9 @@ def editor_group_names():
 
 def grant_permissions(groups=None):
     """Give the synonym permissions to the editor groups that exist (idempotent)."""
-    from django.contrib.auth.models import Group, Permission
+    from governance.setup import grant_permissions as grant
 
-    permissions = list(
-        Permission.objects.filter(
-            content_type__app_label="search", codename__in=SYNONYM_PERMISSIONS
-        )
-    )
-    if not permissions:
-        return
-    if groups is None:
-        groups = Group.objects.filter(name__in=editor_group_names())
-    for group in groups:
-        group.permissions.add(*permissions)
+    grant("search", SYNONYM_PERMISSIONS, editor_group_names(), groups)
 
 
 def grant_after_migrate(sender, app_config=None, **kwargs):

@@ -27,6 +27,7 @@ from tests.factories import (
     paragraph,
     requirement,
 )
+from tests.governance.workflow_helpers import page_form_data
 
 ANALYSE_URL = "/admin/klarsprak/analys/"
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
@@ -415,35 +416,17 @@ def test_the_analysis_is_for_admin_users_only(intranet_client):
 @pytest.mark.django_db
 def test_a_hard_text_never_blocks_saving_the_draft(redaktor_client, register):
     page = make_document(RiktlinjePage, publish=False, title="Svår riktlinje", slug="svar")
-    data = nested_form_data(
-        {
-            "title": "Svår riktlinje",
-            "slug": "svar",
-            "summary": BUREAUCRATIC,
-            "body": streamfield(
-                [("paragraph", rich_text(f"<p>{BUREAUCRATIC}</p>", features=RICH_FEATURES))]
-            ),
-            "decision_body": str(page.decision_body_id or ""),
-            "diarienummer": "",
-            "version": "1.0",
-            "supersedes": "",
-            "supersedes_note": "",
-            "responsible": "",
-            "responsible_role": "",
-            "contact_name": "",
-            "contact_email": "",
-            "organisation": "",
-            "valid_from": "",
-            "valid_until": "",
-            "review_interval_months": "12",
-            "next_review": "",
-            "next_review_reason": "",
-            "publicity": "internal",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-        }
+    data = page_form_data(
+        RiktlinjePage,
+        "Svår riktlinje",
+        "svar",
+        None,
+        summary=BUREAUCRATIC,
+        body=streamfield(
+            [("paragraph", rich_text(f"<p>{BUREAUCRATIC}</p>", features=RICH_FEATURES))]
+        ),
+        decision_body=str(page.decision_body_id or ""),
+        publicity="internal",
     )
     response = redaktor_client.post(f"/admin/pages/{page.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
