@@ -223,7 +223,9 @@ class StyrdokOIDCBackend(OIDCAuthenticationBackend):
         managed = {group.name: group for group in Group.objects.filter(name__in=mapping.values())}
         for name in set(mapping.values()) - managed.keys():
             logger.warning("STYRDOK_OIDC_GROUPS names the group %r, which does not exist.", name)
-        current = set(user.groups.filter(name__in=managed).values_list("name", flat=True))
+        # Membership of the mapped groups only (the mapping is configuration; what a group may
+        # do is still its permissions).
+        current = {group.name for group in user.groups.all() if group.name in managed}
         to_add = [managed[name] for name in wanted - current if name in managed]
         to_remove = [managed[name] for name in current - wanted]
         if to_add:
