@@ -191,11 +191,7 @@ def create_backup(target, now=None):
     return folder
 
 
-def read_manifest(folder):
-    """The backup's manifest, once every file it names is present and unchanged."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise BackupError(f"Mappen {folder} finns inte.")
+def _load_manifest(folder):
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
     except FileNotFoundError:
@@ -205,7 +201,15 @@ def read_manifest(folder):
         ) from None
     except (ValueError, UnicodeDecodeError):
         raise BackupError(f"{MANIFEST} i {folder} är skadad (inte giltig JSON).") from None
-    if not (
+    if not _known_format(manifest):
+        raise BackupError(
+            f"{MANIFEST} i {folder} är inte en Styrdok-säkerhetskopia av känt format."
+        )
+    return manifest
+
+
+def _known_format(manifest):
+    return (
         isinstance(manifest, dict)
         and manifest.get("format") == FORMAT
         and manifest.get("version") == FORMAT_VERSION
@@ -213,24 +217,41 @@ def read_manifest(folder):
         and isinstance(manifest.get("database"), dict)
         and manifest["database"].get("vendor") in DATABASE_FILES
         and manifest["database"].get("file") in manifest["files"]
-    ):
-        raise BackupError(
-            f"{MANIFEST} i {folder} är inte en Styrdok-säkerhetskopia av känt format."
-        )
-    problems = []
-    for relative, entry in manifest["files"].items():
-        path = folder / relative
-        inside = path.resolve().is_relative_to(folder.resolve())
-        if not inside or ".." in Path(relative).parts:
-            problems.append(f"{relative}: ogiltig sökväg")
-        elif not path.is_file():
-            problems.append(f"{relative}: saknas")
-        elif not isinstance(entry, dict) or sha256_of(path) != entry.get("sha256"):
-            problems.append(f"{relative}: kontrollsumman stämmer inte")
+    )
+
+
+def _file_problem(folder, relative, entry):
+    path = folder / relative
+    inside = path.resolve().is_relative_to(folder.resolve())
+    if not inside or ".." in Path(relative).parts:
+        return f"{relative}: ogiltig sökväg"
+    if not path.is_file():
+        return f"{relative}: saknas"
+    if not isinstance(entry, dict) or sha256_of(path) != entry.get("sha256"):
+        return f"{relative}: kontrollsumman stämmer inte"
+    return None
+
+
+def _manifest_problems(folder, manifest):
+    problems = [
+        problem
+        for relative, entry in manifest["files"].items()
+        if (problem := _file_problem(folder, relative, entry))
+    ]
     listed = set(manifest["files"]) | {MANIFEST}
     for path in _files_under(folder):
         if path.relative_to(folder).as_posix() not in listed:
             problems.append(f"{path.relative_to(folder).as_posix()}: finns inte i manifestet")
+    return problems
+
+
+def read_manifest(folder):
+    """The backup's manifest, once every file it names is present and unchanged."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BackupError(f"Mappen {folder} finns inte.")
+    manifest = _load_manifest(folder)
+    problems = _manifest_problems(folder, manifest)
     if problems:
         shown = "\n".join(f"  {problem}" for problem in problems[:20])
         more = f"\n  … och {len(problems) - 20} till" if len(problems) > 20 else ""

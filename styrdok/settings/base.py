@@ -149,6 +149,10 @@ INSTALLED_APPS = [
     "revision",
     "reports",
     "search",
+    # Read acknowledgement per version, and the import of Word files (above revision, below
+    # reports).
+    "kvittens",
+    "importing",
     # Health checks, the run log of periodic jobs, backups (the bottom layer: imports no app).
     "operations",
 ]
