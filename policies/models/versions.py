@@ -72,6 +72,10 @@ PROTECTED_FIELDS = (
     "publicity",
     "content",
     "adopted_at",
+    "editorial_change",
+    "imported",
+    "original_file",
+    "original_filename",
 )
 # Set once, when the version is superseded or repealed, and never changed or cleared after that.
 SET_ONCE_FIELDS = (
@@ -178,6 +182,27 @@ class AdoptedVersion(models.Model):
     pdf_pages = models.PositiveIntegerField(_("antal sidor"), null=True, blank=True)
     pdf_generated_at = models.DateTimeField(_("PDF skapad"), null=True, blank=True)
     pdf_error = models.TextField(_("fel vid PDF-skapande"), blank=True)
+    # Chosen at the decision step: an editorial change (redaktionell ändring) keeps the read
+    # acknowledgements (kvittens) of the version before it.
+    editorial_change = models.BooleanField(
+        _("redaktionell ändring, kräver inte ny kvittens"),
+        default=False,
+        help_text=_(
+            "Ändringen är redaktionell (stavning, länkar, namn), så den som har bekräftat "
+            "den förra versionen behöver inte bekräfta igen."
+        ),
+    )
+    # A decision taken before Styrdok, registered by an import; its original file (Word or
+    # PDF) is kept as the archived document.
+    imported = models.BooleanField(_("importerad"), default=False)
+    original_file = models.FileField(
+        _("originalfil"),
+        upload_to=archive_pdf_path,
+        storage=get_archive_storage,
+        max_length=255,
+        blank=True,
+    )
+    original_filename = models.CharField(_("originalfilens namn"), max_length=255, blank=True)
 
     objects = AdoptedVersionQuerySet.as_manager()
 
