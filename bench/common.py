@@ -531,6 +531,9 @@ def derive_saved_fields(document, title):
         document.type_rank = DOCUMENT_TYPE_RANK.get(document.document_type, 99)
     if "sort_title" in names:
         document.sort_title = title
+    if "ranking_title" in names:
+        document.ranking_title = title.lower()
+        document.ranking_summary = (document.summary or "").lower()
 
 
 # -- timing -----------------------------------------------------------------------------------

@@ -625,6 +625,7 @@ class Generator:
             cls = self.classes[doc["kind"]]
             pk = doc["page"].pk
             document = cls(page_ptr_id=pk, styrdokument_ptr_id=pk, **doc["fields"])
+            common.derive_saved_fields(document, doc["title"])
             by_class.setdefault(cls, []).append(document)
             if doc["restricted"]:
                 restricted.append(

@@ -283,11 +283,27 @@ def _ordered(documents, parsed, folded, relevance, descending, first=()):
     # (the logarithm of the score's size, rounded), and the type decides between them. Only the
     # band is sorted on, so the database ranks each document once.
     # Between documents of a type in one band, the one whose title and summary hold the terms.
-    boosted = boost(parsed, folded)
+    boosted = computed_once(boost(parsed, folded))
     score = relevance * boosted
     band = Round(Ln(Greatest(Abs(score), Value(MIN_SCORE))) / Value(math.log1p(RELEVANCE_BAND)))
     documents = documents.annotate(_relevance=score, _band=band, _boost=boosted)
     return documents.order_by(*first, "-_band", *TYPE_ORDER, "-_boost", *TITLE_ORDER)
+
+
+def computed_once(expression):
+    """On PostgreSQL, `expression` as a window over the row itself (the same value), so that
+    the score and the tie-break share one computation.
+
+    The boost compares the title and summary with every form of every term; the score and the
+    ordering both use it, and PostgreSQL evaluates an expression again wherever it appears, but
+    a window function once per row however often the query names it. For a broad word (half of
+    10,000 documents) that halves the boost's cost. Elsewhere the expression is returned as is.
+    """
+    if connection.vendor != "postgresql" or isinstance(expression, Value):
+        return expression
+    from django.db.models import Max, Window
+
+    return Window(Max(expression), partition_by=[F("pk")])
 
 
 def boost(parsed, folded=False):
@@ -330,16 +346,35 @@ def title_condition(term):
     return field_condition(term, "title")
 
 
+# On PostgreSQL the boost reads the documents' lower-case copies of their title and summary
+# (Styrdokument.ranking_title, ranking_summary) with a plain LIKE: comparing upper-cased text
+# per form and row cost three times as much. The terms' forms are lower case already.
+LOWER_CASE_COPIES = {"title": "ranking_title", "summary": "ranking_summary"}
+
+
+def field_lookup(name):
+    if connection.vendor == "postgresql" and name in LOWER_CASE_COPIES:
+        return f"{LOWER_CASE_COPIES[name]}__contains"
+    return f"{name}__icontains"
+
+
+def shortest(forms):
+    """The forms, lower case, without those holding another one: a text holding
+    "informationssäkerhet" holds "informationssäker", so one test of the shorter finds both."""
+    forms = unique(form.lower() for form in forms)
+    return [form for form in forms if not any(other != form and other in form for other in forms)]
+
+
 def field_condition(term, name):
     """The field holds the term: the phrase, one of the word's forms, or all of its parts."""
-    lookup = f"{name}__icontains"
+    lookup = field_lookup(name)
     if isinstance(term, QuotedPhrase):
-        return Q(**{lookup: " ".join(term.words)})
+        return Q(**{lookup: " ".join(term.words).lower()})
     forms = [form for form in term.forms if len(form) >= MIN_TITLE_FORM] or [term.word]
-    condition = reduce(operator.or_, [Q(**{lookup: form}) for form in forms])
+    condition = reduce(operator.or_, [Q(**{lookup: form}) for form in shortest(forms)])
     parts = [stem(part) for part in term.parts]
     if parts and all(len(part) >= MIN_TITLE_FORM for part in parts):
-        condition |= reduce(operator.and_, [Q(**{lookup: part}) for part in parts])
+        condition |= reduce(operator.and_, [Q(**{lookup: part.lower()}) for part in parts])
     return condition
 
 
