@@ -471,8 +471,11 @@ class DocumentBuilder:
 
 
 def add_to_index(ids_by_class):
-    """Add bulk-written documents to the search index as `update_index` would, model by model."""
+    """Add bulk-written documents to the search index as `update_index` would, model by model,
+    and store their words for the spelling suggestions as their save() would."""
     from wagtail.search.backends import get_search_backend
+
+    from search.vocabulary import store_words
 
     backend = get_search_backend()
     for cls, ids in ids_by_class.items():
@@ -480,6 +483,8 @@ def add_to_index(ids_by_class):
             cls.objects.filter(pk__in=ids).select_related("decision_body", "organisation")
         )
         backend.add_bulk(cls, objects)
+        for document in objects:
+            store_words(document)
 
 
 def add_decisions(documents):

@@ -6,11 +6,12 @@ vocabulary of policies.swedish.BASE_LEXICON. A word that occurs only in internal
 therefore never suggested on the public website, and a group-restricted word never to a reader
 outside the group.
 
-The vocabulary is built in Python and compared with difflib, the same on every database and
-search backend. It is cached (Django's cache, a few minutes) under a key made of the set of
-visible documents and a generation that every save or deletion of a document renews, so readers
-with the same visible documents share one vocabulary, and publishing, unpublishing or a change of
-audience is reflected at once.
+Each document's words are stored when it is saved (search.vocabulary, DocumentWord), so a
+reader's vocabulary is one grouped query over the visible documents' rows; it is compared with
+difflib, the same on every database and search backend. It is cached (Django's cache, a few
+minutes) under a key made of the set of visible documents and a generation that every save or
+deletion of a document renews, so readers with the same visible documents share one
+vocabulary, and publishing, unpublishing or a change of audience is reflected at once.
 """
 
 import difflib
@@ -18,7 +19,7 @@ import hashlib
 import threading
 import time
 import unicodedata
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -34,10 +35,10 @@ from policies.swedish import (
     fold,
     split_compound,
     stem,
-    words,
 )
-from policies.text import streamfield_text
 from styrdok import generations
+
+from .vocabulary import MAX_WORD_LENGTH, store_words, visible_counts, vocabulary_word
 
 try:  # search.synonyms: a word with synonyms is known, whatever the documents say
     from .synonyms import expansions as synonym_expansions
@@ -47,12 +48,10 @@ except ImportError:  # pragma: no cover - only while the synonyms are being buil
 MAX_QUERY_LENGTH = 200  # characters looked at (the search view keeps no more either)
 MAX_QUERY_WORDS = 8  # distinct words looked up at most (each costs a scan of the vocabulary)
 MIN_CORRECTED_LENGTH = 3  # shorter words are left as typed
-MAX_WORD_LENGTH = 40  # longer "words" are not vocabulary (and are not corrected)
 MAX_LENGTH_DIFFERENCE = 2  # a suggestion is at most this many letters longer or shorter
 CUTOFF = 0.75  # difflib similarity a suggestion needs (on the å/ä/ö-folded forms)
 
 MAX_VOCABULARY = 30_000  # the most frequent words of the visible documents
-MAX_DOCUMENT_TEXT = 200_000  # characters of one document's text read for the vocabulary
 CACHE_TIMEOUT = 5 * 60
 CACHE_PREFIX = "styrdok:search:suggest"
 GENERATION_KEY = f"{CACHE_PREFIX}:generation"
@@ -297,22 +296,13 @@ def _visible_digest(documents):
 
 
 def build_counts(documents):
-    """{word: frequency} of the documents' titles, summaries and body text, plus BASE_LEXICON."""
-    counts = Counter()
-    for document in documents.only("title", "summary", "body").iterator(chunk_size=100):
-        text = " ".join(
-            [document.title or "", document.summary or "", streamfield_text(document.body)]
-        )[:MAX_DOCUMENT_TEXT]
-        counts.update(word for word in words(text) if _vocabulary_word(word))
-    vocabulary = dict(counts.most_common(MAX_VOCABULARY))
+    """{word: frequency} of the documents' titles, summaries and body text (the words stored
+    per document, search.vocabulary), plus BASE_LEXICON."""
+    vocabulary = visible_counts(documents, MAX_VOCABULARY)
     for word in BASE_LEXICON:
-        if _vocabulary_word(word):
+        if vocabulary_word(word):
             vocabulary.setdefault(word, 1)
     return vocabulary
-
-
-def _vocabulary_word(word):
-    return word.isalpha() and 2 <= len(word) <= MAX_WORD_LENGTH
 
 
 # -- invalidation --------------------------------------------------------------------------------
@@ -334,13 +324,16 @@ def invalidate_vocabulary(**kwargs):
 VOCABULARY_FIELDS = frozenset({"title", "summary", "body"})
 
 
-def document_changed(sender, instance=None, update_fields=None, **kwargs):
-    """post_save/post_delete: renew the vocabularies if a document's text may have changed.
+def document_changed(sender, instance=None, update_fields=None, created=None, **kwargs):
+    """post_save/post_delete: store a saved document's words and renew the vocabularies if a
+    document's text may have changed.
 
     Saves that name their fields and touch none of the text (a draft revision, review dates) are
-    skipped."""
+    skipped. A deleted document's words go with it (the foreign key cascades)."""
     if not isinstance(instance, Styrdokument):
         return
     if update_fields is not None and not VOCABULARY_FIELDS & set(update_fields):
         return
+    if created is not None:  # post_save (post_delete sends no `created`)
+        store_words(instance)
     invalidate_vocabulary()

@@ -5,30 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0014_accessibility_statement'),
+        ("policies", "0014_accessibility_statement"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='adoptedversion',
-            name='editorial_change',
-            field=models.BooleanField(default=False, help_text='Ändringen är redaktionell (stavning, länkar, namn), så den som har bekräftat den förra versionen behöver inte bekräfta igen.', verbose_name='redaktionell ändring, kräver inte ny kvittens'),
+            model_name="adoptedversion",
+            name="editorial_change",
+            field=models.BooleanField(
+                default=False,
+                help_text="Ändringen är redaktionell (stavning, länkar, namn), så den som har bekräftat den förra versionen behöver inte bekräfta igen.",
+                verbose_name="redaktionell ändring, kräver inte ny kvittens",
+            ),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='imported',
-            field=models.BooleanField(default=False, verbose_name='importerad'),
+            model_name="adoptedversion",
+            name="imported",
+            field=models.BooleanField(default=False, verbose_name="importerad"),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='original_file',
-            field=models.FileField(blank=True, max_length=255, storage=policies.models.versions.get_archive_storage, upload_to=policies.models.versions.archive_pdf_path, verbose_name='originalfil'),
+            model_name="adoptedversion",
+            name="original_file",
+            field=models.FileField(
+                blank=True,
+                max_length=255,
+                storage=policies.models.versions.get_archive_storage,
+                upload_to=policies.models.versions.archive_pdf_path,
+                verbose_name="originalfil",
+            ),
         ),
         migrations.AddField(
-            model_name='adoptedversion',
-            name='original_filename',
-            field=models.CharField(blank=True, max_length=255, verbose_name='originalfilens namn'),
+            model_name="adoptedversion",
+            name="original_filename",
+            field=models.CharField(blank=True, max_length=255, verbose_name="originalfilens namn"),
         ),
     ]

@@ -31,21 +31,27 @@ def _save(Styrdokument, Page, documents):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policies', '0015_adopted_version_editorial_and_imported'),
+        ("policies", "0015_adopted_version_editorial_and_imported"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='styrdokument',
-            name='ranking_summary',
-            field=models.TextField(blank=True, editable=False, verbose_name='sammanfattning i gemener (för sökningen)'),
+            model_name="styrdokument",
+            name="ranking_summary",
+            field=models.TextField(
+                blank=True, editable=False, verbose_name="sammanfattning i gemener (för sökningen)"
+            ),
         ),
         migrations.AddField(
-            model_name='styrdokument',
-            name='ranking_title',
-            field=models.CharField(blank=True, editable=False, max_length=255, verbose_name='titel i gemener (för sökningen)'),
+            model_name="styrdokument",
+            name="ranking_title",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                max_length=255,
+                verbose_name="titel i gemener (för sökningen)",
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
     ]
