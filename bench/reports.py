@@ -13,7 +13,14 @@ per-round ratios):
 
 * Årlig genomgång (the yearly report's HTML page) for the last twelve months;
 * Beslutsärenden and Revisionsplan, page 1 and a later page;
-* the admin dashboard with Styrdok's panels, for a dokumentansvarig who is also samordnare.
+* the admin dashboard with Styrdok's panels, for a dokumentansvarig who is also samordnare;
+* Årlig genomgång as XLSX (the download, built in the request: build_report and the workbook).
+
+Then, per size, the yearly report's PDF (issue 22): the request that asks for it (POST *Skapa
+PDF*, which only records the job and queues it) timed against the same bare page and ratio, a
+new job each round; then the background task that renders it (reports.tasks.render_report_job,
+run here in this process, forced to render) timed on its own with its steps, and the workbook
+alone (reports.exports.report_workbook on a built report).
 
 It prints per size each figure (p50 ms), its baseline, the ratio and the SQL queries of one
 request, then the ratios and queries of all sizes side by side. Exits with status 1 if a page's
@@ -45,6 +52,9 @@ BARE_ADMIN = "/admin/reports/locked/"
 ANNUAL = "/admin/rapporter/arlig-genomgang/"
 CASES = "/admin/rapporter/beslutsarenden/"
 PLAN = "/admin/rapporter/revisionsplan/"
+ANNUAL_PDF = "/admin/rapporter/arlig-genomgang/pdf/"
+ANNUAL_XLSX = "/admin/rapporter/arlig-genomgang/xlsx/"
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 DASHBOARD = "/admin/"
 RUN_EVERY = 10  # one finished decision run per this many documents
 DEEP_PAGE = 5
@@ -136,7 +146,109 @@ def targets(admin, dashboard):
         target(f"Revisionsplan, sida {DEEP_PAGE}", admin, f"{PLAN}?p={DEEP_PAGE}"),
         target("Revisionsplan, status försenad", admin, f"{PLAN}?status=forsenad"),
         target("Översikten med panelerna", dashboard, DASHBOARD),
+        target("Årlig genomgång som XLSX", admin, ANNUAL_XLSX + period),
     ]
+
+
+def last_twelve_months():
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=365), today
+
+
+def measure_pdf_request(admin, repeat):
+    """The POST that asks for the PDF, against the bare page, a new job each round (the worst
+    case: the job row is inserted, not joined); the queue only records the task."""
+    import statistics
+
+    from django.test import override_settings
+
+    from reports.models import ReportJob
+
+    start, end = last_twelve_months()
+    data = {"fran": f"{start:%Y-%m-%d}", "till": f"{end:%Y-%m-%d}"}
+
+    def post():
+        response = admin.post(ANNUAL_PDF, data, HTTP_HOST=HOST)
+        if response.status_code != 302 or "/pdf/jobb/" not in response["Location"]:
+            raise SystemExit(f"Skapa PDF svarade {response.status_code}, väntat 302 till jobbet")
+        return response
+
+    times, bare_times = [], []
+    with override_settings(TASKS=QUEUE_ONLY):
+        ReportJob.objects.all().delete()
+        post()
+        admin.get(BARE_ADMIN, HTTP_HOST=HOST)
+        for _ in range(repeat):
+            ReportJob.objects.filter(status__in=ReportJob.ACTIVE).update(status=ReportJob.FAILED)
+            bare_start = time.perf_counter()
+            admin.get(BARE_ADMIN, HTTP_HOST=HOST)
+            bare_times.append((time.perf_counter() - bare_start) * 1000)
+            started = time.perf_counter()
+            post()
+            times.append((time.perf_counter() - started) * 1000)
+        ReportJob.objects.filter(status__in=ReportJob.ACTIVE).update(status=ReportJob.FAILED)
+        queries = common.count_queries(post)
+        job = ReportJob.objects.filter(status=ReportJob.QUEUED).order_by("-pk").first()
+    ratio = statistics.median(t / b for t, b in zip(times, bare_times, strict=True))
+    return statistics.median(times), statistics.median(bare_times), ratio, queries, job
+
+
+def measure_pdf_task(job):
+    """The task that renders the queued job, in this process: (seconds, pages, step times)."""
+    from django.utils.dateparse import parse_datetime
+
+    from reports.models import ReportJob
+    from reports.tasks import render_report_job
+
+    ReportJob.objects.filter(pk=job.pk).update(force=True)
+    started = time.perf_counter()
+    render_report_job.call(job.pk)
+    seconds = time.perf_counter() - started
+    job.refresh_from_db()
+    if job.status != ReportJob.DONE:
+        raise SystemExit(f"PDF-jobbet blev inte klart: {job.status} {job.message} {job.error}")
+    # Each step lasts from its own record to the next one's (the last, Klar, has no length).
+    moments = [parse_datetime(entry["at"]) for entry in job.steps]
+    steps = [
+        f"{entry['label']} {(moments[i + 1] - moments[i]).total_seconds():.1f} s"
+        for i, entry in enumerate(job.steps[:-1])
+    ]
+    return seconds, job.pages, steps
+
+
+def measure_workbook(admin_user):
+    from reports.annual_report import build_report
+    from reports.exports import report_workbook
+
+    start, end = last_twelve_months()
+    report = build_report(start, end, user=admin_user)
+    started = time.perf_counter()
+    data = report_workbook(report)
+    return (time.perf_counter() - started) * 1000, len(data)
+
+
+def measure_pdf(size, admin, repeat):
+    from django.contrib.auth import get_user_model
+
+    p50, bare, ratio, queries, job = measure_pdf_request(admin, repeat)
+    common.print_rows(
+        f"N={size}: Skapa PDF (POST som köar jobbet) mot {BARE_ADMIN}, p50 i ms",
+        [("Skapa PDF, begäran", p50, bare, ratio, str(queries), "")],
+    )
+    workbook_ms, workbook_bytes = measure_workbook(
+        get_user_model().objects.get(username="bench-admin")
+    )
+    print(
+        f"N={size}: XLSX-arbetsboken byggd på {workbook_ms:.0f} ms ({workbook_bytes / 1024:.0f} kB)"
+    )
+    seconds, pages, steps = measure_pdf_task(job)
+    print(
+        f"N={size}: bakgrundsjobbet skapade PDF:en på {seconds:.1f} s ({pages} sidor; "
+        + ", ".join(steps)
+        + ")",
+        flush=True,
+    )
+    return {"request": p50, "ratio": ratio, "task": seconds, "pages": pages, "xlsx": workbook_ms}
 
 
 def measure_size(builder, size, clients, repeat):
@@ -201,21 +313,38 @@ def print_summary(sizes, by_size):
         print(row)
 
 
+def print_pdf_summary(sizes, pdf_by_size):
+    print()
+    print("Årlig genomgång som PDF och XLSX: begäran köar, bakgrundsjobbet skapar PDF:en")
+    print(
+        f"{'N':>6} | {'Skapa PDF ms':>12} | {'kvot':>6} | {'jobbet s':>8} | {'sidor':>5} | "
+        f"{'XLSX ms':>8}"
+    )
+    for size in sizes:
+        row = pdf_by_size[size]
+        print(
+            f"{size:>6} | {row['request']:>12.1f} | {row['ratio']:>5.2f}× | {row['task']:>8.1f} | "
+            f"{row['pages']:>5} | {row['xlsx']:>8.0f}"
+        )
+
+
 def main(argv=None):
     args = parse_args(argv)
     old_name = common.start_database()
     try:
         builder = common.DocumentBuilder()
         clients = make_clients(builder)
-        by_size = {}
+        by_size, pdf_by_size = {}, {}
         for size in args.sizes:
             by_size[size], pages = measure_size(builder, size, clients, args.repeat)
+            pdf_by_size[size] = measure_pdf(size, clients[0], args.repeat)
         if args.profile:
             profile(pages[0])
     finally:
         common.drop_database(old_name)
 
     print_summary(args.sizes, by_size)
+    print_pdf_summary(args.sizes, pdf_by_size)
     failures = [
         label
         for label in by_size[args.sizes[0]]

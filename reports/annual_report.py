@@ -40,6 +40,8 @@ from policies.models import (
 from policies.pdf import render_template_pdf, w3c_datetime
 from policies.plain_language import DIFFICULT_LIX, lix_band, median_lix
 
+from .charts.formatting import first_of_month, month_label
+from .snapshots import COMMON, forvaltning_names, trend_for
 from .views import owner_label
 
 # The audit-log actions that are decisions of a body (or an aktualitetsprövning on its behalf).
@@ -179,6 +181,7 @@ class DocumentRow:
     lis_numbers: list = field(default_factory=list)
     # LIX of the live text, stored when it was saved (policies.plain_language_admin).
     lix: object = None
+    organisation_id: object = None
 
 
 @dataclass
@@ -249,6 +252,53 @@ class PolicyRequirements:
     @property
     def met_count(self):
         return sum(1 for row in self.rows if row.current)
+
+    @property
+    def status_counts(self):
+        """How many required documents are current, adopted but late, drafts, or missing."""
+        counts = [0, 0, 0, 0]
+        for row in self.rows:
+            counts[0 if row.current else 1 if row.adopted else 2 if row.exists else 3] += 1
+        return counts
+
+
+REQUIRED_STATUS_LABELS = (
+    "Finns, fastställt och aktuellt",
+    "Fastställt men revisionen är försenad",
+    "Finns men är inte fastställt",
+    "Saknas",
+)
+
+
+@dataclass
+class OrganisationStatus:
+    """One förvaltning's documents by review date: i tid, revision snart, försenade."""
+
+    name: str
+    in_time: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self):
+        return self.in_time + self.due_soon + self.overdue
+
+    @property
+    def counts(self):
+        return [self.in_time, self.due_soon, self.overdue]
+
+
+@dataclass
+class DecisionMonth:
+    """The decisions of one month, counted per beslutande organ (in `bodies` order)."""
+
+    month: datetime.date
+    label: str
+    counts: list
+
+    @property
+    def total(self):
+        return sum(self.counts)
 
 
 @dataclass
@@ -335,6 +385,10 @@ class AnnualReport:
     lis_coverage: list
     audit_questions: list
     plain_language: object = None
+    status_by_organisation: list = field(default_factory=list)
+    decision_bodies: list = field(default_factory=list)
+    decisions_by_month: list = field(default_factory=list)
+    trend: object = None
 
     @property
     def title(self):
@@ -390,6 +444,7 @@ DOCUMENT_COLUMNS = (
     "decision_date",
     "next_review",
     "readability__lix",
+    "organisation_id",
 )
 
 
@@ -445,6 +500,7 @@ def _document_rows(visible, as_of, warning_days, people):
                 is_current=bool(document["decision_date"]) and not overdue,
                 lis_numbers=lis_numbers.get(document["pk"], []),
                 lix=document["readability__lix"],
+                organisation_id=document["organisation_id"],
             )
         )
     return rows
@@ -994,6 +1050,50 @@ def _headline(documents, overdue, ownerless, decisions, reviews_done):
     )
 
 
+def _status_by_organisation(documents, as_of, days):
+    """Each förvaltning's documents by review date as of the report's date (a kontor's count
+    under its förvaltning; documents of no förvaltning as kommungemensamma, last)."""
+    names = forvaltning_names()
+    soon = as_of + datetime.timedelta(days=days)
+    rows = {}
+    for document in documents:
+        name = names.get(document.organisation_id, COMMON)
+        row = rows.setdefault(name, OrganisationStatus(name))
+        next_review = document.next_review
+        if next_review is not None and next_review < as_of:
+            row.overdue += 1
+        elif next_review is not None and next_review <= soon:
+            row.due_soon += 1
+        else:
+            row.in_time += 1
+    return sorted(rows.values(), key=lambda row: (row.name == COMMON, row.name.lower()))
+
+
+def _months(start, end):
+    month = first_of_month(start)
+    while month <= end:
+        yield month
+        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _decisions_by_month(decisions, start, end):
+    """(the organs, most decisions first; a row per month of the period with each organ's
+    count), from the decisions the report lists."""
+    per_body = Counter(decision.body or NO_VALUE for decision in decisions)
+    bodies = sorted(per_body, key=lambda body: (-per_body[body], body))
+    counts = Counter((first_of_month(d.date), d.body or NO_VALUE) for d in decisions)
+    with_year = start.year != end.year
+    rows = [
+        DecisionMonth(
+            month=month,
+            label=month_label(month, with_year),
+            counts=[counts[(month, body)] for body in bodies],
+        )
+        for month in _months(start, end)
+    ]
+    return bodies, rows
+
+
 def build_report(start, end, user=None, today=None):
     """The yearly review for [start, end] as `user` may see it; statuses as of min(end, today)."""
     today = today or timezone.localdate()
@@ -1033,6 +1133,7 @@ def build_report(start, end, user=None, today=None):
         "ownerless": ownerless,
     }
     due_kind, overdue_kind = _("Revideras senast"), _("Försenad")
+    decision_bodies, decisions_by_month = _decisions_by_month(decisions, start, end)
     return AnnualReport(
         start=start,
         end=end,
@@ -1053,6 +1154,10 @@ def build_report(start, end, user=None, today=None):
         lis_coverage=lis_coverage,
         audit_questions=[_answer(rule, context) for rule in AUDIT_RULES],
         plain_language=_plain_language(documents),
+        status_by_organisation=_status_by_organisation(documents, as_of, days),
+        decision_bodies=decision_bodies,
+        decisions_by_month=decisions_by_month,
+        trend=trend_for(start, end, user),
     )
 
 

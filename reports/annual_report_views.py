@@ -14,7 +14,7 @@ import datetime
 import logging
 
 from django import forms
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +33,10 @@ from governance.viewsets import governance_permissions
 from policies.dates import add_months
 
 from .annual_report import build_report
+from .exports import XLSX_CONTENT_TYPE, report_filename, report_workbook
 from .models import RenderedReport, ReportJob, ReportKind
 from .tasks import (
+    EVERYONE,
     STEPS,
     audience_of,
     is_stale,
@@ -174,12 +176,12 @@ def period_from(request, source):
     return PeriodForm(data, today=today), back
 
 
-def invalid_period(request, form, back):
+def invalid_period(request, form, back, what=None):
     errors = [str(error) for errors in form.errors.values() for error in errors]
     messages.error(
         request,
-        _("PDF:en kunde inte skapas: perioden är inte giltig. %(errors)s")
-        % {"errors": " ".join(errors)},
+        _("%(what)s kunde inte skapas: perioden är inte giltig. %(errors)s")
+        % {"what": what or _("PDF:en"), "errors": " ".join(errors)},
     )
     return redirect(back)
 
@@ -243,6 +245,9 @@ def pdf_context(user, report):
         "rendered": rendered,
         "latest_is_current": bool(latest and latest.content_hash == report_content_hash(report)),
         "request_url": reverse("styrdok_annual_report:pdf"),
+        "xlsx_url": reverse("styrdok_annual_report:xlsx")
+        + "?"
+        + period_query(report.start, report.end),
     }
 
 
@@ -337,14 +342,9 @@ class ReportJobView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, Template
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         job = job_for(self.request, self.kwargs["pk"])
-        stale = job.is_active and is_stale(job)
+        context.update(job_context(job, self.refresh_seconds))
         context.update(
             {
-                "job": job,
-                "steps": step_rows(job),
-                "summary": job_summary(job),
-                "stale": stale,
-                "refresh": self.refresh_seconds if job.is_active and not stale else None,
                 "period": {
                     "fran": f"{job.period_start:%Y-%m-%d}",
                     "till": f"{job.period_end:%Y-%m-%d}",
@@ -353,9 +353,86 @@ class ReportJobView(AnnualReportAccessMixin, WagtailAdminTemplateMixin, Template
                 + "?"
                 + period_query(job.period_start, job.period_end),
                 "request_url": reverse("styrdok_annual_report:pdf"),
+                "status_url": reverse("styrdok_annual_report:job_status", args=[job.pk]),
             }
         )
         return context
+
+
+def job_context(job, refresh_seconds):
+    """What the progress page and its status feed show of a job."""
+    stale = job.is_active and is_stale(job)
+    return {
+        "job": job,
+        "steps": step_rows(job),
+        "summary": job_summary(job),
+        "stale": stale,
+        "refresh": refresh_seconds if job.is_active and not stale else None,
+    }
+
+
+class ReportJobStatusView(AnnualReportAccessMixin, View):
+    """The job's progress as JSON, for the progress page's script: with JavaScript the page
+    updates its status and steps in place (so a screen reader hears each new step) instead of
+    reloading; without it the page's meta refresh does the same by reloading."""
+
+    def get(self, request, pk):
+        context = job_context(job_for(request, pk), ReportJobView.refresh_seconds)
+        job = context["job"]
+        response = JsonResponse(
+            {
+                "status": job.status,
+                "active": job.is_active,
+                "stale": context["stale"],
+                "summary": context["summary"],
+                "steps": [
+                    {
+                        "number": step["number"],
+                        "text": step_text(step),
+                        "current": step["number"] == job.step and job.is_active,
+                    }
+                    for step in context["steps"]
+                ],
+                "refresh": context["refresh"],
+            }
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def step_text(step):
+    """A step as the progress page writes it: "Skriver PDF: Pågår (10:42:07)"."""
+    text = f"{step['label']}: {step['state']}"
+    if step["at"]:
+        text += f" ({timezone.localtime(step['at']):%H:%M:%S})"
+    return text
+
+
+def audience_note(user):
+    if audience_of(user) == EVERYONE:
+        return _("Alla dokument i registret")
+    return _(
+        "De dokument du får läsa: dokument som är begränsade till grupper du inte tillhör "
+        "ingår inte"
+    )
+
+
+class AnnualReportXlsxView(AnnualReportAccessMixin, View):
+    """The report as an Excel workbook, one sheet per section, for the period in the query
+    string. Built in the request, unlike the PDF: at 10,000 documents the workbook takes about a
+    second on top of the report's own page (bench/reports.py)."""
+
+    def get(self, request):
+        form, back = period_from(request, request.GET)
+        if not form.is_valid():
+            return invalid_period(request, form, back, what=_("Excel-filen"))
+        start, end = form.period
+        report = build_report(start, end, user=request.user)
+        data = report_workbook(report, audience_note(request.user))
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report_filename(report)}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class RenderedReportDownloadView(AnnualReportAccessMixin, View):

@@ -9,3 +9,12 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Rapporter")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from revision.signals import reminder_run_finished
+
+        from .snapshots import record_after_reminders
+
+        reminder_run_finished.connect(
+            record_after_reminders, dispatch_uid="reports.record_status_snapshot"
+        )

@@ -163,3 +163,46 @@ class RenderedReport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class StatusSnapshot(models.Model):
+    """The register's review status on one day, kept so the yearly report can show how it
+    changed over the year (status is derived from dates, so it cannot be recomputed later).
+
+    One row per day: record_status_snapshot (cron, and the daily reminder run) updates the
+    day's row when it runs again. The counts cover the whole kommun, restricted documents
+    included, so they are shown only to readers who may see the whole register.
+    """
+
+    date = models.DateField(_("datum"), unique=True)
+    recorded_at = models.DateTimeField(_("mätt"))
+    warning_days = models.PositiveSmallIntegerField(
+        _("varning före revision (dagar)"),
+        help_text=_("Gränsen för Revision snart när mätningen gjordes."),
+    )
+    total = models.PositiveIntegerField(_("dokument i registret"), default=0)
+    in_time = models.PositiveIntegerField(_("i tid"), default=0)
+    due_soon = models.PositiveIntegerField(_("revision snart"), default=0)
+    overdue = models.PositiveIntegerField(_("försenade"), default=0)
+    no_owner = models.PositiveIntegerField(_("saknar ansvarig"), default=0)
+    under_revision = models.PositiveIntegerField(_("under revision"), default=0)
+    by_type = models.JSONField(
+        _("per dokumenttyp"),
+        default=dict,
+        blank=True,
+        help_text=_("Antal per dokumenttyp och status."),
+    )
+    by_organisation = models.JSONField(
+        _("per förvaltning"),
+        default=dict,
+        blank=True,
+        help_text=_("Antal per förvaltning och status, med förvaltningens namn den dagen."),
+    )
+
+    class Meta:
+        verbose_name = _("daglig statusmätning")
+        verbose_name_plural = _("dagliga statusmätningar")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}: {self.overdue} försenade av {self.total}"

@@ -24,6 +24,9 @@ from governance.workflows import (
 from policies.models import ReviewStatus, Styrdokument, review_status_label
 from revision.my_documents import PANEL_ROWS, document_rows, owned_documents
 
+from .charts import trend_chart
+from .charts.formatting import first_of_month
+from .snapshots import sees_whole_register, trend_for
 from .views import organisation_label, owner_label, warning_days
 
 MAX_ROWS = 20
@@ -399,3 +402,48 @@ class MyDocumentsPanel(ReviewPanel):
             return ""
         # The row actions are POST forms: the template needs the request for the CSRF token.
         return get_template(self.template_name).render(context, _request(parent_context))
+
+
+class TrendPanel(Component):
+    """Utveckling: the daily status measurements of the last twelve months, as a small chart,
+    for those who receive the yearly review. The measurements count the whole kommun, so the
+    panel is shown only to readers who may see the whole register (see reports.snapshots)."""
+
+    name = "styrdok_utveckling"
+    template_name = "reports/panels/utveckling.html"
+    order = 107
+    months = 12
+
+    class Media:
+        css = {"all": ["css/report_charts.css"]}
+
+    def __init__(self, user):
+        self.user = user
+
+    def is_shown(self):
+        user = self.user
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return user.has_perm("governance.view_annual_report") and sees_whole_register(user)
+
+    def get_context_data(self, parent_context=None):
+        today = timezone.localdate()
+        start = first_of_month(today - datetime.timedelta(days=31 * (self.months - 1)))
+        trend = trend_for(start, today, self.user)
+        chart = trend_chart(
+            trend,
+            chart_id="panel-utveckling",
+            caption="Diagram: försenade dokument, dokument med revision snart och dokument utan "
+            "dokumentansvarig de senaste tolv månaderna. Siffrorna finns under diagrammet.",
+        )
+        return {
+            "trend": trend,
+            "chart": chart,
+            "start": start,
+            "report_url": reverse("styrdok_annual_report:index"),
+        }
+
+    def render_html(self, parent_context=None):
+        if not self.is_shown():
+            return ""
+        return get_template(self.template_name).render(self.get_context_data(parent_context))

@@ -12,7 +12,9 @@ from governance.viewsets import StyrdokViewSet, admin_permissions
 from .annual_report_views import (
     AnnualReportPdfView,
     AnnualReportView,
+    AnnualReportXlsxView,
     RenderedReportDownloadView,
+    ReportJobStatusView,
     ReportJobView,
     may_view_annual_report,
 )
@@ -77,5 +79,7 @@ class AnnualReportViewSet(StyrdokViewSet):
             path("", AnnualReportView.as_view(), name="index"),
             path("pdf/", AnnualReportPdfView.as_view(), name="pdf"),
             path("pdf/jobb/<int:pk>/", ReportJobView.as_view(), name="job"),
+            path("pdf/jobb/<int:pk>/status/", ReportJobStatusView.as_view(), name="job_status"),
+            path("xlsx/", AnnualReportXlsxView.as_view(), name="xlsx"),
             path("pdf/fil/<int:pk>/", RenderedReportDownloadView.as_view(), name="download"),
         ]

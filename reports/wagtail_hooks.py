@@ -10,6 +10,7 @@ from .panels import (
     OverdueOwnerlessPanel,
     PendingDecisionsPanel,
     StalledRunsPanel,
+    TrendPanel,
 )
 from .viewsets import AnnualReportViewSet, DecisionCasesViewSet, RevisionPlanViewSet
 
@@ -34,3 +35,4 @@ def add_governance_panels(request, panels):
     panels.append(MyDocumentsPanel(request.user))
     panels.append(MyReviewsPanel(request.user))
     panels.append(OverdueOwnerlessPanel(request.user))
+    panels.append(TrendPanel(request.user))

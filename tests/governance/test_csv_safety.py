@@ -42,7 +42,7 @@ def csv_rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(content)))
+    return list(csv.reader(io.StringIO(content), delimiter=";"))
 
 
 @pytest.fixture

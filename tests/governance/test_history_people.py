@@ -228,7 +228,7 @@ def test_the_report_calls_a_returned_run_aterremitterad(people):
 
     export = client_for(people.samordnare).get(REPORT, {"export": "csv"})
     content = b"".join(export.streaming_content).decode("utf-8-sig")
-    exported = {row[0]: row[4] for row in csv.reader(io.StringIO(content))}
+    exported = {row[0]: row[4] for row in csv.reader(io.StringIO(content), delimiter=";")}
     assert exported["Återremiss som drogs tillbaka"] == "Återremitterad"
     assert exported["Avbrutet ärende"] == "Avbruten"
     assert exported["Avslaget ärende"] == "Avslagen"

@@ -312,7 +312,7 @@ def test_the_report_exports_csv(people, cases):
 
     assert response.status_code == 200
     content = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0] == [
         "Dokument",
         "Dokumenttyp",

@@ -182,7 +182,7 @@ def test_the_history_exports_as_csv(operator, runs):
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, *rows = text.strip().splitlines()
-    assert header == "Jobb,Startad,Avslutad,Tidsåtgång,Utfall,Sammanfattning"
+    assert header == "Jobb;Startad;Avslutad;Tidsåtgång;Utfall;Sammanfattning"
     assert len(rows) == 3
     assert any("SMTPException: servern svarar inte" in row for row in rows)
 

@@ -119,7 +119,7 @@ def test_the_status_filter_finds_every_return_under_aterremitterad(cases):
 def test_the_csv_export_says_aterremitterad(cases):
     export = client_for(cases.samordnare).get(REPORT, {"export": "csv", "status": "needs_changes"})
     content = b"".join(export.streaming_content).decode("utf-8-sig")
-    rows = {row[0]: row[4] for row in list(csv.reader(io.StringIO(content)))[1:]}
+    rows = {row[0]: row[4] for row in list(csv.reader(io.StringIO(content), delimiter=";"))[1:]}
     assert rows == {
         "Återremiss som väntar": RETURNED,
         "Återremiss som drogs tillbaka": RETURNED,

@@ -79,7 +79,11 @@ def test_the_stored_lix_orders_the_texts(documents):
 def test_the_revision_plan_exports_the_lix_of_each_document(chef, documents):
     response = client_for(chef).get(PLAN, {"export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows[0][-1] == LIX_HEADING
     lix = {row[0]: row[-1] for row in rows[1:]}
     assert lix["Svår riktlinje"] == str(round(stored(documents["Svår riktlinje"])))

@@ -252,8 +252,8 @@ def test_the_export_holds_every_row_not_just_the_first_page(people, agare):
     assert len(report_rows(client.get(REPORT))) == 50
     response = client.get(REPORT, {"export": "csv"})
 
-    content = b"".join(response.streaming_content).decode("utf-8")
-    assert len(list(csv.reader(io.StringIO(content)))) == 1 + 55
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(content), delimiter=";"))) == 1 + 55
 
 
 class TestThePlan:
@@ -410,8 +410,8 @@ class TestThePlan:
         assert response["Content-Disposition"] == (
             f'attachment; filename="revisionsplan-{today:%Y-%m-%d}.csv"'
         )
-        content = b"".join(response.streaming_content).decode("utf-8")
-        rows = list(csv.reader(io.StringIO(content)))
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(content), delimiter=";"))
         assert rows == [
             [
                 "Dokument",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from operations.runlog import record_run
 from revision.reminders import ReminderRun
+from revision.signals import reminder_run_finished
 
 
 def parse_date(value):
@@ -59,6 +60,10 @@ class Command(BaseCommand):
                 "skicka något; den som pågår skickar dagens påminnelser."
             )
             return
+        if not result.dry_run:
+            # The daily run is where the layers above do their daily work (reports measures the
+            # register's status); a failing receiver never fails the reminders.
+            reminder_run_finished.send_robust(sender=ReminderRun, today=result.today)
         verbosity = options["verbosity"]
         if result.dry_run or verbosity >= 2:
             prefix = "Skulle skicka" if result.dry_run else "Skickat"
