@@ -389,6 +389,8 @@ class AnnualReport:
     decision_bodies: list = field(default_factory=list)
     decisions_by_month: list = field(default_factory=list)
     trend: object = None
+    # The kommun's logo on the PDF's cover: part of what a stored PDF shows (reports.tasks).
+    logo_id: int | None = None
 
     @property
     def title(self):
@@ -1140,6 +1142,7 @@ def build_report(start, end, user=None, today=None):
         as_of=as_of,
         generated_at=timezone.now(),
         kommun_name=settings.kommun_name,
+        logo_id=settings.logo_id,
         warning_days=days,
         headline=_headline(documents, overdue, ownerless, decisions, reviews_done),
         statuses=statuses,

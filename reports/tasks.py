@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
-from governance.models import StyrdokSettings
 from policies.visibility import hidden_roots
 
 from .annual_report import build_report, render_report_pdf
@@ -91,7 +90,6 @@ def report_content_hash(report):
     """A checksum of everything the PDF shows, except the moment it was made."""
     data = {key: value for key, value in vars(report).items() if key != "generated_at"}
     data["render_version"] = RENDER_VERSION
-    data["logo"] = StyrdokSettings.load().logo_id
     text = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

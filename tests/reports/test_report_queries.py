@@ -140,3 +140,42 @@ def test_decision_cases_list_only_runs_on_documents_the_reader_may_know_of(chef)
     restricted_text = text_of(soup(restricted))
     assert "Öppen riktlinje" in restricted_text
     assert "Skyddad riktlinje" not in restricted_text
+
+
+def test_a_stored_pdf_adds_no_query_to_the_report_page(chef):
+    """Whether the latest stored PDF shows today's data is read from the report itself, so the
+    page costs the same before and after the first PDF (the bench compares the two states)."""
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from reports.annual_report_views import default_period
+    from reports.models import RenderedReport, ReportKind
+    from reports.tasks import EVERYONE
+
+    client = client_for(chef)
+    add_documents(4, chef)
+    client.get(ANNUAL)
+    before, _response = count_queries(client, ANNUAL)
+
+    start, end = default_period()
+    rendered = RenderedReport(
+        kind=ReportKind.ANNUAL_REPORT,
+        period_start=start,
+        period_end=end,
+        audience=EVERYONE,
+        as_of=end,
+        content_hash="0" * 64,
+        filename="arsrapport.pdf",
+        sha256="0" * 64,
+        size=4,
+        pages=1,
+        requested_by=chef,
+    )
+    rendered.file.save("arsrapport.pdf", ContentFile(b"%PDF"), save=False)
+    rendered.save()
+
+    after, response = count_queries(client, ANNUAL)
+    assert after == before
+    assert (
+        reverse("styrdok_annual_report:download", args=[rendered.pk]) in response.content.decode()
+    )
