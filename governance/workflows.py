@@ -79,13 +79,23 @@ class PrefilledFromDocument:
     def for_page(cls, page):
         if page is None:
             return cls
-        return type(cls.__name__, (cls,), {"page_initial": cls.initial_from_page(page)})
+        # Only decisions publish a styrdokument, so a live one has an adopted version.
+        attrs = {
+            "page_initial": cls.initial_from_page(page),
+            "first_adoption": not getattr(page, "live", False),
+        }
+        return type(cls.__name__, (cls,), attrs)
 
     page_initial = {}
+    first_adoption = False
 
     def __init__(self, *args, **kwargs):
         kwargs["initial"] = {**self.page_initial, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
+        # "Kräver inte ny kvittens" is a choice about a new version of an adopted document:
+        # a first adoption has no earlier confirmations to keep.
+        if self.first_adoption:
+            self.fields.pop("editorial_change", None)
 
 
 def form_for_page(form_class, page):
@@ -119,6 +129,14 @@ class OfficialDecisionForm(PrefilledFromDocument, forms.Form):
     )
     comment = forms.CharField(
         label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    editorial_change = forms.BooleanField(
+        label=_("Kräver inte ny kvittens (redaktionell ändring)"),
+        required=False,
+        help_text=_(
+            "Markera om ändringen bara är redaktionell (stavning, länkar, namn). Den som har "
+            "bekräftat den förra versionen behöver då inte bekräfta igen."
+        ),
     )
 
 
@@ -173,6 +191,14 @@ class RecordDecisionForm(PrefilledFromDocument, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Krävs vid återremiss och avslag."),
     )
+    editorial_change = forms.BooleanField(
+        label=_("Kräver inte ny kvittens (redaktionell ändring)"),
+        required=False,
+        help_text=_(
+            "Markera om ändringen bara är redaktionell (stavning, länkar, namn). Den som har "
+            "bekräftat den förra versionen behöver då inte bekräfta igen."
+        ),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -186,6 +212,12 @@ class RecordDecisionForm(PrefilledFromDocument, forms.Form):
                 _("Ange skälet till återremissen eller avslaget; redaktören behöver det."),
             )
         return cleaned
+
+
+class RecordProposalForm(RecordDecisionForm):
+    """A proposal (beredning) adopts nothing: the deciding organ's step makes that choice."""
+
+    editorial_change = None
 
 
 # -- shared behaviour ----------------------------------------------------------------------
@@ -360,6 +392,14 @@ def decision_subject(page):
     if getattr(page, "_styrdok_repeal", False):
         return {"repeal": True}
     return {"version": page.version}
+
+
+def editorial_choice(page, editorial_change):
+    """The decision's "kräver inte ny kvittens", for its log entry (policies copies it onto the
+    adopted version): only for a new version of a document already in force, never a repeal."""
+    if not editorial_change or getattr(page, "_styrdok_repeal", False) or not page.live:
+        return {}
+    return {"editorial_change": True}
 
 
 def log_step(task_state, user, action, data):
@@ -703,7 +743,16 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
         ]
         return self.task_states.filter(pk__in=mine)
 
-    def approve(self, task_state, user, comment="", decision_date=None, diarienummer="", **kwargs):
+    def approve(
+        self,
+        task_state,
+        user,
+        comment="",
+        decision_date=None,
+        diarienummer="",
+        editorial_change=False,
+        **kwargs,
+    ):
         obj = task_state.workflow_state.content_object
         body = self.body_for(obj)
         if not self.sets_decision:
@@ -727,6 +776,7 @@ class OfficialDecisionTask(StyrdokTaskMixin, Task):
             "governance.decided",
             {
                 **decision_subject(page),
+                **editorial_choice(page, editorial_change),
                 "comment": comment,
                 "body": body.name,
                 "body_id": body.pk,
@@ -794,7 +844,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
         return [("record", _("Registrera beslut"), True)]
 
     def get_form_for_action(self, action):
-        return RecordDecisionForm
+        return RecordProposalForm if self.is_proposal else RecordDecisionForm
 
     def get_template_for_action(self, action):
         return "governance/workflow_action_modal.html"
@@ -830,6 +880,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
         protocol_reference="",
         protocol_url="",
         comment="",
+        editorial_change=False,
         **kwargs,
     ):
         """Record the meeting's decision; the outcome decides how the workflow continues."""
@@ -865,6 +916,7 @@ class RecordedDecisionTask(StyrdokTaskMixin, Task):
                     paragraph=paragraph,
                 )
                 data.update(decision_subject(page))
+                data.update(editorial_choice(page, editorial_change))
             action = "governance.proposed" if self.is_proposal else "governance.decided"
             data = log_step(task_state, user, action, data)
             task_state.approve(user=user, comment=comment)

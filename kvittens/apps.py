@@ -9,3 +9,34 @@ class KvittensConfig(AppConfig):
     name = "kvittens"
     verbose_name = _("Kvittens")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from styrdok.sso.signals import user_signed_in
+
+        from . import memberships, permissions
+        from .models import Requirement
+        from .services import forget_requirement_index
+
+        # Document pages ask a cached index whether any requirement covers them.
+        post_save.connect(
+            forget_requirement_index, sender=Requirement, dispatch_uid="kvittens.index.saved"
+        )
+        post_delete.connect(
+            forget_requirement_index, sender=Requirement, dispatch_uid="kvittens.index.deleted"
+        )
+
+        post_save.connect(
+            permissions.grant_to_new_group, sender=Group, dispatch_uid="kvittens.permissions.group"
+        )
+        post_migrate.connect(
+            permissions.grant_after_migrate,
+            sender=self,
+            dispatch_uid="kvittens.permissions.migrated",
+        )
+        # The home unit can follow the directory: a claim at every SSO login.
+        user_signed_in.connect(
+            memberships.membership_from_claims, dispatch_uid="kvittens.memberships.sso"
+        )

@@ -14,6 +14,7 @@ VIEW_PERMISSION = "operations.view_jobrun"
 JOB_LABELS = {
     "send_review_reminders": _("Revisionspåminnelser"),
     "send_outbox": _("Utkorgen (utskick)"),
+    "send_kvittens_reminders": _("Kvittenspåminnelser"),
 }
 
 

@@ -128,6 +128,7 @@ def register_existing_decision(
     user=None,
     comment="",
     clean=True,
+    editorial_change=False,
 ):
     """Enter a decision the body took before the kommun used Styrdok, and publish its text.
 
@@ -159,10 +160,26 @@ def register_existing_decision(
             "version": page.version,
             "comment": comment,
             "registered_afterwards": True,
+            # "Kräver inte ny kvittens": copied onto the adopted version (signal_handlers).
+            **({"editorial_change": True} if editorial_change and page.live else {}),
         },
     )
     revision.publish(user=user, skip_permission_checks=True)
     return revision
+
+
+def decided_as_editorial(page_id, revision):
+    """Whether the decision that adopted `revision` marked it "kräver inte ny kvittens" (the
+    decision step logs the choice with the revision it decided)."""
+    if revision is None:
+        return False
+    data = (
+        PageLogEntry.objects.filter(page_id=page_id, revision=revision, action=DECIDED)
+        .order_by("-timestamp", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return bool(isinstance(data, dict) and data.get("editorial_change"))
 
 
 def run_decision_entry(workflow_state):

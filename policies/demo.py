@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail import hooks
 
 from governance.models import (
     Assignment,
@@ -119,6 +120,9 @@ class DemoLoader:
             TargetGroup.objects.get_or_create(name=name)
         self.load_documents(register)
         self.load_pages(home)
+        # The apps above policies load their own part of the demo (kvittens).
+        for load_part in hooks.get_hooks("styrdok_demo_loaded"):
+            load_part(self)
 
     def load_users(self):
         User = get_user_model()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published
 
-from .decisions import next_free_label, used_labels
+from .decisions import decided_as_editorial, next_free_label, used_labels
 from .models import AdoptedVersion, Styrdokument
 from .models.documents import check_publication_change
 from .signals import version_adopted
@@ -45,6 +45,8 @@ def record_adopted_version(sender, instance, revision=None, **kwargs):
             publicity=instance.publicity,
             adopted_at=now,
             content=revision.content if revision else {},
+            # Chosen at the decision step; only a later version of a document can be editorial.
+            editorial_change=current is not None and decided_as_editorial(instance.pk, revision),
         )
         if current:
             current.superseded_at = now

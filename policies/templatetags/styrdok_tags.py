@@ -2,6 +2,8 @@
 
 from django import template
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from wagtail import hooks
 
 from governance.models import StyrdokSettings
 
@@ -32,6 +34,24 @@ def review_status(context, document):
     return format_html_join(
         " ", '<span class="status status--{}">{}</span>', ((v, label) for v, label in badges)
     )
+
+
+# Hooks through which the apps above policies (kvittens) add to the intranet's pages: each
+# function takes (request, page) and returns HTML or "".
+PAGE_EXTRA_HOOKS = ("styrdok_document_page_extras", "styrdok_home_page_extras")
+
+
+@register.simple_tag(takes_context=True)
+def page_extras(context, hook_name, page):
+    """What the apps above policies add to a page, on the intranet only: nothing from them ever
+    reaches the public site, a preview or a page rendered without a request (the PDFs)."""
+    request = context.get("request")
+    if hook_name not in PAGE_EXTRA_HOOKS or request is None:
+        return ""
+    if get_channel(request) == PUBLIC or getattr(request, "is_preview", False):
+        return ""
+    parts = [fn(request, page) for fn in hooks.get_hooks(hook_name)]
+    return mark_safe("".join(str(part) for part in parts if part))  # noqa: S308 - hooks escape
 
 
 @register.filter

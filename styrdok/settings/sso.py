@@ -100,6 +100,9 @@ STYRDOK_OIDC_USERNAME_CLAIM = (
     os.environ.get("STYRDOK_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username"
 )
 STYRDOK_OIDC_LINK_BY_EMAIL = _base.env_bool("STYRDOK_OIDC_LINK_BY_EMAIL", True)
+# A claim naming the person's förvaltning or enhet (e.g. "department"): kvittens keeps their
+# home unit from it at every login (an organisation's name or short name). Empty: off.
+STYRDOK_OIDC_ORGANISATION_CLAIM = os.environ.get("STYRDOK_OIDC_ORGANISATION_CLAIM", "").strip()
 STYRDOK_OIDC_INACTIVE_DAYS = _positive_int("STYRDOK_OIDC_INACTIVE_DAYS", 90)
 
 # mozilla-django-oidc's own settings.

@@ -13,6 +13,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from styrdok.sso import provider
 from styrdok.sso.models import SingleSignOnIdentity
+from styrdok.sso.signals import user_signed_in
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ class StyrdokOIDCBackend(OIDCAuthenticationBackend):
             identity.last_sso_login = timezone.now()
             identity.save()
             self.sync_groups(user, claims)
+            user_signed_in.send(sender=type(self), user=user, claims=claims)
         return user
 
     def _user_with_same_email(self, claims):

@@ -1,0 +1,32 @@
+"""Kvittens in the demo kommun (fixtures/exempelkommun.json, "kvittens"), loaded by
+policies.demo through the `styrdok_demo_loaded` hook."""
+
+from policies.models import Styrdokument
+
+from .models import Membership, Requirement
+from .services import confirm, required_version
+
+REQUIREMENT_FIELDS = ("everyone", "reminder_days", "reminder_interval_days", "max_reminders")
+
+
+def load_kvittens(loader):
+    data = loader.data.get("kvittens") or {}
+    for username, key in data.get("memberships", {}).items():
+        Membership.objects.create(
+            user=loader.users[username], organisation=loader.organisations[key]
+        )
+    for item in data.get("requirements", []):
+        requirement = Requirement.objects.create(
+            document=loader.pages[item["document"]] if item.get("document") else None,
+            document_type=item.get("document_type", ""),
+            created_by=loader.users.get("samordnare"),
+            **{name: item[name] for name in REQUIREMENT_FIELDS if name in item},
+        )
+        requirement.groups.set([])
+        requirement.organisations.set(
+            [loader.organisations[key] for key in item.get("organisations", [])]
+        )
+    for item in data.get("confirmations", []):
+        # As stored (live, adopted): the loader's instance is the draft it published.
+        document = Styrdokument.objects.get(pk=loader.pages[item["document"]].pk)
+        confirm(loader.users[item["user"]], document, required_version(document))
