@@ -26,7 +26,7 @@ DEV_SETTINGS := styrdok.settings.dev
 TEST_SETTINGS := styrdok.settings.test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock chromium java pdf-libs oidc-provider screenshots run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-throughput search-eval clean-db
+.PHONY: help venv lock chromium java pdf-libs oidc-provider screenshots run mail test test-postgres postgres lint format check bench bench-pages bench-search bench-pdf bench-reminders bench-reports bench-kvittens bench-throughput search-eval clean-db
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
@@ -49,7 +49,9 @@ help:
 	@echo "  make bench-pdf      arkiv-PDF för en lång riktlinje och årsrapporten"
 	@echo "  make bench-reminders påminnelsekörningen vid 1 000 och 10 000 dokument"
 	@echo "  make bench-reports  årlig genomgång, Beslutsärenden, Revisionsplan och översikten mot en Wagtail-rapport"
+	@echo "  make bench-kvittens kvittensläget vid 1 000 × 20 och 10 000 × 200 (personal × dokument) mot en Wagtail-rapport"
 	@echo "  make bench-throughput anrop per sekund under gunicorn (3 arbetare, produktionsinställningar)"
+	@echo "  make bench-importing massimporten (zip + CSV) vid 20 och 200 rader mot Wagtails add_child + save_revision"
 	@echo "  make search-eval    sökningens träffsäkerhet på 170 bedömda frågor, SQLite och PostgreSQL, mot vanlig PG-fulltextsökning"
 	@echo "  make clean-db       ta bort den lokala utvecklingsdatabasen db.sqlite3"
 
@@ -229,9 +231,16 @@ bench-reminders: $(STAMP) postgres
 bench-reports: $(STAMP) postgres
 	$(call bench_db,reports) $(PY) bench/reports.py $(call bench_args,REPORTS)
 
+# Not in `make bench`: building 10,000 staff and 700,000 confirmations takes minutes.
+bench-kvittens: $(STAMP) postgres
+	$(call bench_db,kvittens) $(PY) bench/kvittens.py $(BENCH_ARGS)
+
 bench-throughput: $(STAMP) postgres
 	$(PY) bench/throughput.py --database-url $(BENCH_POSTGRES)/styrdok_bench_throughput \
 		$(call bench_args,THROUGHPUT)
+
+bench-importing: $(STAMP) postgres
+	$(call bench_db,importing) $(PY) bench/importing.py $(call bench_args,IMPORTING)
 
 clean-db:
 	rm -f db.sqlite3

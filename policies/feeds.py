@@ -34,6 +34,8 @@ class AdoptedDocumentsFeed(Feed):
         return (
             AdoptedVersion.objects.filter(publicity=Publicity.PUBLIC)
             .exclude(document_id__in=restricted)
+            # Earlier decisions registered by an import are not news (nor published).
+            .exclude(imported=True)
             .select_related("document", "superseded_by")
             .order_by("-adopted_at")[:FEED_SIZE]
         )

@@ -44,7 +44,20 @@ def visible_version(request, pk):
             raise Http404
     elif not Styrdokument.objects.filter(pk=document.pk).visible_to(request.user).exists():
         raise Http404
+    if version.imported and not document.live and not _may_edit(request, document):
+        # A decision taken before Styrdok, registered by an import, of a document that is not
+        # in the register yet: an import publishes nothing, so only its editors see it.
+        raise Http404
     return version, document
+
+
+def _may_edit(request, document):
+    user = request.user
+    return (
+        get_channel(request) != PUBLIC
+        and user.is_authenticated
+        and document.permissions_for_user(user).can_edit()
+    )
 
 
 def adopted_version(request, pk):

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from importing import bulk_views as import_views
 from policies import views as policy_views
 from policies.api import api_router
 from policies.feeds import AdoptedDocumentsFeed
@@ -38,6 +39,11 @@ urlpatterns = [
     path("sok/forslag/", search_views.autocomplete, name="search_autocomplete"),
     path("arkiv/<int:pk>/", policy_views.adopted_version, name="adopted_version"),
     path("arkiv/<int:pk>/pdf/", policy_views.adopted_version_pdf, name="adopted_version_pdf"),
+    path(
+        "arkiv/<int:pk>/original/",
+        import_views.imported_original,
+        name="adopted_version_original",
+    ),
     # The secret token is the credential: calendar clients cannot log in.
     path(
         "kalender/<str:token>.ics",
@@ -46,5 +52,7 @@ urlpatterns = [
     ),
 ]
 
+# Kvittens (intranet only: every address answers 404 on the public host).
+urlpatterns += [path("kvittens/", include("kvittens.urls"))]
 urlpatterns += [path("", include("operations.urls"))]  # /halsa/, /health/
 urlpatterns += [path("", include(wagtail_urls))]

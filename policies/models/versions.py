@@ -278,6 +278,10 @@ class AdoptedVersion(models.Model):
             return _("Ersatt av version %(version)s") % {
                 "version": self.superseded_by.version if self.superseded_by_id else "?"
             }
+        if self.imported:
+            # A decision from before Styrdok: the document is in force in Styrdok only once
+            # its own workflow has decided it (the import publishes nothing).
+            return _("Importerat beslut")
         return _("Gällande")
 
     def as_page(self):

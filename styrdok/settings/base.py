@@ -320,6 +320,13 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # A yearly-report PDF job with no progress for this long is taken to have lost its worker and
 # may be restarted from its page (reports/tasks.py).
 STYRDOK_REPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("STYRDOK_REPORT_JOB_TIMEOUT_MINUTES", "30"))
+# The largest Word file (.docx) the import accepts, in megabytes (importing/docx.py).
+STYRDOK_IMPORT_MAX_MB = int(os.environ.get("STYRDOK_IMPORT_MAX_MB", "20"))
+# The bulk import's zip (importing/archive_zip.py): at most this many files, this many megabytes
+# unpacked in all, and no file inflating more than this many times its packed size (a zip bomb).
+STYRDOK_IMPORT_ZIP_MAX_FILES = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_FILES", "500"))
+STYRDOK_IMPORT_ZIP_MAX_MB = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_MB", "500"))
+STYRDOK_IMPORT_ZIP_MAX_RATIO = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_RATIO", "100"))
 
 # -- Caching (styrdok/cache.py, styrdok/page_cache.py, docs/deployment.md) ----------------------
 # One cache shared by every web server and worker: the database cache (the table
@@ -364,6 +371,8 @@ STYRDOK_PAGE_CACHE_IGNORED_MODELS = {
     "governance.runlock",
     "revision.reviewreminder",
     "reports.*",
+    # Read acknowledgement is intranet-only: nothing in it changes a public page.
+    "kvittens.*",
 }
 # Cache-Control on public pages: browsers keep them STYRDOK_PUBLIC_MAX_AGE seconds (0: no
 # header), a CDN or Varnish in front STYRDOK_CDN_MAX_AGE (s-maxage; by default an hour when it

@@ -1,0 +1,298 @@
+"""Importera flera: upload a zip and its CSV, see the dry run's report, then import.
+
+The same service as the command (importing.bulk.run_bulk_import). The two uploads wait in the
+database (PendingImport, as for one Word file) between the preview and "Importera", so any web
+server can finish the import and nobody uploads twice; they are removed when the import is done
+or cancelled, and stale ones after a day.
+
+Also here: the download of an imported decision's original file, under the archive's audience
+rule (policies.views.visible_version), and this module's admin hooks (importing.wagtail_hooks
+imports it).
+"""
+
+import io
+import mimetypes
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import AdminPageChooser
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
+
+from policies.models import AdoptedVersion, PolicyPage, RegisterPage, RiktlinjePage, Styrdokument
+from policies.views import visible_version
+
+from .archive_zip import MB
+from .bulk import IMPORTED_DECISION, run_bulk_import
+from .csv_rows import COLUMNS, default_parent
+from .drafts import IMPORT_PERMISSION
+from .models import PendingImport
+
+PARENT_TYPES = [RegisterPage, PolicyPage, RiktlinjePage]
+CSV_MAX_BYTES = 5 * MB
+
+
+def zip_max_bytes():
+    return settings.STYRDOK_IMPORT_ZIP_MAX_MB * MB
+
+
+class BulkUploadForm(forms.Form):
+    zip_file = forms.FileField(
+        label=_lazy("Zip-fil med dokumenten"),
+        help_text=_lazy("Word-filer (.docx) och PDF-filer, gärna i mappar."),
+        error_messages={"required": _lazy("Välj zip-filen med dokumenten.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
+    )
+    csv_file = forms.FileField(
+        label=_lazy("CSV-fil med uppgifterna"),
+        help_text=_lazy(
+            "En rad per fil, sparad ur Excel som CSV (semikolon- eller kommaavgränsad)."
+        ),
+        error_messages={"required": _lazy("Välj CSV-filen med uppgifterna om dokumenten.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Page.objects.all(),
+        required=False,
+        label=_lazy("Förälder för rader utan förälder"),
+        help_text=_lazy("Tomt: registret (Styrdokument)."),
+        error_messages={"invalid_choice": _lazy("Sidan finns inte. Välj en annan plats.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["parent"].widget = AdminPageChooser(
+            target_models=PARENT_TYPES, can_choose_root=False, user_perms="add_subpage"
+        )
+
+    def clean_zip_file(self):
+        upload = self.cleaned_data["zip_file"]
+        if upload.size > zip_max_bytes():
+            raise ValidationError(
+                _("”%(name)s” är större än %(max)s MB.")
+                % {"name": upload.name, "max": zip_max_bytes() // MB}
+            )
+        upload.seek(0)
+        if upload.read(4) != b"PK\x03\x04":
+            raise ValidationError(_("”%(name)s” är ingen zip-fil.") % {"name": upload.name})
+        upload.seek(0)
+        return upload
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data["csv_file"]
+        if upload.size > CSV_MAX_BYTES:
+            raise ValidationError(
+                _("”%(name)s” är större än %(max)s MB; är det rätt fil?")
+                % {"name": upload.name, "max": CSV_MAX_BYTES // MB}
+            )
+        return upload
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent") or default_parent()
+        specific = parent.specific
+        if isinstance(specific, Styrdokument) and specific.hidden_from(self.user):
+            raise ValidationError(_("Sidan finns inte. Välj en annan plats."))
+        if not isinstance(specific, tuple(PARENT_TYPES)):
+            raise ValidationError(_("Välj registret, en policy eller en riktlinje."))
+        return specific
+
+
+class BulkView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "upload"
+    page_title = _lazy("Importera flera dokument")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Start")},
+            {"url": reverse("importing_bulk:upload"), "label": _("Importera flera dokument")},
+        ]
+
+
+class BulkUploadView(BulkView):
+    template_name = "importing/bulk_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        form = BulkUploadForm(user=request.user)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = BulkUploadForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        PendingImport.remove_stale()
+        parent = form.cleaned_data["parent"]
+        pending = [
+            PendingImport.objects.create(
+                user=request.user, parent=parent, filename=upload.name[:255], data=upload.read()
+            )
+            for upload in (form.cleaned_data["zip_file"], form.cleaned_data["csv_file"])
+        ]
+        return redirect("importing_bulk:preview", pending[0].pk, pending[1].pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = COLUMNS
+        context["zip_max_mb"] = zip_max_bytes() // MB
+        return context
+
+
+class BulkPreviewView(BulkView):
+    """GET: the dry run's report. POST: import (or cancel), then the report of what was done."""
+
+    template_name = "importing/bulk_report.html"
+
+    def load(self, zip_id, csv_id):
+        self.zip_upload = get_object_or_404(PendingImport, pk=zip_id, user=self.request.user)
+        self.csv_upload = get_object_or_404(PendingImport, pk=csv_id, user=self.request.user)
+
+    def run(self, dry_run):
+        return run_bulk_import(
+            io.BytesIO(bytes(self.zip_upload.data)),
+            bytes(self.csv_upload.data),
+            user=self.request.user,
+            parent=self.zip_upload.parent,
+            dry_run=dry_run,
+            zip_name=self.zip_upload.filename,
+            csv_name=self.csv_upload.filename,
+        )
+
+    def get(self, request, zip_id, csv_id):
+        self.load(zip_id, csv_id)
+        report = self.run(dry_run=True)
+        return self.render_to_response(self.get_context_data(report=report))
+
+    def post(self, request, zip_id, csv_id):
+        self.load(zip_id, csv_id)
+        if "cancel" in request.POST:
+            self.zip_upload.delete()
+            self.csv_upload.delete()
+            messages.success(request, _("Importen avbröts. Inget sparades."))
+            return redirect("importing_bulk:upload")
+        report = self.run(dry_run=False)
+        if not report.errors:
+            self.zip_upload.delete()
+            self.csv_upload.delete()
+        if report.imported_rows:
+            messages.success(request, report.summary())
+        else:
+            messages.error(request, report.summary())
+        return self.render_to_response(self.get_context_data(report=report, done=True))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = kwargs["report"]
+        pages = {
+            page.pk: page
+            for page in Page.objects.filter(
+                pk__in=[row.page_id for row in report.rows if row.page_id]
+            )
+        }
+        for row in report.rows:
+            row.page = pages.get(row.page_id)
+        context.update(
+            {
+                "zip_name": self.zip_upload.filename,
+                "csv_name": self.csv_upload.filename,
+                "parent": self.zip_upload.parent,
+                "rows": sorted(report.rows, key=lambda r: r.number),
+                "done": kwargs.get("done", False),
+            }
+        )
+        return context
+
+
+urlpatterns = [
+    path("", BulkUploadView.as_view(), name="upload"),
+    path("<uuid:zip_id>/<uuid:csv_id>/", BulkPreviewView.as_view(), name="preview"),
+]
+
+
+# -- the original file of an imported decision ------------------------------------------------
+
+
+def imported_original(request, pk):
+    """An imported decision's original file (Word or PDF), for the readers of its archived
+    version (policies.views.visible_version: the channel, the document's restriction, and for
+    a document not yet in the register only its editors)."""
+    version, _document = visible_version(request, pk)
+    if not version.imported or not version.original_file:
+        raise Http404
+    storage = AdoptedVersion._meta.get_field("original_file").storage
+    if not storage.exists(version.original_file.name):
+        raise Http404
+    content_type = mimetypes.guess_type(version.original_filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        version.original_file.open("rb"),
+        as_attachment=True,
+        filename=version.original_filename or "original",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- admin hooks (loaded by importing.wagtail_hooks) -------------------------------------------
+
+
+class BulkMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(IMPORT_PERMISSION)
+
+
+@hooks.register("register_styrdok_import_menu_item")
+def bulk_import_menu_item():
+    return BulkMenuItem(
+        _lazy("Importera flera (zip och CSV)"),
+        reverse("importing_bulk:upload"),
+        icon_name="folder-open-inverse",
+        order=200,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_bulk_urls():
+    return [
+        path(
+            "import/flera/",
+            include((urlpatterns, "importing_bulk"), namespace="importing_bulk"),
+        )
+    ]
+
+
+class ImportedDecisionFormatter(LogFormatter):
+    label = _lazy("Tidigare beslut importerat")
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        text = _("Tidigare beslut importerat: version %(version)s, %(body)s %(date)s") % {
+            "version": data.get("version", ""),
+            "body": data.get("body", ""),
+            "date": data.get("decision_date", ""),
+        }
+        if data.get("paragraph"):
+            text += f", § {data['paragraph']}"
+        if data.get("diarienummer"):
+            text += _(", dnr %(dnr)s") % {"dnr": data["diarienummer"]}
+        return text + _(" (originalfil ”%(file)s”)") % {"file": data.get("filename", "")}
+
+
+@hooks.register("register_log_actions")
+def register_bulk_log_actions(actions):
+    actions.register_action(IMPORTED_DECISION)(ImportedDecisionFormatter)
