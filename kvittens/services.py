@@ -9,6 +9,10 @@ so the rules live in one place:
   (AdoptedVersion.editorial_change, chosen at the decision step) keeps the requirement of the
   version before it: a confirmation of that version, or of any editorial version after it,
   still counts;
+- an imported version (AdoptedVersion.imported: a decision from before Styrdok, registered by
+  the Word import) never makes a document gällande, so nobody is asked to confirm it: a document
+  whose only versions are imported asks for nothing, and an editorial change never reaches back
+  to one (the first version the document's own workflow adopts is the one that counts);
 - a confirmation is recorded once per person and version, and never changed.
 """
 
@@ -57,15 +61,27 @@ class VersionChain:
         return self.current is not None and self.required != self.current
 
 
-def _chain_from(versions):
-    by_successor = {v.superseded_by_id: v for v in versions if v.superseded_by_id}
-    current = next((v for v in versions if v.is_current), None)
-    if current is None:
+def chain_of(current, by_successor):
+    """The chain ending in `current`, walking back through editorial changes.
+
+    Shared with kvittens.coverage (which picks `current` as of a past day). An imported version
+    is never in force for kvittens, and an editorial change stops at one: its earlier decision was
+    never confirmed in Styrdok, so the first version of the document's own is required."""
+    if current is None or current.imported:
         return VersionChain()
     accepted = [current]
-    while accepted[-1].editorial_change and accepted[-1].pk in by_successor:
-        accepted.append(by_successor[accepted[-1].pk])
+    while accepted[-1].editorial_change:
+        previous = by_successor.get(accepted[-1].pk)
+        if previous is None or previous.imported:
+            break
+        accepted.append(previous)
     return VersionChain(current=current, required=accepted[-1], accepted=accepted)
+
+
+def _chain_from(versions):
+    by_successor = {v.superseded_by_id: v for v in versions if v.superseded_by_id}
+    current = next((v for v in versions if v.is_current and not v.imported), None)
+    return chain_of(current, by_successor)
 
 
 VERSION_FIELDS = (
@@ -77,6 +93,7 @@ VERSION_FIELDS = (
     "decision_body_name",
     "adopted_at",
     "editorial_change",
+    "imported",
     "superseded_at",
     "superseded_by_id",
     "repealed_at",

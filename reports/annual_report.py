@@ -29,6 +29,7 @@ from wagtail.models import PageLogEntry
 from governance.constants import DocumentType
 from governance.history import ACTIONS, REPEAL_DECISION
 from governance.models import Assignment, DecisionBody, LisArea, Role, StyrdokSettings
+from kvittens.coverage import annual_summary
 from policies.models import (
     AdoptedVersion,
     PolicyPage,
@@ -391,6 +392,8 @@ class AnnualReport:
     trend: object = None
     # The kommun's logo on the PDF's cover: part of what a stored PDF shows (reports.tasks).
     logo_id: int | None = None
+    # Read acknowledgement of the documents that require it (kvittens.coverage.annual_summary).
+    kvittens: object = None
 
     @property
     def title(self):
@@ -1161,6 +1164,7 @@ def build_report(start, end, user=None, today=None):
         decision_bodies=decision_bodies,
         decisions_by_month=decisions_by_month,
         trend=trend_for(start, end, user),
+        kvittens=annual_summary(start, end, user),
     )
 
 

@@ -338,11 +338,50 @@ def audit_sheet(report):
     return Sheet(_("Revisorernas frågor"), headings, rows)
 
 
+def organisations_sheet(report):
+    headings = [_("Förvaltning"), _("I tid"), _("Revision snart"), _("Försenade"), _("Totalt")]
+    rows = [
+        [row.name, row.in_time, row.due_soon, row.overdue, row.total]
+        for row in report.status_by_organisation
+    ]
+    return Sheet(_("Granskningsläge per förvaltning"), headings, rows)
+
+
+def kvittens_sheet(report):
+    """Read acknowledgement per document that requires it (the report's Kvittens section)."""
+    headings = [
+        _("Dokument"),
+        _("Version"),
+        _("Beslutsdatum"),
+        _("Bekräftat av"),
+        _("Ska bekräfta"),
+        _("Andel (%)"),
+        _("Dagar sedan beslut"),
+        _("Beslutad under perioden"),
+    ]
+    summary = report.kvittens
+    rows = [
+        [
+            row.title,
+            row.version,
+            row.decision_date,
+            row.confirmed,
+            row.audience,
+            None if row.share is None else round(row.share, 1),
+            row.days_since_decision,
+            _("Ja") if row.decided_in_period else _("Nej"),
+        ]
+        for row in (summary.rows if summary is not None else [])
+    ]
+    return Sheet(_("Kvittens"), headings, rows)
+
+
 def report_sheets(report, audience_note):
     """The sheets in the order of the report's sections."""
     return [
         summary_sheet(report, audience_note),
         types_sheet(report),
+        organisations_sheet(report),
         decisions_sheet(report),
         review_sheet(_("Genomförda revisioner"), report.reviews_done, _("Datum")),
         review_sheet(_("Ska revideras"), report.reviews_due, _("Revideras senast")),
@@ -351,6 +390,7 @@ def report_sheets(report, audience_note):
         required_sheet(report),
         lis_sheet(report),
         plain_language_sheet(report),
+        kvittens_sheet(report),
         audit_sheet(report),
     ]
 

