@@ -68,6 +68,8 @@ class HistoryRow:
     case: int = 0
     round: int = 0
     case_rounds: int = 0
+    # The decision step's choice "kräver inte ny kvittens" (a redaktionell ändring).
+    editorial_change: bool = False
 
     @property
     def is_decision(self):
@@ -181,6 +183,8 @@ def decision_history(page, entries=None):
                 comment=data.get("comment", ""),
                 protocol_reference=data.get("protocol_reference", ""),
                 protocol_url=data.get("protocol_url", ""),
+                editorial_change=entry.action == "governance.decided"
+                and bool(data.get("editorial_change")),
             )
         )
     _number_rounds(rows)

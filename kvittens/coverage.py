@@ -39,7 +39,7 @@ from governance.models import Organisation
 from policies.models import AdoptedVersion, Styrdokument
 
 from .models import Acknowledgement, Membership, Requirement
-from .services import VersionChain
+from .services import VersionChain, chain_of
 
 NO_ORGANISATION = None  # the key of people without a home unit (no Membership)
 COVERAGE_PERMISSION = "kvittens.view_coverage"
@@ -71,7 +71,7 @@ def required_documents(user=None, document_type=""):
     documents = (
         Styrdokument.objects.live()
         .filter(Q(document_type__in=types) | Q(Exists(own)))
-        .filter(Exists(AdoptedVersion.objects.filter(document_id=OuterRef("pk"))))
+        .filter(Exists(AdoptedVersion.objects.filter(document_id=OuterRef("pk"), imported=False)))
     )
     if document_type:
         documents = documents.filter(document_type=document_type)
@@ -314,6 +314,7 @@ class VersionRow:
     superseded_at: datetime.datetime | None
     superseded_by_id: int | None
     repealed_at: datetime.datetime | None
+    imported: bool
 
     @property
     def is_current(self):
@@ -326,6 +327,7 @@ ROW_FIELDS = list(VersionRow.__dataclass_fields__)
 def _current(candidates, known, cutoff):
     """The version in force: today, the one neither superseded nor repealed (as
     kvittens.services decides); at a past cutoff, the one not yet replaced or repealed then."""
+    candidates = [v for v in candidates if not v.imported]  # never in force for kvittens
     if cutoff is None:
         return next((v for v in candidates if v.is_current), None)
     return next(
@@ -357,14 +359,7 @@ def chains_as_of(document_ids, day=None):
         candidates = by_document.get(pk, [])
         known = {v.pk for v in candidates}
         by_successor = {v.superseded_by_id: v for v in candidates if v.superseded_by_id in known}
-        current = _current(candidates, known, cutoff)
-        if current is None:
-            chains[pk] = VersionChain()
-            continue
-        accepted = [current]
-        while accepted[-1].editorial_change and accepted[-1].pk in by_successor:
-            accepted.append(by_successor[accepted[-1].pk])
-        chains[pk] = VersionChain(current=current, required=accepted[-1], accepted=accepted)
+        chains[pk] = chain_of(_current(candidates, known, cutoff), by_successor)
     return chains
 
 
