@@ -18,6 +18,7 @@ so the same checks, the same atomicity and the same report hold whichever way it
 """
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import posixpath
@@ -126,6 +127,35 @@ class BulkReport:
             text = _("Provkörning, inget sparades. %(text)s") % {"text": text}
         return text
 
+    def as_json(self):
+        """The report as JSON, to keep on a background job (importing.tasks) and show later."""
+        return {
+            "dry_run": self.dry_run,
+            "errors": [str(error) for error in self.errors],
+            "ignored_files": list(self.ignored_files),
+            "rows": [
+                {
+                    **dataclasses.asdict(row),
+                    "messages": [str(m) for m in row.messages],
+                    "warnings": [str(w) for w in row.warnings],
+                }
+                for row in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        fields = {f.name for f in dataclasses.fields(RowResult)}
+        return cls(
+            dry_run=bool(data.get("dry_run")),
+            errors=list(data.get("errors", [])),
+            ignored_files=list(data.get("ignored_files", [])),
+            rows=[
+                RowResult(**{key: value for key, value in row.items() if key in fields})
+                for row in data.get("rows", [])
+            ],
+        )
+
     def lines(self):
         """The report as plain Swedish lines, one per row (the command prints these)."""
         out = [*self.errors]
@@ -213,6 +243,8 @@ class DocumentPlan:
     parent: "DocumentPlan | None" = None
     page: object = None
     failed: str = ""
+    existing: bool = False  # the document is already in Styrdok: only decisions are added
+    labels: dict | None = None
 
 
 def _date_key(row):
@@ -229,6 +261,12 @@ def plan_documents(rows):
     plans = {}
     for key, group in groups.items():
         source = max(group, key=_date_key)
+        if source.existing is not None:
+            decisions = sorted(group, key=_date_key, reverse=True)
+            plans[key] = DocumentPlan(
+                key, source, decisions, group, page=source.existing, existing=True
+            )
+            continue
         decisions = [row for row in group if row.historical or row is not source]
         for row in decisions:
             if row is not source and not row.historical:
@@ -295,6 +333,7 @@ class ImportRun:
     report: BulkReport
     files: StoredFiles
     results: dict = field(default_factory=dict)  # row number -> RowResult
+    progress: object = None  # called with (rows done, rows in all) as documents finish
 
 
 def check_permission(user):
@@ -311,12 +350,15 @@ def run_bulk_import(
     dry_run=False,
     zip_name="import.zip",
     csv_name="metadata.csv",
+    progress=None,
 ):
     """Import the zip's files as the CSV describes them; returns a BulkReport.
 
     `user` must hold importing.import_documents and may only add documents where the page tree
     and their page permissions let them. `parent` is where rows without a
-    Förälder go (by default the register).
+    Förälder go (by default the register). `progress(done, total)` is told how many rows are
+    finished after each document, between the rows' savepoints (a background job records it;
+    an exception it raises stops the run there, every finished row kept whole).
     """
     check_permission(user)
     report = BulkReport(dry_run=dry_run)
@@ -330,7 +372,9 @@ def run_bulk_import(
         if rows is None:
             return report
         with StoredFiles() as files:
-            run = ImportRun(archive=archive, user=user, report=report, files=files)
+            run = ImportRun(
+                archive=archive, user=user, report=report, files=files, progress=progress
+            )
             if dry_run:
                 _dry_run(run, rows)
             else:
@@ -392,11 +436,23 @@ def _execute(run, rows):
         result = RowResult(number=row.number, filename=row.filename, title=row.title, kind=kind)
         run.results[row.number] = result
         run.report.rows.append(result)
+    done = 0
+    _tell(run, done, len(rows))
     for plan in plans:
         _import_document(run, plan)
+        done += len(plan.rows)
+        _tell(run, done, len(rows))
+
+
+def _tell(run, done, total):
+    if run.progress is not None:
+        run.progress(done, total)
 
 
 def _import_document(run, plan):
+    if plan.existing:
+        _import_existing(run, plan)
+        return
     blocked = _blocked_reason(plan)
     if blocked:
         for row in plan.rows:
@@ -419,6 +475,18 @@ def _import_document(run, plan):
     for row in plan.decisions:
         if row is plan.source:
             continue
+        if row.errors:
+            _skip(run, row, row.errors)
+            continue
+        _import_row(run, plan, row, lambda row=row: _register_decision(run, plan, row))
+
+
+def _import_existing(run, plan):
+    """Earlier decisions of a document already in Styrdok, each in its own savepoint, newest
+    first (each is superseded by the next newer one)."""
+    for row in plan.decisions:
+        result = run.results[row.number]
+        result.page_id = plan.page.pk
         if row.errors:
             _skip(run, row, row.errors)
             continue
@@ -588,6 +656,8 @@ def _draft_fields(row, version):
 def _labels(plan):
     """Version labels: the CSV's, or counted from the oldest decision (1.0, 2.0 …); the draft
     gets the next major version after the newest decision."""
+    if plan.existing:
+        return _existing_labels(plan)
     labels, used = {}, set()
     for row in sorted(plan.decisions, key=_date_key):
         if row.version:
@@ -602,10 +672,57 @@ def _labels(plan):
     return labels
 
 
+def _existing_labels(plan):
+    """Decisions older than every version of a document already in Styrdok: the CSV's labels,
+    or 0.1, 0.2 … from the oldest, skipping labels the document already uses. Counted once
+    per run, so registering the rows one by one does not shift them."""
+    if plan.labels is None:
+        used = set(
+            AdoptedVersion.objects.filter(document=plan.page).values_list("version", flat=True)
+        )
+        used.update(row.version for row in plan.decisions if row.version)
+        labels, minor = {}, 0
+        for row in sorted(plan.decisions, key=_date_key):
+            if row.version:
+                labels[row.number] = row.version
+                continue
+            minor += 1
+            while f"0.{minor}" in used:
+                minor += 1
+            labels[row.number] = f"0.{minor}"
+        plan.labels = labels
+    return plan.labels
+
+
+def _check_older_than_the_documents_versions(plan, row):
+    """An existing document's history is only added to before its oldest version: a newer
+    decision is taken in Styrdok's workflow, and the chain of versions stays unbroken."""
+    oldest = (
+        AdoptedVersion.objects.filter(document=plan.page, decision_date__isnull=False)
+        .order_by("decision_date", "adopted_at")
+        .first()
+    )
+    if oldest is not None and row.decision_date >= oldest.decision_date:
+        raise RowError(
+            _(
+                "”%(title)s” har redan version %(version)s beslutad %(date)s. Ett tidigare "
+                "beslut kan bara läggas till före dokumentets äldsta version; ett nyare beslut "
+                "fattas i dokumentets arbetsflöde."
+            )
+            % {
+                "title": plan.page.title,
+                "version": oldest.version,
+                "date": oldest.decision_date.isoformat(),
+            }
+        )
+
+
 # -- one earlier decision: an imported AdoptedVersion -------------------------------------------
 
 
 def _register_decision(run, plan, row):
+    if plan.existing:
+        _check_older_than_the_documents_versions(plan, row)
     data = run.archive.read(row.member)
     conversion = _convert(run, row, data, draft=False)
     _create_version(run, plan, row, conversion, data, _labels(plan)[row.number])

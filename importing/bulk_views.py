@@ -2,8 +2,9 @@
 
 The same service as the command (importing.bulk.run_bulk_import). The two uploads wait in the
 database (PendingImport, as for one Word file) between the preview and "Importera", so any web
-server can finish the import and nobody uploads twice; they are removed when the import is done
-or cancelled, and stale ones after a day.
+server or worker can finish the import and nobody uploads twice; they are removed when the
+import is done or cancelled, and stale ones after a day. "Importera" only queues a background
+job (importing.tasks); its page shows the progress and then the report of every row.
 
 Also here: the download of an imported decision's original file, under the archive's audience
 rule (policies.views.visible_version), and this module's admin hooks (importing.wagtail_hooks
@@ -16,7 +17,7 @@ import mimetypes
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
@@ -34,10 +35,11 @@ from policies.models import AdoptedVersion, PolicyPage, RegisterPage, RiktlinjeP
 from policies.views import visible_version
 
 from .archive_zip import MB
-from .bulk import IMPORTED_DECISION, run_bulk_import
+from .bulk import IMPORTED_DECISION, BulkReport, run_bulk_import
 from .csv_rows import COLUMNS, default_parent
 from .drafts import IMPORT_PERMISSION
-from .models import PendingImport
+from .models import BulkImportJob, PendingImport
+from .tasks import active_job, is_stale, start_bulk_import
 
 PARENT_TYPES = [RegisterPage, PolicyPage, RiktlinjePage]
 CSV_MAX_BYTES = 5 * MB
@@ -150,6 +152,11 @@ class BulkUploadView(BulkView):
         context = super().get_context_data(**kwargs)
         context["columns"] = COLUMNS
         context["zip_max_mb"] = zip_max_bytes() // MB
+        # Whoever left an import's page finds it again here.
+        context["jobs"] = [
+            (job, job_summary(job, is_stale(job)))
+            for job in BulkImportJob.objects.filter(user=self.request.user)[:5]
+        ]
         return context
 
 
@@ -180,47 +187,148 @@ class BulkPreviewView(BulkView):
 
     def post(self, request, zip_id, csv_id):
         self.load(zip_id, csv_id)
+        running = active_job(self.zip_upload, self.csv_upload)
+        if running is not None and not is_stale(running):
+            # The files are being imported: neither cancelled nor imported a second time.
+            return redirect("importing_bulk:job", running.pk)
         if "cancel" in request.POST:
             self.zip_upload.delete()
             self.csv_upload.delete()
             messages.success(request, _("Importen avbröts. Inget sparades."))
             return redirect("importing_bulk:upload")
-        report = self.run(dry_run=False)
-        if not report.errors:
-            self.zip_upload.delete()
-            self.csv_upload.delete()
-        if report.imported_rows:
-            messages.success(request, report.summary())
-        else:
-            messages.error(request, report.summary())
-        return self.render_to_response(self.get_context_data(report=report, done=True))
+        job, _created = start_bulk_import(self.zip_upload, self.csv_upload, request.user)
+        return redirect("importing_bulk:job", job.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report = kwargs["report"]
-        pages = {
-            page.pk: page
-            for page in Page.objects.filter(
-                pk__in=[row.page_id for row in report.rows if row.page_id]
-            )
-        }
-        for row in report.rows:
-            row.page = pages.get(row.page_id)
         context.update(
-            {
-                "zip_name": self.zip_upload.filename,
-                "csv_name": self.csv_upload.filename,
-                "parent": self.zip_upload.parent,
-                "rows": sorted(report.rows, key=lambda r: r.number),
-                "done": kwargs.get("done", False),
-            }
+            report_context(
+                kwargs["report"],
+                self.zip_upload.filename,
+                self.csv_upload.filename,
+                self.zip_upload.parent,
+            )
         )
         return context
+
+
+def report_context(report, zip_name, csv_name, parent):
+    pages = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=[row.page_id for row in report.rows if row.page_id])
+    }
+    for row in report.rows:
+        row.page = pages.get(row.page_id)
+    return {
+        "report": report,
+        "zip_name": zip_name,
+        "csv_name": csv_name,
+        "parent": parent,
+        "rows": sorted(report.rows, key=lambda r: r.number),
+    }
+
+
+class BulkJobView(BulkView):
+    """The import running in the background: its progress (the page reloads itself until it is
+    done), then the report of every row. Only the person who started it sees it."""
+
+    template_name = "importing/bulk_job.html"
+    REFRESH_SECONDS = 3
+
+    def load(self, job_id):
+        jobs = BulkImportJob.objects.select_related("parent", "user")
+        if not self.request.user.is_superuser:
+            jobs = jobs.filter(user=self.request.user)
+        self.job = get_object_or_404(jobs, pk=job_id)
+
+    def get(self, request, job_id):
+        self.load(job_id)
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, job_id):
+        """Start a stopped or failed import again from the same uploads."""
+        self.load(job_id)
+        job = self.job
+        restartable = job.status == BulkImportJob.FAILED or is_stale(job)
+        if not restartable or job.zip_upload is None or job.csv_upload is None:
+            messages.error(request, _("Importen kan inte startas om. Ladda upp filerna igen."))
+            return redirect("importing_bulk:job", job.pk)
+        new_job, _created = start_bulk_import(job.zip_upload, job.csv_upload, request.user)
+        return redirect("importing_bulk:job", new_job.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
+        stale = is_stale(job)
+        context.update(
+            {
+                "job": job,
+                "stale": stale,
+                "refresh": self.REFRESH_SECONDS if job.is_active and not stale else None,
+                "restartable": (job.status == BulkImportJob.FAILED or stale)
+                and job.zip_upload_id is not None
+                and job.csv_upload_id is not None,
+                "summary": job_summary(job, stale),
+                "percent": percent(job),
+            }
+        )
+        if job.status == BulkImportJob.DONE:
+            report = BulkReport.from_json(job.report)
+            context.update(report_context(report, job.zip_name, job.csv_name, job.parent))
+            context["done"] = True
+        return context
+
+
+class BulkJobStatusView(BulkJobView):
+    """The job's progress as JSON, for the page's script (static/js/bulk_import_job.js)."""
+
+    def get(self, request, job_id):
+        self.load(job_id)
+        job, stale = self.job, is_stale(self.job)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "active": job.is_active,
+                "stale": stale,
+                "summary": job_summary(job, stale),
+                "done": job.rows_done,
+                "total": job.rows_total,
+                "percent": percent(job),
+            }
+        )
+
+    def post(self, request, job_id):
+        raise Http404
+
+
+def percent(job):
+    if not job.rows_total:
+        return 0
+    return round(100 * job.rows_done / job.rows_total)
+
+
+def job_summary(job, stale):
+    if stale:
+        return _("Importen har stannat utan att bli klar. Starta om den.")
+    if job.status == BulkImportJob.QUEUED:
+        return _("Importen väntar på att starta.")
+    if job.status == BulkImportJob.RUNNING:
+        if job.rows_total is None:
+            return _("Importen har startat: filerna läses.")
+        return _("Importen pågår: %(done)s av %(total)s rader klara.") % {
+            "done": job.rows_done,
+            "total": job.rows_total,
+        }
+    if job.status == BulkImportJob.FAILED:
+        return _("Importen misslyckades.")
+    return _("Importen är klar.")
 
 
 urlpatterns = [
     path("", BulkUploadView.as_view(), name="upload"),
     path("<uuid:zip_id>/<uuid:csv_id>/", BulkPreviewView.as_view(), name="preview"),
+    path("jobb/<uuid:job_id>/", BulkJobView.as_view(), name="job"),
+    path("jobb/<uuid:job_id>/status/", BulkJobStatusView.as_view(), name="job_status"),
 ]
 
 

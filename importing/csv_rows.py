@@ -131,6 +131,16 @@ COLUMNS = (
         False,
         "Versionsbeteckning, t.ex. 1.0 eller 2.1. Tomt: räknas fram.",
     ),
+    Column(
+        "existing",
+        "befintligt",
+        ("befintligt dokument", "finns i styrdok"),
+        False,
+        "Ett dokument som redan finns i Styrdok (sid-id, sökväg eller titel): raden är ett "
+        "tidigare beslut om det och registreras som importerad version med originalfilen, "
+        "äldre än dokumentets versioner. Inget utkast skapas och dokumentet ändras inte. "
+        "Tomt: raden gäller ett nytt dokument.",
+    ),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -211,6 +221,7 @@ class CsvRow:
     publicity: str = Publicity.INTERNAL
     historical: bool = False
     version: str = ""
+    existing_ref: str = ""
     errors: list = field(default_factory=list)
     # The zip member the row names (bulk.py), and what resolve_rows finds.
     member: str = ""
@@ -220,6 +231,7 @@ class CsvRow:
     decision_body: DecisionBody | None = None
     responsible: object = None
     responsible_role: Role | None = None
+    existing: Styrdokument | None = None
 
     @property
     def label(self):
@@ -233,7 +245,10 @@ class CsvRow:
 
     @property
     def document_key(self):
-        """Rows with the same title under the same parent describe one document."""
+        """Rows with the same title under the same parent describe one document; rows naming
+        the same existing document describe that one."""
+        if self.existing is not None:
+            return ("befintligt", self.existing.pk)
         return (normalise(self.parent_ref), normalise(self.title))
 
 
@@ -512,6 +527,10 @@ def clean_row(row, today):
     _clean_dates(row, today)
     _clean_choices(row)
     _clean_numbers(row)
+    row.existing_ref = row.raw["existing"]
+    if row.existing_ref:
+        # A row about a document already in Styrdok can only be one of its earlier decisions.
+        row.historical = True
     if row.historical:
         if not row.decision_body_ref:
             row.error(_("Ett historiskt beslut måste ange vem som beslutade (Beslutad av)."))
@@ -589,9 +608,10 @@ def _resolve_body(row):
         )
 
 
-def find_page(text, user=None):
+def find_page(text, user=None, column=None):
     """A page the CSV names by id, path or title: (page, problem). Only styrdokument and the
     register can hold documents; a page hidden from `user` is not found."""
+    column = column or COLUMNS_BY_KEY["parent"].header.capitalize()
     text = text.strip()
     holders = Page.objects.type(Styrdokument, RegisterPage)
     if re.fullmatch(r"\d+", text):
@@ -605,8 +625,11 @@ def find_page(text, user=None):
     found = [page for page in found if not _hidden(page, user)]
     if len(found) > 1:
         return None, _(
-            "Förälder ”%(value)s” passar flera sidor; ange sökvägen eller sidans id."
-        ) % {"value": text}
+            "%(column)s ”%(value)s” passar flera sidor; ange sökvägen eller sidans id."
+        ) % {
+            "column": column,
+            "value": text,
+        }
     return (found[0], None) if found else (None, None)
 
 
@@ -676,14 +699,57 @@ def check_tree(row):
     )
 
 
+def _resolve_existing(row, user):
+    """The document already in Styrdok that the row's decision belongs to; the row's editor
+    must be allowed to edit it (the decision goes into its history)."""
+    page, problem = find_page(row.existing_ref, user, column=_("Befintligt"))
+    if problem:
+        row.error(problem)
+        return
+    if not isinstance(page, Styrdokument):
+        row.error(
+            _(
+                "Befintligt ”%(value)s”: inget styrdokument i Styrdok heter så eller har den "
+                "sökvägen eller det id:t."
+            )
+            % {"value": row.existing_ref}
+        )
+        return
+    if row.page_class is not None and type(page) is not row.page_class:
+        row.error(
+            _("”%(title)s” i Styrdok är en %(type)s, men raden anger dokumenttyp ”%(given)s”.")
+            % {
+                "title": page.title,
+                "type": page._meta.verbose_name,
+                "given": row.raw["document_type"],
+            }
+        )
+        return
+    if user is not None and not page.permissions_for_user(user).can_edit():
+        row.error(
+            _("Du får inte ändra ”%(title)s”, så du kan inte lägga till beslut i dess historik.")
+            % {"title": page.title}
+        )
+        return
+    row.existing = page
+
+
 def resolve_rows(rows, parent=None, user=None):
-    """Look up what each row names (organ, owner, parent) and check the page tree's rules."""
+    """Look up what each row names (organ, owner, parent or existing document) and check the
+    page tree's rules."""
+    # A parent read back from a foreign key (a stored upload) is a plain Page: the tree's rules
+    # need its own class.
+    parent = parent.specific if parent is not None else None
     rows_by_title = {}
     for row in rows:
-        rows_by_title.setdefault(normalise(row.title), []).append(row)
+        if not row.existing_ref:
+            rows_by_title.setdefault(normalise(row.title), []).append(row)
     for row in rows:
         _resolve_body(row)
         _resolve_responsible(row)
+        if row.existing_ref:
+            _resolve_existing(row, user)
+            continue
         _resolve_parent(row, rows_by_title, parent, user)
         check_tree(row)
     return rows

@@ -98,3 +98,87 @@ class PendingImport(models.Model):
     def remove_stale(cls):
         cutoff = timezone.now() - datetime.timedelta(hours=cls.MAX_AGE_HOURS)
         cls.objects.filter(created_at__lt=cutoff).delete()
+
+
+class BulkImportJob(models.Model):
+    """One "Importera" of a zip and its CSV, run by a background worker, with its progress and
+    finally the report of every row, so a long import never holds a request (or a proxy's
+    timeout) and anyone who reloads the page sees how far it has come."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (QUEUED, _("Väntar")),
+        (RUNNING, _("Pågår")),
+        (DONE, _("Klar")),
+        (FAILED, _("Misslyckades")),
+    ]
+    ACTIVE = (QUEUED, RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("startad av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    zip_upload = models.ForeignKey(
+        PendingImport,
+        verbose_name=_("zip-fil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    csv_upload = models.ForeignKey(
+        PendingImport,
+        verbose_name=_("CSV-fil"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    zip_name = models.CharField(_("zip-filens namn"), max_length=255)
+    csv_name = models.CharField(_("CSV-filens namn"), max_length=255)
+    parent = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("förälder för rader utan förälder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default=QUEUED)
+    rows_total = models.PositiveIntegerField(_("antal rader"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("klara rader"), default=0)
+    report = models.JSONField(_("rapport"), default=dict, blank=True)
+    message = models.TextField(_("meddelande"), blank=True)
+    error = models.TextField(_("tekniskt fel"), blank=True)
+    created_at = models.DateTimeField(_("begärd"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("senast aktiv"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("massimport")
+        verbose_name_plural = _("massimporter")
+        ordering = ["-created_at"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zip_upload", "csv_upload"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="bulk_import_job_one_active_per_upload",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zip_name} + {self.csv_name} ({self.status})"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE

@@ -151,7 +151,16 @@ def archive_pdf_page_header_button(page, user, view_name, next_url=None):
     if versions is None or not page.pk:
         return
     current = versions.filter(superseded_at__isnull=True, repealed_at__isnull=True).first()
-    if current is not None:
+    if current is not None and current.imported and current.original_file:
+        # An imported decision's record is the file it was taken on, not a PDF rendered from
+        # its converted text (served under the archive's audience rule).
+        yield Button(
+            _("Originalfil (version %(version)s)") % {"version": current.version},
+            reverse("adopted_version_original", args=[current.pk]),
+            icon_name="doc-full",
+            priority=65,
+        )
+    elif current is not None:
         yield Button(
             _("Arkiv-PDF (version %(version)s)") % {"version": current.version},
             current.get_pdf_url(),

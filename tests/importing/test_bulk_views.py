@@ -8,9 +8,11 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, TestCase
+from django.utils import timezone
 
-from importing.models import PendingImport
+from importing import tasks
+from importing.models import BulkImportJob, PendingImport
 from policies.decisions import register_existing_decision
 from policies.models import (
     AdoptedVersion,
@@ -24,6 +26,7 @@ from tests.shared import build_once
 
 RIKTLINJE = "Riktlinje för informationssäkerhet"
 UPLOAD = "/admin/import/flera/"
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def build_world():
@@ -128,16 +131,175 @@ def test_preview_then_import_through_the_admin(w):
     assert "Importera 3 rader" in content
     assert not Styrdokument.objects.filter(title=RIKTLINJE).exists()
 
-    response = client.post(preview, {"import": "1"})
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        response = client.post(preview, {"import": "1"})
 
+    # The request only queued the import; the worker ran it once the request had committed.
+    assert len(callbacks) == 1
+    job = BulkImportJob.objects.get(user=w["importer"])
+    assert response.status_code == 302
+    assert response["Location"] == f"{UPLOAD}jobb/{job.pk}/"
+    response = client.get(response["Location"])
     content = response.content.decode()
     assert response.status_code == 200
+    assert "Importen är klar." in content
+    assert 'http-equiv="refresh"' not in content
     assert "3 rader: 3 importerades (1 utkast, 2 historiska beslut)" in content
     page = RiktlinjePage.objects.get(title=RIKTLINJE)
     assert f'href="/admin/pages/{page.pk}/edit/"' in content
     assert not page.live
     assert page.adopted_versions.count() == 2
     assert not PendingImport.objects.filter(user=w["importer"]).exists()
+
+
+def test_a_row_without_a_parent_goes_under_the_register_through_the_admin(w):
+    client = client_for(w["importer"])
+    files = {"policy.docx": simple_docx("Policy för loggning", "Loggar sparas i ett år.")}
+    rows = [row("policy.docx", "Policy för loggning", "Policy")]
+    preview = client.post(UPLOAD, uploads(files, rows))["Location"]
+    assert "1 rad: 1 kan importeras" in client.get(preview).content.decode()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job_url = client.post(preview, {"import": "1"})["Location"]
+
+    assert "1 rad: 1 importerades (1 utkast" in client.get(job_url).content.decode()
+    assert PolicyPage.objects.get(title="Policy för loggning").get_parent().title == "Styrdokument"
+
+
+@pytest.fixture
+def queue_only(settings):
+    settings.TASKS = QUEUE_ONLY
+
+
+def queued_job(w):
+    client = client_for(w["importer"])
+    preview = client.post(UPLOAD, uploads())["Location"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(preview, {"import": "1"})
+    return client, preview, response["Location"], BulkImportJob.objects.get(user=w["importer"])
+
+
+def test_the_import_runs_in_the_background_with_its_progress_shown(w, queue_only):
+    client, _preview, job_url, job = queued_job(w)
+
+    # Nothing imported by the request; the page waits for the worker and reloads itself.
+    assert job.status == "queued"
+    assert not Styrdokument.objects.filter(title=RIKTLINJE).exists()
+    content = client.get(job_url).content.decode()
+    assert "Importen väntar på att starta." in content
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in content
+    assert "js/bulk_import_job.js" in content
+    assert "Importen körs i bakgrunden; du kan lämna sidan" in content
+    upload_page = client.get(UPLOAD).content.decode()
+    assert "Dina senaste importer" in upload_page
+    assert f'<a href="{job_url}">dokument.zip och metadata.csv</a>' in upload_page
+
+    BulkImportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        rows_total=3,
+        rows_done=1,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    content = client.get(job_url).content.decode()
+    assert "Importen pågår: 1 av 3 rader klara." in content
+    assert '<progress max="3" value="1"' in content
+    status = client.get(f"{job_url}status/").json()
+    assert status == {
+        "status": "running",
+        "active": True,
+        "stale": False,
+        "summary": "Importen pågår: 1 av 3 rader klara.",
+        "done": 1,
+        "total": 3,
+        "percent": 33,
+    }
+    BulkImportJob.objects.filter(pk=job.pk).update(status="queued", rows_total=None, rows_done=0)
+
+    progress = []
+    original = tasks.record_progress
+
+    def spy(job_id, done, total):
+        progress.append((done, total))
+        original(job_id, done, total)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tasks, "record_progress", spy)
+        tasks.run_bulk_import_job.call(str(job.pk))
+
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.rows_total) == ("done", 3, 3)
+    content = client.get(job_url).content.decode()
+    assert "3 rader: 3 importerades (1 utkast, 2 historiska beslut)" in content
+    assert content.count("Importerad") >= 3
+    # A second run of the same job does nothing: it is claimed only once.
+    assert tasks.run_bulk_import_job.call(str(job.pk)) is None
+    assert RiktlinjePage.objects.filter(title=RIKTLINJE).count() == 1
+
+
+def test_the_same_upload_is_never_imported_twice_at_once(w, queue_only):
+    client, preview, job_url, job = queued_job(w)
+
+    response = client.post(preview, {"import": "1"})
+
+    assert response["Location"] == job_url
+    assert BulkImportJob.objects.filter(user=w["importer"]).count() == 1
+    # Nor can the uploads be cancelled under the running import.
+    assert client.post(preview, {"cancel": "1"})["Location"] == job_url
+    assert PendingImport.objects.filter(user=w["importer"]).count() == 2
+
+
+def test_a_stalled_import_can_be_started_again(w, queue_only):
+    client, _preview, job_url, job = queued_job(w)
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    BulkImportJob.objects.filter(pk=job.pk).update(
+        status="running", created_at=long_ago, heartbeat_at=long_ago, rows_total=3
+    )
+
+    content = client.get(job_url).content.decode()
+    assert "Importen har stannat utan att bli klar. Starta om den." in content
+    assert "http-equiv" not in content
+    assert ">Starta om</button>" in content
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(job_url, {"restart": "1"})
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "stannade utan att bli klar" in job.message
+    new_job = BulkImportJob.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"{UPLOAD}jobb/{new_job.pk}/"
+    assert new_job.status == "queued"
+    # A job that is still moving cannot be restarted.
+    response = client.post(f"{UPLOAD}jobb/{new_job.pk}/", {"restart": "1"}, follow=True)
+    assert "Importen kan inte startas om." in response.content.decode()
+    assert BulkImportJob.objects.count() == 2
+
+
+def test_a_job_is_shown_only_to_whoever_started_it(w, queue_only):
+    _client, _preview, job_url, _job = queued_job(w)
+    other = make_user("samordnare3", groups=["Informationssäkerhetssamordnare"])
+
+    assert client_for(other).get(job_url).status_code == 404
+    assert client_for(other).get(f"{job_url}status/").status_code == 404
+    assert client_for(w["owner"]).get(job_url).status_code == 302  # no import permission
+
+
+def test_the_worker_refuses_someone_who_lost_the_permission(w, queue_only):
+    importer = make_user("tidigare", groups=["Redaktörer"])
+    client = client_for(importer)
+    preview = client.post(UPLOAD, uploads())["Location"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(preview, {"import": "1"})
+    job = BulkImportJob.objects.get(user=importer)
+    importer.groups.clear()
+
+    tasks.run_bulk_import_job.call(str(job.pk))
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.message == "Du har inte behörighet att importera styrdokument."
+    assert not Styrdokument.objects.filter(title=RIKTLINJE).exists()
 
 
 def test_bad_files_are_reported_before_anything_is_imported(w):
@@ -196,9 +358,10 @@ def test_nobody_else_can_open_someone_elses_preview(w):
 
 
 def imported(w):
-    client_for(w["importer"]).post(
-        client_for(w["importer"]).post(UPLOAD, uploads())["Location"], {"import": "1"}
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(w["importer"]).post(
+            client_for(w["importer"]).post(UPLOAD, uploads())["Location"], {"import": "1"}
+        )
     page = RiktlinjePage.objects.get(title=RIKTLINJE)
     versions = {v.version: v for v in AdoptedVersion.objects.filter(document=page)}
     return page, versions["2.0"], versions["1.0"]
@@ -340,3 +503,23 @@ def test_the_command_fails_when_a_row_could_not_be_imported(w, files_on_disk):
 
     assert Styrdokument.objects.filter(title="Riktlinje A").exists()
     assert not Styrdokument.objects.filter(title="Riktlinje B").exists()
+
+
+def test_the_admin_header_offers_an_imported_decisions_original_file(w):
+    page, public_version, _internal = imported(w)
+    client = client_for(w["importer"])
+
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+
+    original = f"/arkiv/{public_version.pk}/original/"
+    assert "Originalfil (version 2.0)" in html
+    assert f'href="{original}"' in html
+    assert "Arkiv-PDF" not in html
+    response = client.get(original)
+    assert b"".join(response.streaming_content) == FILES["riktlinje-2019.docx"]
+
+    # Once the document is decided in Styrdok, its own version is the archive's record.
+    page = adopt(page)
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "Arkiv-PDF (version 3.0)" in html
+    assert "Originalfil (version" not in html
