@@ -327,6 +327,9 @@ STYRDOK_IMPORT_MAX_MB = int(os.environ.get("STYRDOK_IMPORT_MAX_MB", "20"))
 STYRDOK_IMPORT_ZIP_MAX_FILES = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_FILES", "500"))
 STYRDOK_IMPORT_ZIP_MAX_MB = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_MB", "500"))
 STYRDOK_IMPORT_ZIP_MAX_RATIO = int(os.environ.get("STYRDOK_IMPORT_ZIP_MAX_RATIO", "100"))
+# A bulk import job with no progress for this long has lost its worker and may be restarted from
+# its page (importing/tasks.py).
+STYRDOK_IMPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("STYRDOK_IMPORT_JOB_TIMEOUT_MINUTES", "30"))
 
 # -- Caching (styrdok/cache.py, styrdok/page_cache.py, docs/deployment.md) ----------------------
 # One cache shared by every web server and worker: the database cache (the table
