@@ -10,12 +10,19 @@ REQUIREMENT_FIELDS = ("everyone", "reminder_days", "reminder_interval_days", "ma
 
 
 def load_kvittens(loader):
+    """The demo's memberships, requirements and confirmations. A loader given only part of the
+    demo (the search evaluation loads its organisation and people without the documents) gets
+    what its part can hold: a requirement or confirmation of a document it did not load, or of
+    a person or unit it did not load, is left out."""
     data = loader.data.get("kvittens") or {}
     for username, key in data.get("memberships", {}).items():
-        Membership.objects.create(
-            user=loader.users[username], organisation=loader.organisations[key]
-        )
+        if username in loader.users and key in loader.organisations:
+            Membership.objects.create(
+                user=loader.users[username], organisation=loader.organisations[key]
+            )
     for item in data.get("requirements", []):
+        if item.get("document") and item["document"] not in loader.pages:
+            continue
         requirement = Requirement.objects.create(
             document=loader.pages[item["document"]] if item.get("document") else None,
             document_type=item.get("document_type", ""),
@@ -24,9 +31,15 @@ def load_kvittens(loader):
         )
         requirement.groups.set([])
         requirement.organisations.set(
-            [loader.organisations[key] for key in item.get("organisations", [])]
+            [
+                loader.organisations[key]
+                for key in item.get("organisations", [])
+                if key in loader.organisations
+            ]
         )
     for item in data.get("confirmations", []):
+        if item["document"] not in loader.pages or item["user"] not in loader.users:
+            continue
         # As stored (live, adopted): the loader's instance is the draft it published.
         document = Styrdokument.objects.get(pk=loader.pages[item["document"]].pk)
         confirm(loader.users[item["user"]], document, required_version(document))
