@@ -86,4 +86,18 @@
   document.addEventListener("input", schedule);
   document.addEventListener("change", schedule);
   document.addEventListener("keyup", schedule);
+
+  // A panel Wagtail put in place of ours (after an autosave) shows the saved text, not the
+  // form as it stands, and has announced nothing: it is analysed again like a change.
+  var seen = document.querySelector(PANEL);
+  if (typeof MutationObserver === "function" && document.body) {
+    new MutationObserver(function () {
+      var panel = document.querySelector(PANEL);
+      if (panel && panel !== seen) {
+        seen = panel;
+        window.clearTimeout(timer);
+        timer = window.setTimeout(refresh, DELAY);
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  }
 })();
