@@ -16,17 +16,15 @@ import mimetypes
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminPageChooser
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
@@ -40,6 +38,7 @@ from .csv_rows import COLUMNS, default_parent
 from .drafts import IMPORT_PERMISSION
 from .models import BulkImportJob, PendingImport
 from .tasks import active_job, is_stale, start_bulk_import
+from .views import ImportView
 
 PARENT_TYPES = [RegisterPage, PolicyPage, RiktlinjePage]
 CSV_MAX_BYTES = 5 * MB
@@ -111,20 +110,10 @@ class BulkUploadForm(forms.Form):
         return specific
 
 
-class BulkView(WagtailAdminTemplateMixin, TemplateView):
-    header_icon = "upload"
+class BulkView(ImportView):
     page_title = _lazy("Importera flera dokument")
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(IMPORT_PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Start")},
-            {"url": reverse("importing_bulk:upload"), "label": _("Importera flera dokument")},
-        ]
+    upload_url_name = "importing_bulk:upload"
+    upload_label = _lazy("Importera flera dokument")
 
 
 class BulkUploadView(BulkView):

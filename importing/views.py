@@ -117,7 +117,12 @@ class UploadForm(forms.Form):
 
 
 class ImportView(WagtailAdminTemplateMixin, TemplateView):
+    """An import screen: only for those who may import, under the breadcrumb of its upload
+    page (`upload_url_name`, `upload_label`)."""
+
     header_icon = "upload"
+    upload_url_name = "importing:word_upload"
+    upload_label = _lazy("Importera Word-fil")
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(IMPORT_PERMISSION):
@@ -127,7 +132,7 @@ class ImportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [
             {"url": reverse("wagtailadmin_home"), "label": _("Start")},
-            {"url": reverse("importing:word_upload"), "label": _("Importera Word-fil")},
+            {"url": reverse(self.upload_url_name), "label": self.upload_label},
         ]
 
 
