@@ -7,11 +7,21 @@ therefore never suggested on the public website, and a group-restricted word nev
 outside the group.
 
 Each document's words are stored when it is saved (search.vocabulary, DocumentWord), so a
-reader's vocabulary is one grouped query over the visible documents' rows; it is compared with
-difflib, the same on every database and search backend. It is cached (Django's cache, a few
-minutes) under a key made of the set of visible documents and a generation that every save or
-deletion of a document renews, so readers with the same visible documents share one
-vocabulary, and publishing, unpublishing or a change of audience is reflected at once.
+reader's vocabulary is one grouped query over the visible documents' rows. It is cached (Django's
+cache, a few minutes) under a key made of the set of visible documents and a generation that
+every save or deletion of a document renews, so readers with the same visible documents share one
+vocabulary, and publishing, unpublishing or a change of audience is reflected at once. The cached
+vocabulary answers whether a word is known.
+
+Which known words are near a misspelt one is decided in memory on every database: difflib
+over the vocabulary's words of similar length, then max_edits(), the fewest edits and the most
+frequent, on the å/ä/ö-folded forms (Vocabulary.best). The vocabulary is cut at its
+MAX_VOCABULARY most frequent words, so on PostgreSQL, when it was cut and nothing in it is near a
+word, pg_trgm looks among all the stored words of the same visible documents (StoredWords: one
+statement per such word, the trigram index of migration 0006 over the folded words) and the
+same rules choose. pg_trgm does not find the candidates in the first place because the words are
+stored per document: at 10,000 documents one lookup reads thousands of rows and costs several
+times the in-memory scan (measured, issue 18). SQLite compares by edit distance only.
 """
 
 import difflib
@@ -38,6 +48,7 @@ from policies.swedish import (
 )
 from styrdok import generations
 
+from .models import DocumentWord
 from .vocabulary import MAX_WORD_LENGTH, store_words, visible_counts, vocabulary_word
 
 try:  # search.synonyms: a word with synonyms is known, whatever the documents say
@@ -57,6 +68,14 @@ CACHE_PREFIX = "styrdok:search:suggest"
 GENERATION_KEY = f"{CACHE_PREFIX}:generation"
 LOCAL_ENTRIES = 4  # vocabularies also kept unpickled in this process
 
+# pg_trgm (PostgreSQL): where the candidates for a misspelt word come from the database
+TRIGRAM_MIN_VOCABULARY = MAX_VOCABULARY  # only a vocabulary cut at its cap may lack a word
+TRIGRAM_MIN_LENGTH = 6  # shorter words share too few trigrams with their misspellings
+TRIGRAM_SIMILARITY = 0.25  # pg_trgm similarity; every one-edit misspelling has more (6+ letters)
+TRIGRAM_CANDIDATES = 40  # words fetched per looked-up word, the most alike first
+# policies.swedish.fold() in SQL; migration 0006 indexes this very expression
+FOLDED_WORD = "translate({column}, 'åäöéüæø', 'aaoeuao')"
+
 
 def did_you_mean(query, request) -> str | None:
     """The query with its misspelt words corrected, or None when there is nothing better.
@@ -72,8 +91,12 @@ def did_you_mean(query, request) -> str | None:
     if not tokens:
         return None
 
+    documents = Styrdokument.objects.for_request(request)
+    vocabulary = vocabulary_for(request, documents)
     corrections = _corrections(
-        dict.fromkeys(match.group().lower() for match in tokens), vocabulary_for(request)
+        dict.fromkeys(match.group().lower() for match in tokens),
+        vocabulary,
+        stored_words(documents, vocabulary),
     )
     replacements = {
         match.span(): _same_case(match.group(), corrections[match.group().lower()])
@@ -92,17 +115,22 @@ def did_you_mean(query, request) -> str | None:
     return suggestion if suggestion.lower() != text.lower() else None
 
 
-def _corrections(words, vocabulary):
+def _corrections(words, vocabulary, stored=None):
     """word → its correction (None: keep it), each distinct word looked up once, at most
-    MAX_QUERY_WORDS of them (each costs a scan of the vocabulary)."""
+    MAX_QUERY_WORDS of them (each costs a scan of the vocabulary and, where the vocabulary was
+    cut and nothing in it is near, one statement of `stored`, a StoredWords)."""
     corrections = {}
     for word in words:
         if len(corrections) >= MAX_QUERY_WORDS:
             break
         if vocabulary.knows(word) or _has_synonyms(word):
             corrections[word] = None
-        else:
-            corrections[word] = vocabulary.closest(word) or vocabulary.closest_compound(word)
+            continue
+        corrections[word] = (
+            vocabulary.closest(word)
+            or vocabulary.closest_compound(word)
+            or (stored.closest(word) if stored is not None else None)
+        )
     return corrections
 
 
@@ -141,6 +169,9 @@ class Vocabulary:
         for key in self.folded:
             self.by_length.setdefault(len(key), []).append(key)
         self.lexicon = Lexicon(counts=counts)  # corpus words seen CORPUS_MIN_COUNT times
+        self.lexicon_by_length = {}  # BASE_LEXICON's forms, for lexicon_words()
+        for key in {fold(word) for word in BASE_LEXICON if word in counts}:
+            self.lexicon_by_length.setdefault(len(key), []).append(key)
 
     def knows(self, word):
         if word in STOPWORDS or word in self.counts or fold(word) in self.folded:
@@ -152,34 +183,50 @@ class Vocabulary:
         return bool(split_compound.__wrapped__(word, self.lexicon))
 
     def closest(self, word):
-        """The known word nearest to `word`, or None if none is near enough.
-
-        difflib's similarity (on the å/ä/ö-folded forms) picks the candidates; of those, the one
-        with the fewest edits wins, then the most frequent.
-        """
+        """The known word nearest to `word`, or None if none is near enough: best() of the
+        words of similar length."""
         target = fold(word)
+        return self.best(target, self._similar_length(target))
+
+    def best(self, target, candidates):
+        """Of (folded, word, count) candidates for the folded `target`: those difflib finds
+        similar enough and within max_edits(); the fewest edits win, then the most frequent."""
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(target)
         best = None
+        for candidate, original, count in candidates:
+            if abs(len(candidate) - len(target)) > MAX_LENGTH_DIFFERENCE:
+                continue
+            matcher.set_seq1(candidate)
+            if (
+                matcher.real_quick_ratio() < CUTOFF
+                or matcher.quick_ratio() < CUTOFF
+                or matcher.ratio() < CUTOFF
+            ):
+                continue
+            edits = edit_distance(target, candidate)
+            if edits > max_edits(target):
+                continue
+            rank = (edits, -count, original)
+            if best is None or rank < best:
+                best = rank
+        return best[2] if best else None
+
+    def _similar_length(self, target, index=None):
+        """(folded, word, count) of the words at most MAX_LENGTH_DIFFERENCE letters longer or
+        shorter than `target` (of `index`, a by_length dict; the whole vocabulary's if None)."""
+        index = self.by_length if index is None else index
         for length in range(
             len(target) - MAX_LENGTH_DIFFERENCE, len(target) + MAX_LENGTH_DIFFERENCE + 1
         ):
-            for candidate in self.by_length.get(length, ()):
-                matcher.set_seq1(candidate)
-                if (
-                    matcher.real_quick_ratio() < CUTOFF
-                    or matcher.quick_ratio() < CUTOFF
-                    or matcher.ratio() < CUTOFF
-                ):
-                    continue
-                edits = edit_distance(target, candidate)
-                if edits > max_edits(target):
-                    continue
+            for candidate in index.get(length, ()):
                 original = self.folded[candidate]
-                rank = (edits, -self.counts[original], original)
-                if best is None or rank < best:
-                    best = rank
-        return best[2] if best else None
+                yield candidate, original, self.counts[original]
+
+    def lexicon_words(self, target):
+        """Candidates among the curated words of BASE_LEXICON, which are in the vocabulary
+        without being stored for any document (so the database cannot find them)."""
+        return self._similar_length(target, self.lexicon_by_length)
 
     def closest_compound(self, word):
         """A compound with one misspelt part corrected: "kontinutetsplanering" →
@@ -247,9 +294,11 @@ _local = OrderedDict()  # key → (expires, Vocabulary)
 _local_lock = threading.Lock()
 
 
-def vocabulary_for(request):
-    """The vocabulary of the documents this reader may see on this channel."""
-    documents = Styrdokument.objects.for_request(request)
+def vocabulary_for(request, documents=None):
+    """The vocabulary of the documents this reader may see on this channel (`documents`, if
+    the caller has them already)."""
+    if documents is None:
+        documents = Styrdokument.objects.for_request(request)
     key = _vocabulary_key(documents)
     now = time.monotonic()
     with _local_lock:
@@ -303,6 +352,89 @@ def build_counts(documents):
         if vocabulary_word(word):
             vocabulary.setdefault(word, 1)
     return vocabulary
+
+
+# -- candidates from the database (PostgreSQL) ---------------------------------------------------
+
+
+def stored_words(documents, vocabulary):
+    """A StoredWords for this reader where the cached vocabulary may lack words (it was cut at
+    MAX_VOCABULARY) and pg_trgm can look among all of them; else None."""
+    if connection.vendor != "postgresql" or len(vocabulary.counts) < TRIGRAM_MIN_VOCABULARY:
+        return None
+    return StoredWords(documents, vocabulary)
+
+
+class StoredWords:
+    """Candidates for a misspelt word from pg_trgm over the stored words (DocumentWord) of the
+    reader's visible documents, the rarer words the cached vocabulary left out included.
+
+    `documents`, the queryset the vocabulary was made from, is part of the statement, so a word
+    of a document the reader may not see is never a candidate. The same rules as in memory
+    choose among the candidates (Vocabulary.best), so a word the vocabulary holds is suggested
+    alike either way.
+    """
+
+    def __init__(self, documents, vocabulary):
+        self.documents = documents
+        self.vocabulary = vocabulary
+        self.found = {}  # folded word → [(folded, word, count)]
+
+    def closest(self, word):
+        """The stored word nearest to `word` (one statement), or None."""
+        target = fold(word)
+        if len(target) < TRIGRAM_MIN_LENGTH:  # too few trigrams to find its misspellings by
+            return None
+        self.fetch([target])
+        return self.vocabulary.best(target, self.candidates(target))
+
+    def candidates(self, target):
+        """(folded, word, count) fetched for the folded `target`, with the curated words of
+        BASE_LEXICON, which are in the vocabulary without being stored for any document."""
+        return [*self.found.get(target, ()), *self.vocabulary.lexicon_words(target)]
+
+    def fetch(self, targets):
+        """Candidates for every folded word of `targets` not fetched yet, in one statement."""
+        targets = [target for target in dict.fromkeys(targets) if target not in self.found]
+        if not targets:
+            return
+        for target in targets:
+            self.found[target] = []
+        counts = self.vocabulary.counts
+        for target, word, total in self._rows(targets):
+            # The cached count where there is one, so both ways rank alike; the stored total for
+            # a word beyond the cached vocabulary's cap.
+            self.found[target].append((fold(word), word, counts.get(word, total)))
+
+    def _rows(self, targets):
+        statement = self.statement(targets)
+        if statement is None:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return cursor.fetchall()
+
+    def statement(self, targets):
+        """(sql, params) of the lookup of the folded `targets`, each its TRIGRAM_CANDIDATES
+        most alike stored words of the visible documents; None if no document is visible."""
+        try:
+            visible, params = self.documents.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can find nothing (.none())
+            return None
+        folded = FOLDED_WORD.format(column="w.word")
+        sql = (
+            "SELECT t.target, c.word, c.total FROM unnest(CASE WHEN "
+            # The threshold of %, for this statement's transaction only; set before unnest()
+            # gives the first word to compare, since unnest() needs this value first.
+            "set_config('pg_trgm.similarity_threshold', %s, true) <> '' THEN %s::text[] END"
+            ") AS t(target) CROSS JOIN LATERAL ("
+            f"SELECT w.word, sum(w.count) AS total FROM {DocumentWord._meta.db_table} AS w "
+            f"WHERE {folded} %% t.target AND w.document_id IN ({visible}) "
+            f"GROUP BY w.word ORDER BY similarity({folded}, t.target) DESC, w.word LIMIT %s"
+            ") AS c"
+        )
+        # Django's own SQL for the documents; every value a parameter.
+        return sql, [str(TRIGRAM_SIMILARITY), list(targets), *params, TRIGRAM_CANDIDATES]
 
 
 # -- invalidation --------------------------------------------------------------------------------
