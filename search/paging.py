@@ -5,6 +5,8 @@ full-text match and its filters run twice. Here every row of the page carries th
 (COUNT(*) OVER ()), so the page asked for and the count come from one query; only a page past
 the last one needs a count of its own, to know which page is the last.
 
+A compound in the query is first found only as itself; when that finds fewer than WIDEN_BELOW
+documents, the search that also finds its parts is read the same way and used if it finds more.
 When the strict search (every term required) finds fewer than RELAX_BELOW documents and the
 query may be relaxed (search.ranking.relaxed_search), the relaxed search is read the same way
 and used if it finds more: one statement more, and only for such a query. If neither finds
@@ -17,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
-from .ranking import RELAX_BELOW
+from .ranking import RELAX_BELOW, WIDEN_BELOW
 
 TOTAL = "_search_total"
 # A page number beyond any real search; the database is not asked for such an offset.
@@ -75,20 +77,41 @@ class RankedPaginator(Paginator):
     @cached_property
     def count(self):
         total = self._total(self.object_list, self.pages_read)
-        relax = getattr(self.object_list, "relax", None)
-        loosely = getattr(self.object_list, "relax_loosely", None)
+        # The search that may be relaxed: the widened one once it has been asked for.
+        relaxing = self.object_list
+        widen = getattr(self.object_list, "widen", None)
+        if widen is not None and total < WIDEN_BELOW:
+            relaxing, total = self._widened(widen, total)
+        relax = getattr(relaxing, "relax", None)
+        loosely = getattr(relaxing, "relax_loosely", None)
         if total < RELAX_BELOW and (relax is not None or loosely is not None):
-            relaxed, pages, relaxed_total = None, {}, 0
-            if relax is not None:
-                relaxed = relax()
-                relaxed_total = self._total(relaxed, pages)
-            if relaxed_total == 0 and total == 0 and loosely is not None:
-                relaxed, pages = loosely(), {}
-                relaxed_total = self._total(relaxed, pages)
-            if relaxed_total > total:
-                self.strict_count = total
-                self.object_list, self.pages_read, self.relaxed = relaxed, pages, True
-                return relaxed_total
+            total = self._relaxed(relax, loosely, total)
+        return total
+
+    def _widened(self, widen, total):
+        """(the widened search, the total shown): it replaces the strict one if it finds more
+        (search.ranking.WIDEN_BELOW)."""
+        wide, pages = widen(), {}
+        wide_total = self._total(wide, pages)
+        if wide_total > total:
+            self.object_list, self.pages_read = wide, pages
+            return wide, wide_total
+        return wide, total
+
+    def _relaxed(self, relax, loosely, total):
+        """The total shown, the relaxed (or loose) search replacing the strict one if it finds
+        more."""
+        relaxed, pages, relaxed_total = None, {}, 0
+        if relax is not None:
+            relaxed = relax()
+            relaxed_total = self._total(relaxed, pages)
+        if relaxed_total == 0 and total == 0 and loosely is not None:
+            relaxed, pages = loosely(), {}
+            relaxed_total = self._total(relaxed, pages)
+        if relaxed_total > total:
+            self.strict_count = total
+            self.object_list, self.pages_read, self.relaxed = relaxed, pages, True
+            return relaxed_total
         return total
 
     def page(self, number):

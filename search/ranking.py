@@ -10,9 +10,10 @@ document type and the title only break ties. On PostgreSQL the documents are joi
 index entries once: the join matches (the body's GIN index), and the rank is read from the same
 row, so one statement ranks and counts the hits.
 
-Every term is required first. When that finds fewer than RELAX_BELOW documents, the paginator
-asks for the relaxed search: documents holding at least half of the terms, those with the most
-of them first (minimum should match; stop words never count).
+A compound is found as itself first, and by its parts too only when that finds less than a page
+(WIDEN_BELOW). Every term is required first. When that finds fewer than RELAX_BELOW documents,
+the paginator asks for the relaxed search: documents holding at least half of the terms, those
+with the most of them first (minimum should match; stop words never count).
 
 This is the only module that reaches into modelsearch past its public API (the SQLite FTS
 entry, MatchExpression, the query compilers' build_tsquery and sql_weights, the index entry
@@ -30,14 +31,15 @@ from functools import partial, reduce
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     CharField,
+    Expression,
     F,
     FloatField,
     Func,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -63,6 +65,11 @@ MIN_TITLE_FORM = 4
 TITLE_BOOST = 2.0
 SUMMARY_BOOST = 0.25
 TITLE_LENGTH = 30  # characters
+# A compound is searched as itself first ("informationssäkerhet", its stem and synonyms); only
+# when that finds fewer documents than this (a page of results) are documents that hold its parts
+# apart ("säkerhet för information") found too. A common compound so keeps its results about it,
+# and the search does not rank half of a large kommun's documents for holding two common words.
+WIDEN_BELOW = 20
 # Relaxation: when all the terms find fewer documents than this, a document matching at least
 # MIN_SHOULD_MATCH of the terms is found too (those with the most of them first).
 RELAX_BELOW = 5
@@ -125,13 +132,14 @@ def _all(queries):
     return queries[0] if len(queries) == 1 else And(queries)
 
 
-def term_query(term, folded=False):
-    """The backend query for one term; `folded` searches its forms without å, ä and ö."""
+def term_query(term, folded=False, parts=True):
+    """The backend query for one term; `folded` searches its forms without å, ä and ö, `parts`
+    also a compound's parts (all of them, each as written or as its stem)."""
     f = fold if folded else str
     if isinstance(term, QuotedPhrase):
         return Phrase(" ".join(f(word) for word in term.words))
     alternatives = [_form_query(form) for form in unique(f(form) for form in term.forms)]
-    if term.parts:
+    if parts and term.parts:
         alternatives.append(
             _all(
                 [
@@ -149,11 +157,12 @@ def _form_query(form):
     return PlainText(form) if len(WORD.findall(form)) <= 1 else Phrase(form)
 
 
-def build_query(parsed, folded=False, phrases_as_words=False):
+def build_query(parsed, folded=False, phrases_as_words=False, parts=True):
     """The backend query: Or of the alternatives, each an And of its terms.
 
     `phrases_as_words` searches a phrase's words (but its stop words) anywhere instead: a query
     that finds at least what the real one finds, or None if it would not narrow anything.
+    `parts=False` finds a compound only as itself (its forms and synonyms), not by its parts.
     """
     alternatives = []
     for group in parsed.groups:
@@ -162,7 +171,7 @@ def build_query(parsed, folded=False, phrases_as_words=False):
             terms = _phrases_as_words(group)
             if not terms:
                 return None
-        alternatives.append(_all([term_query(term, folded) for term in terms]))
+        alternatives.append(_all([term_query(term, folded, parts) for term in terms]))
     return _any(alternatives)
 
 
@@ -209,21 +218,38 @@ def run_search(queryset, parsed, folded=False):
     module's docstring), then type, then title.
 
     On the database backends the result is a queryset of ids, ordered; `load_documents()`
-    reads one page of them. When relaxation may help (relaxable()), the queryset carries
-    `relax`, a function giving the relaxed search (search.paging.RankedPaginator calls it when
+    reads one page of them. A compound is first found only as itself; when that finds fewer
+    than WIDEN_BELOW documents the queryset's `widen` gives the search that also finds its
+    parts (search.paging.RankedPaginator asks for it). When relaxation may help (relaxable()),
+    the (widened) queryset carries `relax`, a function giving the relaxed search (asked for when
     the strict one finds fewer than RELAX_BELOW documents). Any other backend's results are
-    used in its own order.
+    used in its own order, with the parts searched at once.
     """
+    kind = backend_kind(get_search_backend())
+    if kind in (POSTGRES, SQLITE) and has_parts(parsed):
+        ids = _database_search(queryset, parsed, folded, kind, parts=False)
+        ids.widen = partial(_database_search, queryset, parsed, folded, kind)
+        return ids
+    return _database_search(queryset, parsed, folded, kind)
+
+
+def has_parts(parsed):
+    """Whether a word of the query is a compound the search may also find by its parts."""
+    return any(isinstance(term, Word) and term.parts for term in parsed.terms)
+
+
+def _database_search(queryset, parsed, folded, kind, parts=True):
+    """run_search() with or without compounds' parts (on another backend: its results)."""
     backend = get_search_backend()
-    kind = backend_kind(backend)
     if kind == POSTGRES and not has_phrase(parsed):
-        tsquery, _weights = postgres_tsquery(backend, queryset, build_query(parsed, folded))
+        query = build_query(parsed, folded, parts=parts)
+        tsquery, _weights = postgres_tsquery(backend, queryset, query)
         documents, relevance = postgres_ranked(queryset, tsquery)
         ids = _ordered_ids(documents, parsed, folded, relevance, descending=True)
     else:
         if kind == POSTGRES:
-            queryset = _narrowed_for_phrases(backend, queryset, parsed, folded)
-        query = build_query(parsed, folded)
+            queryset = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
+        query = build_query(parsed, folded, parts=parts)
         results = queryset.search(query, order_by_relevance=True)
         if getattr(results, "get_queryset", None) is None:
             return results
@@ -243,10 +269,10 @@ def has_phrase(parsed):
     return any(isinstance(term, QuotedPhrase) for term in parsed.terms)
 
 
-def _narrowed_for_phrases(backend, queryset, parsed, folded):
+def _narrowed_for_phrases(backend, queryset, parsed, folded, parts=True):
     """A phrase is matched by modelsearch (positions in `title || body`); the GIN index first
     narrows the documents to those with all of the phrase's words."""
-    words_query = build_query(parsed, folded, phrases_as_words=True)
+    words_query = build_query(parsed, folded, phrases_as_words=True, parts=parts)
     if words_query is None:
         return queryset
     tsquery, _weights = postgres_tsquery(backend, queryset, words_query)
@@ -283,10 +309,14 @@ def _ordered(documents, parsed, folded, relevance, descending, first=()):
     # (the logarithm of the score's size, rounded), and the type decides between them. Only the
     # band is sorted on, so the database ranks each document once.
     # Between documents of a type in one band, the one whose title and summary hold the terms.
-    boosted = computed_once(boost(parsed, folded))
-    score = relevance * boosted
-    band = Round(Ln(Greatest(Abs(score), Value(MIN_SCORE))) / Value(math.log1p(RELEVANCE_BAND)))
-    documents = documents.annotate(_relevance=score, _band=band, _boost=boosted)
+    # Each annotation names the one before (F): Django resolves an expression tree once per
+    # annotation that holds it, and the boost's is the largest part of building the search.
+    documents = documents.annotate(_boost=computed_once(boost(parsed, folded)))
+    documents = documents.annotate(_relevance=relevance * F("_boost"))
+    band = Round(
+        Ln(Greatest(Abs(F("_relevance")), Value(MIN_SCORE))) / Value(math.log1p(RELEVANCE_BAND))
+    )
+    documents = documents.annotate(_band=band)
     return documents.order_by(*first, "-_band", *TYPE_ORDER, "-_boost", *TITLE_ORDER)
 
 
@@ -367,15 +397,53 @@ def shortest(forms):
 
 def field_condition(term, name):
     """The field holds the term: the phrase, one of the word's forms, or all of its parts."""
-    lookup = field_lookup(name)
+    column, lookup = field_lookup(name).split("__")
     if isinstance(term, QuotedPhrase):
-        return Q(**{lookup: " ".join(term.words).lower()})
+        return HoldsAny(column, lookup, [[" ".join(term.words).lower()]])
     forms = [form for form in term.forms if len(form) >= MIN_TITLE_FORM] or [term.word]
-    condition = reduce(operator.or_, [Q(**{lookup: form}) for form in shortest(forms)])
+    alternatives = [[form] for form in shortest(forms)]
     parts = [stem(part) for part in term.parts]
     if parts and all(len(part) >= MIN_TITLE_FORM for part in parts):
-        condition |= reduce(operator.and_, [Q(**{lookup: part.lower()}) for part in parts])
-    return condition
+        alternatives.append([part.lower() for part in parts])
+    return HoldsAny(column, lookup, alternatives)
+
+
+class HoldsAny(Expression):
+    """The column holds every string of one of `alternatives` (`lookup`: contains or icontains),
+    in the SQL of Django's own lookup, escaping included.
+
+    Written at once rather than as a Q of one lookup per string: Django resolves, copies and
+    compiles each lookup of the query on every search, and a broad word's boost holds a dozen
+    of them for the title and the summary."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, lookup, alternatives):
+        super().__init__()
+        self.column = F(column)
+        self.lookup = lookup
+        self.alternatives = tuple(tuple(strings) for strings in alternatives)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        internal_type = self.column.output_field.get_internal_type()
+        test = (
+            f"{connection.ops.lookup_cast(self.lookup, internal_type) % column} "
+            f"{connection.operators[self.lookup]}"
+        )
+        alternatives, params = [], []
+        for strings in self.alternatives:
+            alternatives.append("(" + " AND ".join([test] * len(strings)) + ")")
+            for string in strings:
+                params += [*column_params, f"%{connection.ops.prep_for_like_query(string)}%"]
+        return "(" + " OR ".join(alternatives) + ")", params
 
 
 # -- relaxation -------------------------------------------------------------------------------
@@ -502,11 +570,13 @@ def autocomplete_documents(queryset, words, limit=AUTOCOMPLETE_LIMIT):
 
 
 def first_by_title(queryset, limit):
-    """The first `limit` documents of `queryset` by title. The ids are sorted first, then only
-    those documents read: sorting whole rows (the body and every field) costs the database
-    two to three times as much as sorting narrow ones, for every match."""
-    ids = list(queryset.order_by("title", "pk").values_list("pk", flat=True)[:limit])
-    return load_documents(ids, queryset)
+    """The first `limit` documents of `queryset` by title, in one statement: the ids are sorted
+    in a subquery and only those documents read (sorting whole rows, the body and every field,
+    costs the database two to three times as much as sorting narrow ones, for every match).
+    The subquery applies `queryset`'s visibility; the outer query, reading the same snapshot,
+    only fetches what it chose."""
+    first = queryset.order_by("title", "pk").values("pk")[:limit]
+    return list(queryset.model.objects.filter(pk__in=first).order_by("title", "pk"))
 
 
 def load_documents(items, queryset):

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.django_db
 SEARCH = "/sok/"
 SUGGEST = "/sok/forslag/"
 # Two topics: the same questions at two sizes. Each has public, internal and restricted ones.
-SIZES = {"brandlarm": 30, "arkivering": 80}
+# Neither word is a compound: a compound found in less than a page of documents as itself is
+# searched once more with its parts apart (search.ranking.WIDEN_BELOW, tests/search/
+# test_widening.py), so with a filter it would not ask the same questions at both sizes.
+SIZES = {"ventilation": 30, "arkivering": 80}
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
 
@@ -145,7 +148,7 @@ def test_a_diarienummer_goes_to_its_document_with_the_same_questions(request, nu
 
 
 def test_no_hits_with_a_suggestion_asks_the_same_questions(public_client, numbers):
-    misspelt = {"brandlarm": "brandlarn", "arkivering": "arkiverinng"}
+    misspelt = {"ventilation": "ventilatoin", "arkivering": "arkiverinng"}
     # As typed ("exakt"): no hits, and the correction offered.
     measured = counts_at_both_sizes(
         public_client, SEARCH, lambda word: {"q": misspelt[word], "exakt": "1"}
@@ -166,7 +169,7 @@ def test_no_hits_with_a_suggestion_asks_the_same_questions(public_client, number
 @pytest.mark.parametrize("channel", ["public_client", "staff_client"])
 def test_the_autocomplete_asks_the_same_questions(request, numbers, channel):
     client = request.getfixturevalue(channel)
-    prefixes = {"brandlarm": "brandl", "arkivering": "arkiv"}
+    prefixes = {"ventilation": "ventil", "arkivering": "arkiv"}
     measured = counts_at_both_sizes(client, SUGGEST, lambda word: {"q": prefixes[word]})
     assert_constant(measured)
     for word, (response, _sql) in measured.items():
