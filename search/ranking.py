@@ -31,10 +31,8 @@ from functools import partial, reduce
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
-    BooleanField,
     Case,
     CharField,
-    Expression,
     F,
     FloatField,
     Func,
@@ -50,6 +48,7 @@ from modelsearch.query import And, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.search.backends import get_search_backend
 
+from policies.expressions import LikeAny
 from policies.swedish import STOPWORDS, WORD, fold, stem
 
 from .parsing import QuotedPhrase, Word, unique
@@ -399,51 +398,13 @@ def field_condition(term, name):
     """The field holds the term: the phrase, one of the word's forms, or all of its parts."""
     column, lookup = field_lookup(name).split("__")
     if isinstance(term, QuotedPhrase):
-        return HoldsAny(column, lookup, [[" ".join(term.words).lower()]])
+        return LikeAny(column, lookup, [[" ".join(term.words).lower()]])
     forms = [form for form in term.forms if len(form) >= MIN_TITLE_FORM] or [term.word]
     alternatives = [[form] for form in shortest(forms)]
     parts = [stem(part) for part in term.parts]
     if parts and all(len(part) >= MIN_TITLE_FORM for part in parts):
         alternatives.append([part.lower() for part in parts])
-    return HoldsAny(column, lookup, alternatives)
-
-
-class HoldsAny(Expression):
-    """The column holds every string of one of `alternatives` (`lookup`: contains or icontains),
-    in the SQL of Django's own lookup, escaping included.
-
-    Written at once rather than as a Q of one lookup per string: Django resolves, copies and
-    compiles each lookup of the query on every search, and a broad word's boost holds a dozen
-    of them for the title and the summary."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, column, lookup, alternatives):
-        super().__init__()
-        self.column = F(column)
-        self.lookup = lookup
-        self.alternatives = tuple(tuple(strings) for strings in alternatives)
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, expressions):
-        (self.column,) = expressions
-
-    def as_sql(self, compiler, connection):
-        column, column_params = compiler.compile(self.column)
-        internal_type = self.column.output_field.get_internal_type()
-        test = (
-            f"{connection.ops.lookup_cast(self.lookup, internal_type) % column} "
-            f"{connection.operators[self.lookup]}"
-        )
-        alternatives, params = [], []
-        for strings in self.alternatives:
-            alternatives.append("(" + " AND ".join([test] * len(strings)) + ")")
-            for string in strings:
-                params += [*column_params, f"%{connection.ops.prep_for_like_query(string)}%"]
-        return "(" + " OR ".join(alternatives) + ")", params
+    return LikeAny(column, lookup, alternatives)
 
 
 # -- relaxation -------------------------------------------------------------------------------
