@@ -76,3 +76,23 @@ def test_a_bad_connection_age_is_named_too():
     )
 
     assert "DATABASE_CONN_MAX_AGE='en minut' är inte ett heltal" in one_line(result)
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, "unset"), ("false", "None")])
+def test_prepared_statements_can_be_turned_off_for_a_pooler(value, threshold):
+    """Behind PgBouncer in transaction mode the document page's prepared statements are off."""
+    env = {"DATABASE_URL": "postgres://styrdok@db:5432/styrdok"}
+    if value is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = value
+    result = start(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default'].get('OPTIONS', {})"
+            ".get('prepare_threshold', 'unset'))",
+        ],
+        DJANGO_SETTINGS_MODULE="styrdok.settings.dev",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == threshold

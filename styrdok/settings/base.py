@@ -209,6 +209,13 @@ DATABASES = {
         os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
     )
 }
+# PostgreSQL plans the document page's fixed queries once per connection (prepared statements,
+# policies.models.routing). Behind a connection pooler in transaction mode that cannot keep
+# them (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=false.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The register's covering indexes carry INCLUDE columns (index-only scans on PostgreSQL, the
 # production database); SQLite builds the same indexes without them, which is all its warning

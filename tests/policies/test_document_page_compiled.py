@@ -256,3 +256,62 @@ def test_metadata_lists_read_with_the_page_equal_their_own_query(w):
 def test_a_compiled_query_refuses_a_marker_it_cannot_find(w):
     with pytest.raises(ValueError):
         CompiledQuery(Styrdokument.objects.filter(pk=1), pk=PK_MARKER)
+
+
+def _runs_prepared():
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return is_psycopg3
+
+
+def test_a_compiled_query_is_prepared_once_and_logged_and_counted_as_any_other(w):
+    """On PostgreSQL (psycopg 3) the page's queries are prepared statements: still one query
+    each in Django's log, with its values in the logged SQL, and planned once per connection."""
+    from django.test.utils import CaptureQueriesContext
+
+    policy = Styrdokument.objects.get(pk=w["policy"].pk)
+    for _ in range(7):
+        with CaptureQueriesContext(connection) as queries:
+            versions = policy.shown_versions(False)
+        assert len(queries) == 1
+        assert "policies_adoptedversion" in queries[0]["sql"]
+        assert str(policy.pk) in queries[0]["sql"]
+    assert [v.version for v in versions] == ["3.0", "2.0", "1.0"]
+    if not _runs_prepared():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s AND statement NOT LIKE %s",
+            ['%FROM "policies_adoptedversion"%', "%pg_prepared_statements%"],
+        )
+        runs = [row[0] for row in cursor.fetchall()]
+    assert runs and max(runs) >= 7
+
+
+def test_a_deployment_that_turns_prepared_statements_off_gets_the_ordinary_cursor(w, monkeypatch):
+    """OPTIONS["prepare_threshold"] = None (a transaction-mode pooler) is respected."""
+    from policies.models.routing import preparing_cursor
+
+    with preparing_cursor(connection.alias) as cursor:
+        prepared = type(cursor.cursor).__name__ == "PreparingCursor"
+    assert prepared == _runs_prepared()
+    options = dict(connection.settings_dict.get("OPTIONS") or {}, prepare_threshold=None)
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    with preparing_cursor(connection.alias) as cursor:
+        assert type(cursor.cursor).__name__ != "PreparingCursor"
+    policy = Styrdokument.objects.get(pk=w["policy"].pk)
+    assert [v.version for v in policy.shown_versions(True)] == ["3.0", "1.0"]
+
+
+def test_the_children_range_holds_exactly_the_paths_one_level_below():
+    from policies.models.routing import children_path_range
+
+    after, last = children_path_range("00010002")
+    assert (after, last) == ("00010002", "00010002ZZZZ")
+    children = ["000100020001", "00010002000Z", "00010002ZZZZ"]
+    others = ["00010002", "00010003", "000100010001", "000100030001", "0001000200010001"]
+    within = [p for p in children + others if after < p <= last and len(p) == len(after) + 4]
+    assert within == children
