@@ -174,3 +174,27 @@ def test_policies_never_imports_search():
             if any(name == "search" or name.startswith("search.") for name in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_rich_text_is_parsed_once_per_process(monkeypatch):
+    """A block's text is kept by its markup (search snippets parse the same blocks on every
+    search); markup over CACHED_HTML_LENGTH characters is parsed each time, and odd input is
+    still read."""
+    from policies import text
+
+    calls = []
+    parse = text.get_text_for_indexing
+
+    def counting(source):
+        calls.append(source)
+        return parse(source)
+
+    monkeypatch.setattr(text, "get_text_for_indexing", counting)
+    short = "<p>Rutinen för <b>återställning</b> av lösenord, nummer 4711.</p>"
+    assert html_to_text(short) == html_to_text(short) == parse(short)
+    assert calls == [short]
+    long = "<p>" + "ord " * (text.CACHED_HTML_LENGTH // 4) + "</p>"
+    html_to_text(long)
+    html_to_text(long)
+    assert calls.count(long) == 2
+    assert html_to_text(None) == ""

@@ -183,3 +183,12 @@ def test_the_match_runs_once_per_search(public_client, numbers):
     _response, sql = statements(public_client, SEARCH, {"q": "arkivering"})
     matching = [s for s in sql if "arkiv" in s.lower() and "select" in s.lower()]
     assert len(matching) == 1, matching
+
+
+def test_the_autocomplete_reads_its_documents_in_one_statement(public_client, numbers):
+    """The eight documents are chosen and read by one statement (the ids sorted in a subquery),
+    not chosen by one and read by another."""
+    response, sql = statements(public_client, SUGGEST, {"q": "arkiv"})
+    assert len(response.json()) == 8
+    documents = [s for s in sql if '"policies_styrdokument"' in s]
+    assert len(documents) == 1, documents
