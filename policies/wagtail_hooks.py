@@ -2,7 +2,9 @@
 delete, move and unpublish where they would reach an adopted document's archive."""
 
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from wagtail import hooks
@@ -167,3 +169,10 @@ def archive_pdf_page_header_button(page, user, view_name, next_url=None):
             icon_name="doc-full",
             priority=65,
         )
+
+
+@hooks.register("insert_editor_js")
+def autosave_guard_js():
+    """The editor's own save or submission waits for an autosave under way (see the script):
+    otherwise a new page's first autosave and its submission both try to create the page."""
+    return format_html('<script src="{}" defer></script>', static("js/autosave_guard.js"))
