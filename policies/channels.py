@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.exception import response_for_exception
+from django.db import router
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -49,7 +50,10 @@ class ChannelMiddleware:
 
     def __call__(self, request):
         from .rich_text import reset_render_request, set_render_request
+        from .sites import find_site_once
 
+        # Wagtail's site for the request, found by a statement compiled once (policies.sites).
+        find_site_once(request)
         # Rich-text page links are resolved for this request's channel when rendered.
         token = set_render_request(request)
         try:
@@ -139,13 +143,34 @@ def _menu_pages(request):
             for page in candidates
             if page.specific_class is not None and issubclass(page.specific_class, types)
         ]
-    from .visibility import with_view_restriction
+    from .models.routing import children_path_range, compiled_query
 
     home = _start_page(request)
     if home is None:
         return []
-    pages = Page.objects.live().child_of(home).in_menu().type(*types)
-    return list(with_view_restriction(pages).filter(view_restricted=False).order_by("path"))
+    query = compiled_query(("menu", router.db_for_read(Page)), _menu_query)
+    after, last = children_path_range(home.path)
+    pages = query.run(path=after, last_path=last, depth=home.depth + 1)
+    return [
+        page
+        for page in pages
+        if page.specific_class is not None and issubclass(page.specific_class, types)
+    ]
+
+
+def _menu_query():
+    """Live children of a page marked "show in menus", without a view restriction on them or
+    above them (Wagtail's child_of().in_menu().public()), with markers for the page's place:
+    compiled once per process, as building it cost more than running it. The page types are
+    picked from the rows, so no content type id is part of the SQL."""
+    from .models.routing import DEPTH_MARKER, PATH_END_MARKER, PATH_MARKER, CompiledQuery
+    from .visibility import with_view_restriction
+
+    pages = Page.objects.live().filter(
+        show_in_menus=True, path__gt=PATH_MARKER, path__lte=PATH_END_MARKER, depth=DEPTH_MARKER
+    )
+    pages = with_view_restriction(pages).filter(view_restricted=False).order_by("path")
+    return CompiledQuery(pages, path=PATH_MARKER, last_path=PATH_END_MARKER, depth=DEPTH_MARKER)
 
 
 # -- listings kept for the public site -------------------------------------------------------
