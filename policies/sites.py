@@ -76,6 +76,17 @@ def site_for_request(request):
 
 
 def find_site_once(request):
-    """Leave the request's site where Site.find_for_request looks first, unless it is there."""
-    if not hasattr(request, REQUEST_ATTR):
-        setattr(request, REQUEST_ATTR, site_for_request(request))
+    """Leave the request's site where Site.find_for_request looks first, unless it is there.
+
+    Wagtail routes every page request from `site.root_page.specific`, which reads the start
+    page's own row again (a query per request) although routing uses only what the site's
+    query read with it (its path, depth, liveness). The start page is given to Wagtail in its
+    specific class with its own fields deferred instead: read only when something asks for
+    them, as the start page's template does."""
+    if hasattr(request, REQUEST_ATTR):
+        return
+    site = site_for_request(request)
+    if site is not None and site.root_page_id is not None:
+        root = site.root_page
+        root.__dict__.setdefault("specific", root.specific_deferred)
+    setattr(request, REQUEST_ATTR, site)

@@ -129,3 +129,19 @@ def test_a_restriction_above_the_menu_hides_it_all(home):
     request = RequestFactory().get("/", HTTP_HOST=PUBLIC_HOST)
     assert _menu_pages(request) == []
     assert wagtails_menu(home) == []
+
+
+def test_routing_below_the_start_page_does_not_read_its_own_row_again(home):
+    from django.test import Client
+
+    home.intro = "<p>Välkommen till kommunens styrdokument.</p>"
+    home.save_revision().publish()
+    client = Client(HTTP_HOST=PUBLIC_HOST)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/styrdokument/")
+    assert response.status_code == 200
+    assert not [q for q in queries if "policies_homepage" in q["sql"]]
+
+    # The start page itself still shows its own text (read when its template asks for it).
+    response = client.get("/")
+    assert "Välkommen till kommunens styrdokument." in response.content.decode()
