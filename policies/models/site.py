@@ -44,9 +44,9 @@ class HomePage(ServedPage, Page):
         verbose_name_plural = _("startsidor")
 
     def route(self, request, path_components):
-        """The whole address in one query rather than two per level (policies.models.routing)."""
-        if not path_components:
-            return super().route(request, path_components)
+        """The whole address in one query rather than two per level (policies.models.routing);
+        the start page's own address too, whose query also answers the view-restriction check
+        and the menus."""
         return route_in_one_query(self, request, path_components)
 
     route.styrdok_one_query_route = True

@@ -145,3 +145,25 @@ def test_routing_below_the_start_page_does_not_read_its_own_row_again(home):
     # The start page itself still shows its own text (read when its template asks for it).
     response = client.get("/")
     assert "Välkommen till kommunens styrdokument." in response.content.decode()
+
+
+def test_the_start_page_is_routed_in_one_query_and_keeps_its_restriction(home):
+    from django.test import Client
+
+    home.add_child(instance=InformationPage(title="Om", slug="om", show_in_menus=True))
+    client = Client(HTTP_HOST=PUBLIC_HOST)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert '<a href="/om/">Om</a>' in response.content.decode()
+    # The menu and the view restrictions came with the routing query: no query of their own.
+    restriction_reads = [
+        q for q in queries if q["sql"].startswith('SELECT "wagtailcore_pageviewrestriction"')
+    ]
+    assert restriction_reads == []
+
+    PageViewRestriction.objects.create(page=home, restriction_type="password", password="hemlig")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Välkommen" not in response.content.decode()
+    assert 'name="password"' in response.content.decode()
