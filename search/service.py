@@ -16,7 +16,7 @@ word_similarity (misspellings the vocabulary cannot correct, such as two in one 
 import logging
 import operator
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, transaction
@@ -113,13 +113,16 @@ def search(
     suggest=None,
     url_of=None,
     exact=False,
+    load=None,
 ):
     """Search `visible` (the documents this reader may see) for the query typed.
 
     `filters` are valid filter values (see FILTERS), `settings` the site's StyrdokSettings,
     `suggest(query)` gives "Menade du …" (or None) and `url_of(document)` a document's address
     for this reader (or None): the view supplies both, since they depend on the request.
-    `exact` searches what was typed even when a correction would find more.
+    `exact` searches what was typed even when a correction would find more. `load(ids,
+    fallback)` reads a page of results for this reader (search.loading); without it they are
+    read through `visible`.
     """
     synonyms = query_synonyms()
     parsed = parse_query(query, synonyms=synonyms)
@@ -130,12 +133,15 @@ def search(
         return outcome
 
     documents = apply_filters(visible, filters or {}, public, settings.review_warning_days)
+    loader = partial(load_documents, queryset=visible)
+    if load is not None:
+        loader = partial(load, fallback=loader)
     try:
         # One savepoint for the whole search: a backend error leaves the request usable.
         results, object_list, parsed = checked(
             None,
             lambda _none: _results(
-                outcome, documents, parsed, listing, page, visible, suggest, exact, synonyms
+                outcome, documents, parsed, listing, page, loader, suggest, exact, synonyms
             ),
         )
     except SearchFailed:
@@ -159,7 +165,7 @@ def query_synonyms():
     return lambda word: synonym_expansions(word, table)
 
 
-def _results(outcome, documents, parsed, listing, page, visible, suggest, exact, synonyms):
+def _results(outcome, documents, parsed, listing, page, loader, suggest, exact, synonyms):
     """(the page of results asked for, its documents in order, the query they were found by).
 
     With few hits, "Menade du …" is asked for; unless `exact`, its search replaces the query's
@@ -176,7 +182,7 @@ def _results(outcome, documents, parsed, listing, page, visible, suggest, exact,
     if getattr(paginator, "relaxed", False):
         outcome.notices.append(relaxed_notice(paginator.strict_count or 0))
     results = get_page(paginator, page, outcome.notices)
-    return results, load_documents(results.object_list, visible), parsed
+    return results, loader(results.object_list), parsed
 
 
 def relaxed_notice(strict_count):

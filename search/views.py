@@ -8,6 +8,7 @@ This module reads the request and renders the answer; search.service does the se
 search carries it.
 """
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
@@ -19,6 +20,7 @@ from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
 from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices, filter_fields
 from search import service
+from search.loading import load_shown
 from search.parsing import printable
 from search.service import FILTERS
 from search.suggest import did_you_mean
@@ -75,6 +77,7 @@ def search(request):
         suggest=lambda query: did_you_mean(query, request),
         url_of=lambda document: document.get_url(request=request),
         exact=exact,
+        load=partial(load_shown, request=request),
     )
     if outcome.redirect_url:
         return redirect(outcome.redirect_url)
