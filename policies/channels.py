@@ -42,6 +42,12 @@ def is_intranet(request):
     return request is not None and get_channel(request) == INTRANET
 
 
+# The views that use the request's Wagtail site on every request: page serving (routing, menus,
+# page addresses), the search and its suggestions (menus, result addresses) and the API.
+SITE_VIEWS = frozenset({"wagtail_serve", "search", "search_autocomplete"})
+SITE_VIEW_NAMESPACES = frozenset({"wagtailapi"})
+
+
 class ChannelMiddleware:
     """Sets request.channel; the intranet is for logged-in staff only."""
 
@@ -50,16 +56,26 @@ class ChannelMiddleware:
 
     def __call__(self, request):
         from .rich_text import reset_render_request, set_render_request
-        from .sites import find_site_once
 
-        # Wagtail's site for the request, found by a statement compiled once (policies.sites).
-        find_site_once(request)
         # Rich-text page links are resolved for this request's channel when rendered.
         token = set_render_request(request)
         try:
             return self._respond(request)
         finally:
             reset_render_request(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """The views that ask Wagtail for the request's site every time get it from a statement
+        compiled once (policies.sites); other views (a calendar feed, the health check) never
+        ask, and read nothing."""
+        from .sites import find_site_once
+
+        match = request.resolver_match
+        if match is not None and (
+            match.url_name in SITE_VIEWS or SITE_VIEW_NAMESPACES.intersection(match.namespaces)
+        ):
+            find_site_once(request)
+        return None
 
     def _respond(self, request):
         channel = get_channel(request)

@@ -32,9 +32,9 @@ REQUEST_ATTR = "_wagtail_site"
 
 def _candidates_query():
     return CompiledQuery(
-        Site.objects.filter(Q(hostname=HOSTNAME_MARKER) | Q(is_default_site=True)).select_related(
-            "root_page"
-        ),
+        Site.objects.filter(Q(hostname=HOSTNAME_MARKER) | Q(is_default_site=True))
+        .select_related("root_page")
+        .order_by(),  # ranked in Python (site_for_hostname)
         hostname=HOSTNAME_MARKER,
     )
 

@@ -167,3 +167,27 @@ def test_the_start_page_is_routed_in_one_query_and_keeps_its_restriction(home):
     assert response.status_code == 200
     assert "Välkommen" not in response.content.decode()
     assert 'name="password"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path, reads_site",
+    [
+        ("/", True),
+        ("/styrdokument/", True),
+        ("/sok/?q=loggning", True),
+        ("/sok/forslag/?q=logg", True),
+        ("/api/v2/pages/", True),
+        ("/halsa/", False),
+    ],
+)
+def test_only_the_views_that_use_the_site_read_it(path, reads_site):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=PUBLIC_HOST)
+    client.get(path)  # Wagtail's cached list of site roots is filled
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    lookups = [q["sql"] for q in queries if '"wagtailcore_site"."hostname" = ' in q["sql"]]
+    assert len(lookups) == (1 if reads_site else 0)
+    # The compiled candidates, not Wagtail's ranking (a CASE named "match") built again.
+    assert not [sql for sql in lookups if ' AS "match"' in sql]
