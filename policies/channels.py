@@ -154,11 +154,7 @@ def _menu_pages(request):
     types = (InformationPage, ContentPage, AccessibilityStatementPage)
     candidates = getattr(request, MENU_ATTR, None)
     if candidates is not None:
-        return [
-            page
-            for page in candidates
-            if page.specific_class is not None and issubclass(page.specific_class, types)
-        ]
+        return _of_types(candidates, types)
     from .models.routing import children_path_range, compiled_query
 
     home = _start_page(request)
@@ -166,7 +162,11 @@ def _menu_pages(request):
         return []
     query = compiled_query(("menu", router.db_for_read(Page)), _menu_query)
     after, last = children_path_range(home.path)
-    pages = query.run(path=after, last_path=last, depth=home.depth + 1)
+    return _of_types(query.run(path=after, last_path=last, depth=home.depth + 1), types)
+
+
+def _of_types(pages, types):
+    """The pages whose specific class is one of `types` or a subclass (Wagtail's type())."""
     return [
         page
         for page in pages

@@ -4,7 +4,8 @@ import datetime
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -113,6 +114,14 @@ def update_settings(**values):
 
 def get_register():
     return RegisterPage.objects.get()
+
+
+def reader_request(host, user=None, path="/"):
+    """A GET request for `path` on `host` (which picks the channel) by `user` (anonymous by
+    default), for code that takes a request rather than a client."""
+    request = RequestFactory().get(path, HTTP_HOST=host)
+    request.user = user or AnonymousUser()
+    return request
 
 
 def path_of(page):

@@ -3,11 +3,9 @@ the public site's sitemap and feed are kept between changes, never the intranet'
 """
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
@@ -22,6 +20,7 @@ from tests.factories import (
     days_ago,
     get_body,
     path_of,
+    reader_request,
 )
 from tests.shared import run_commit_callbacks
 
@@ -53,15 +52,9 @@ def listings_kept(settings):
     cache.clear()
 
 
-def request_for(host, user, path="/sitemap.xml"):
-    request = RequestFactory().get(path, HTTP_HOST=host)
-    request.user = user or AnonymousUser()
-    return request
-
-
 def wagtails_sitemap(host, user, path="/sitemap.xml"):
     response = wagtail_sitemap_views.sitemap(
-        request_for(host, user, path), sitemaps={"wagtail": ChannelSitemap}
+        reader_request(host, user, path), sitemaps={"wagtail": ChannelSitemap}
     )
     return response.render()
 
@@ -92,7 +85,7 @@ def test_the_sitemap_is_wagtails_byte_for_byte(scene, staff_user, member, host, 
     user = {"anonymous": None, "staff": staff_user, "member": member}[reader]
 
     expected = wagtails_sitemap(host, user)
-    response = sitemap(request_for(host, user))
+    response = sitemap(reader_request(host, user, "/sitemap.xml"))
 
     assert response.status_code == expected.status_code == 200
     assert response.content.decode() == expected.content.decode()
@@ -109,7 +102,7 @@ def test_a_page_with_a_view_restriction_and_its_subtree_stay_out_as_in_wagtails(
         page=information, restriction_type=PageViewRestriction.PASSWORD, password="hemligt"
     )
 
-    response = sitemap(request_for(PUBLIC_HOST, None))
+    response = sitemap(reader_request(PUBLIC_HOST, path="/sitemap.xml"))
 
     assert path_of(information) not in response.content.decode()
     assert response.content == wagtails_sitemap(PUBLIC_HOST, None).content

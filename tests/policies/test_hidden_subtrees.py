@@ -4,11 +4,16 @@ kind of reader, and a title that begins like a restricted one's changes nothing.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
-from django.test import RequestFactory
 
 from policies.channels import INTRANET, PUBLIC
 from policies.models import Publicity, RiktlinjePage, RutinPage, StodanvisningPage, Styrdokument
-from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_live_document, make_user
+from tests.factories import (
+    INTRANET_HOST,
+    PUBLIC_HOST,
+    make_live_document,
+    make_user,
+    reader_request,
+)
 from tests.shared import build_once
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +59,6 @@ def w(world, db):
     return world
 
 
-def request_for(host, user):
-    request = RequestFactory().get("/", HTTP_HOST=host)
-    request.user = user
-    return request
-
-
 def titles(queryset):
     return sorted(queryset.values_list("title", flat=True))
 
@@ -74,14 +73,14 @@ HIDDEN_HR = {"Begränsad rutin", "Stöd under begränsad"}
 )
 def test_the_intranet_hides_each_readers_subtrees_at_every_depth(w, reader, hidden):
     user = type(w[reader]).objects.get(pk=w[reader].pk)
-    shown = titles(Styrdokument.objects.for_request(request_for(INTRANET_HOST, user)))
+    shown = titles(Styrdokument.objects.for_request(reader_request(INTRANET_HOST, user)))
     assert not set(shown) & hidden
     assert (HIDDEN_SECURITY | HIDDEN_HR) - hidden <= set(shown)
     assert shown == titles(Styrdokument.objects.for_channel(INTRANET, w[reader]))
 
 
 def test_the_public_site_hides_both_subtrees(w):
-    shown = titles(Styrdokument.objects.for_request(request_for(PUBLIC_HOST, AnonymousUser())))
+    shown = titles(Styrdokument.objects.for_request(reader_request(PUBLIC_HOST, AnonymousUser())))
     assert not set(shown) & (HIDDEN_SECURITY | HIDDEN_HR)
     assert "Öppen rutin" in shown and "Begränsad riktlinje 2 (öppen)" in shown
     assert shown == titles(Styrdokument.objects.for_channel(PUBLIC))

@@ -6,14 +6,19 @@ is left out even when its id is asked for."""
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from search import service
 from search.loading import SLOTS, load_shown
 from search.ranking import load_documents
-from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_live_document, make_user
+from tests.factories import (
+    INTRANET_HOST,
+    PUBLIC_HOST,
+    make_live_document,
+    make_user,
+    reader_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +58,6 @@ def readers(world):
     }
 
 
-def request_for(host, user):
-    request = RequestFactory().get("/sok/", HTTP_HOST=host)
-    request.user = user
-    return request
-
-
 def through_visibility(ids, request):
     visible = Styrdokument.objects.for_request(request).select_related(
         "decision_body", "organisation"
@@ -69,7 +68,7 @@ def through_visibility(ids, request):
 def test_every_reader_gets_what_the_visibility_queryset_gives(world):
     ids = [document.pk for document in reversed(world["documents"])]
     for name, (host, user) in readers(world).items():
-        request = request_for(host, user)
+        request = reader_request(host, user)
         expected = through_visibility(ids, request)
         loaded = load_shown(ids, request, fallback=lambda items: pytest.fail("no fallback"))
         assert [doc.pk for doc in loaded] == [doc.pk for doc in expected], name
@@ -82,18 +81,18 @@ def test_every_reader_gets_what_the_visibility_queryset_gives(world):
 def test_what_the_reader_may_not_see_is_left_out(world):
     public, internal, restricted, below, draft = world["documents"]
     ids = [document.pk for document in world["documents"]]
-    shown = load_shown(ids, request_for(PUBLIC_HOST, AnonymousUser()), fallback=list)
+    shown = load_shown(ids, reader_request(PUBLIC_HOST, AnonymousUser()), fallback=list)
     assert [doc.pk for doc in shown] == [public.pk]
     assert public.publicity == Publicity.PUBLIC
 
-    employee = request_for(INTRANET_HOST, make_user("anstalld-2"))
+    employee = reader_request(INTRANET_HOST, make_user("anstalld-2"))
     shown = load_shown(ids, employee, fallback=list)
     assert [doc.pk for doc in shown] == [public.pk, internal.pk]
 
 
 def test_one_statement_reads_the_page(world):
     ids = [document.pk for document in world["documents"]]
-    request = request_for(PUBLIC_HOST, AnonymousUser())
+    request = reader_request(PUBLIC_HOST, AnonymousUser())
     load_shown(ids, request, fallback=list)  # compiled and the hidden subtrees read
     with CaptureQueriesContext(connection) as queries:
         load_shown(ids, request, fallback=list)
@@ -101,7 +100,7 @@ def test_one_statement_reads_the_page(world):
 
 
 def test_anything_but_a_page_of_ids_is_read_the_usual_way(world):
-    request = request_for(PUBLIC_HOST, AnonymousUser())
+    request = reader_request(PUBLIC_HOST, AnonymousUser())
     documents = list(Styrdokument.objects.live())
     assert load_shown(documents, request, fallback=lambda items: ["fallback"]) == ["fallback"]
     too_many = list(range(1, SLOTS + 2))

@@ -1,9 +1,8 @@
 """'Menade du …': corrections for misspelt queries, from what the reader may see."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import RequestFactory
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from policies.repeal import register_existing_repeal
@@ -18,6 +17,7 @@ from tests.factories import (
     make_live_document,
     make_user,
     paragraph,
+    reader_request,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,20 +36,14 @@ def empty_cache():
     suggest._local.clear()
 
 
-def request_for(host, user=None):
-    request = RequestFactory().get("/sok/", HTTP_HOST=host)
-    request.user = user or AnonymousUser()
-    return request
-
-
 @pytest.fixture
 def public_request():
-    return request_for(PUBLIC_HOST)
+    return reader_request(PUBLIC_HOST)
 
 
 @pytest.fixture
 def staff_request(db):
-    return request_for(INTRANET_HOST, make_user("medarbetaren"))
+    return reader_request(INTRANET_HOST, make_user("medarbetaren"))
 
 
 @pytest.fixture
@@ -165,10 +159,9 @@ def test_a_restricted_word_is_suggested_only_to_the_group(public_request, staff_
     member = make_user("beslutsfattare1", groups=["Beslutsfattare"])
     typo = "evakueringsledarn"
 
-    assert did_you_mean(typo, request_for(INTRANET_HOST, member)) == RESTRICTED_WORD
-    assert did_you_mean(typo, request_for(INTRANET_HOST, make_user("admin", superuser=True))) == (
-        RESTRICTED_WORD
-    )
+    assert did_you_mean(typo, reader_request(INTRANET_HOST, member)) == RESTRICTED_WORD
+    admin = make_user("admin", superuser=True)
+    assert did_you_mean(typo, reader_request(INTRANET_HOST, admin)) == RESTRICTED_WORD
     assert RESTRICTED_WORD not in (did_you_mean(typo, staff_request) or "")
     assert RESTRICTED_WORD not in (did_you_mean(typo, public_request) or "")
 
@@ -183,8 +176,8 @@ def test_the_public_site_never_suggests_a_word_of_an_internal_document():
     )
     internal_words = {"kassaskåpet", "kodlåset", "vaktmästaren", "kvartal"}
     typos = ["kassaskpet", "kodlset", "vaktmästarn", "kvartl", "kasaskåpet", "vaktmastaren"]
-    staff = request_for(INTRANET_HOST, make_user("personal"))
-    public = request_for(PUBLIC_HOST)
+    staff = reader_request(INTRANET_HOST, make_user("personal"))
+    public = reader_request(PUBLIC_HOST)
 
     assert {did_you_mean(typo, staff) for typo in typos} <= internal_words | {None}
     assert any(did_you_mean(typo, staff) for typo in typos)
@@ -239,11 +232,11 @@ def test_an_unpublished_document_stops_giving_suggestions_at_once(public_request
 
 
 def test_readers_who_see_the_same_documents_share_the_vocabulary(documents):
-    first = request_for(INTRANET_HOST, make_user("en"))
-    second = request_for(INTRANET_HOST, make_user("tva"))
+    first = reader_request(INTRANET_HOST, make_user("en"))
+    second = reader_request(INTRANET_HOST, make_user("tva"))
 
     assert suggest.vocabulary_for(first) is suggest.vocabulary_for(second)
-    assert suggest.vocabulary_for(request_for(PUBLIC_HOST)) is not suggest.vocabulary_for(first)
+    assert suggest.vocabulary_for(reader_request(PUBLIC_HOST)) is not suggest.vocabulary_for(first)
 
 
 def test_the_vocabulary_is_bounded(public_request, documents, monkeypatch):

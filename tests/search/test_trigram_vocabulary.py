@@ -9,10 +9,9 @@ documents stand for a large kommun's.
 import importlib
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
@@ -20,7 +19,14 @@ from policies.swedish import FOLD, fold
 from search import suggest
 from search.models import DocumentWord
 from search.suggest import StoredWords, did_you_mean
-from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_live_document, make_user, paragraph
+from tests.factories import (
+    INTRANET_HOST,
+    PUBLIC_HOST,
+    make_live_document,
+    make_user,
+    paragraph,
+    reader_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +58,6 @@ def empty_cache():
 def trigrams(monkeypatch):
     """Every vocabulary counts as cut, so StoredWords is used wherever memory finds nothing."""
     monkeypatch.setattr(suggest, "TRIGRAM_MIN_VOCABULARY", 0)
-
-
-def request_for(host, user=None):
-    request = RequestFactory().get("/sok/", HTTP_HOST=host)
-    request.user = user or AnonymousUser()
-    return request
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ PUBLIC_WORDS = [
 def test_stored_words_choose_as_the_vocabulary_does(documents):
     """For every misspelling, the candidates pg_trgm finds give the suggestion the in-memory
     scan gives (the same rules choose; pg_trgm must find the word chosen)."""
-    request = request_for(PUBLIC_HOST)
+    request = reader_request(PUBLIC_HOST)
     stored = stored_words_for(request)
     vocabulary = stored.vocabulary
     typos = [typo for word in PUBLIC_WORDS for typo in misspellings(word)]
@@ -157,7 +157,7 @@ def test_the_threshold_is_the_statements_own(documents, monkeypatch):
     """The similarity the statement sets for itself is the one `%` applies (pg_trgm's default,
     0.3, would miss one-letter misspellings of six- to eight-letter words)."""
 
-    admin = request_for(INTRANET_HOST, make_user("admin", superuser=True))
+    admin = reader_request(INTRANET_HOST, make_user("admin", superuser=True))
 
     def found(similarity, target):
         monkeypatch.setattr(suggest, "TRIGRAM_SIMILARITY", similarity)
@@ -172,7 +172,7 @@ def test_the_threshold_is_the_statements_own(documents, monkeypatch):
 
 @postgres_only
 def test_compounds_with_one_misspelt_part_are_corrected_alike(documents, trigrams):
-    request = request_for(PUBLIC_HOST)
+    request = reader_request(PUBLIC_HOST)
     for typo, expected in [
         ("kontinutetsplanering", "kontinuitetsplanering"),
         ("informationssäkerhte", "informationssäkerhet"),
@@ -189,7 +189,7 @@ def test_a_word_beyond_the_cached_vocabulary_is_found_in_the_database(
     """The cached vocabulary keeps the most frequent words only; a rare word the reader may
     see is still suggested, from the stored words."""
     monkeypatch.setattr(suggest, "MAX_VOCABULARY", 5)
-    request = request_for(PUBLIC_HOST)
+    request = reader_request(PUBLIC_HOST)
     assert RARE_WORD not in suggest.vocabulary_for(request).counts
 
     assert did_you_mean("sprinklersytemet", request) == RARE_WORD
@@ -203,7 +203,7 @@ def test_a_word_beyond_the_cached_vocabulary_is_found_in_the_database(
 def test_without_postgresql_no_statement_is_made_for_candidates(documents, trigrams):
     """SQLite keeps to edit distance in memory; on PostgreSQL only a vocabulary that was cut
     asks the database."""
-    request = request_for(PUBLIC_HOST)
+    request = reader_request(PUBLIC_HOST)
     documents_qs = Styrdokument.objects.for_request(request)
     vocabulary = suggest.vocabulary_for(request, documents_qs)
     stored = suggest.stored_words(documents_qs, vocabulary)
@@ -222,9 +222,9 @@ def test_an_internal_or_restricted_word_is_never_a_candidate_outside_its_audienc
     member = make_user("beslutsfattare1", groups=["Beslutsfattare"])
     staff = make_user("medarbetaren")
     readers = {
-        "public": request_for(PUBLIC_HOST),
-        "staff": request_for(INTRANET_HOST, staff),
-        "member": request_for(INTRANET_HOST, member),
+        "public": reader_request(PUBLIC_HOST),
+        "staff": reader_request(INTRANET_HOST, staff),
+        "member": reader_request(INTRANET_HOST, member),
     }
     secret = {INTERNAL_WORD, RESTRICTED_WORD}
     for name, request in readers.items():
@@ -242,9 +242,9 @@ def test_an_internal_or_restricted_word_is_never_a_candidate_outside_its_audienc
 @postgres_only
 def test_suggestions_from_stored_words_respect_the_audience(documents, trigrams, monkeypatch):
     monkeypatch.setattr(suggest, "MAX_VOCABULARY", 5)  # the secret words only in the database
-    member = request_for(INTRANET_HOST, make_user("beslutsfattare1", groups=["Beslutsfattare"]))
-    staff = request_for(INTRANET_HOST, make_user("medarbetaren"))
-    public = request_for(PUBLIC_HOST)
+    member = reader_request(INTRANET_HOST, make_user("beslutsfattare1", groups=["Beslutsfattare"]))
+    staff = reader_request(INTRANET_HOST, make_user("medarbetaren"))
+    public = reader_request(PUBLIC_HOST)
 
     assert did_you_mean("servisedesken", staff) == INTERNAL_WORD
     assert did_you_mean("evakueringsledarn", member) == RESTRICTED_WORD
@@ -273,7 +273,7 @@ def statements(query, request):
 @pytest.mark.parametrize("typos", ["flygplansbesattningen", "zxqwvbnmlk " * 12])
 def test_statements_do_not_grow_with_the_vocabulary(documents, trigrams, typos):
     public, _internal, _restricted = documents
-    request = request_for(PUBLIC_HOST)
+    request = reader_request(PUBLIC_HOST)
     did_you_mean("riktlinej", request)  # the synonym list read once, as in any process
     small = statements(typos, request)
     add_words(public, 3_000)
@@ -302,7 +302,7 @@ def test_statements_do_not_grow_with_the_vocabulary(documents, trigrams, typos):
     ],
 )
 def test_odd_input_never_raises(documents, trigrams, query):
-    result = did_you_mean(query, request_for(PUBLIC_HOST))
+    result = did_you_mean(query, reader_request(PUBLIC_HOST))
     assert result is None or (isinstance(result, str) and len(result) <= suggest.MAX_QUERY_LENGTH)
 
 
@@ -330,5 +330,5 @@ def test_the_trigram_index_is_on_the_folded_word_the_lookup_compares(documents):
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "gin_trgm_ops" in definition
     assert "translate((word)::text, 'åäöéüæø'::text, 'aaoeuao'::text)" in definition
-    sql, _params = stored_words_for(request_for(PUBLIC_HOST)).statement(["riktlinej"])
+    sql, _params = stored_words_for(reader_request(PUBLIC_HOST)).statement(["riktlinej"])
     assert f"{suggest.FOLDED_WORD.format(column='w.word')} %% t.target" in sql
