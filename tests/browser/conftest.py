@@ -7,6 +7,7 @@ safe here. The variable must be set before Django handles the first query.
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,6 +38,14 @@ class SerialLiveServer(WSGIServer):
     def __init__(self, *args, connections_override=None, **kwargs):
         # The server thread already holds the overridden connections (LiveServerThread.run).
         super().__init__(*args, **kwargs)
+        # Held while a request is handled: the test's teardown waits for it (wait_until_idle)
+        # before the database is flushed on the same connection, which a request still reading
+        # it would otherwise find locked ("database table is locked").
+        self.handling = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self.handling:
+            super().process_request(request, client_address)
 
     def get_request(self):
         """A connection that sends nothing is dropped after IDLE_CONNECTION_SECONDS.
@@ -164,10 +173,20 @@ def styrdok(live_server, baseline_snapshot):
         restore_baseline(baseline_snapshot)
     call_command("setup_styrdok", verbosity=0)
     port = urlsplit(live_server.url).port
-    return Hosts(
+    yield Hosts(
         intranet=f"http://{settings.STYRDOK_INTRANET_HOSTNAME}:{port}",
         public=f"http://{settings.STYRDOK_PUBLIC_HOSTNAME}:{port}",
     )
+    wait_until_idle(live_server)
+
+
+def wait_until_idle(live_server):
+    """Let a request the browser sent at the end of the test (a suggestion typed, a page still
+    loading) finish before the database is flushed under it (SerialLiveServer only)."""
+    handling = getattr(getattr(live_server.thread, "httpd", None), "handling", None)
+    if handling is not None:
+        with handling:
+            pass
 
 
 @dataclass(frozen=True)
