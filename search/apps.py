@@ -9,12 +9,18 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.models import Group
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from . import synonyms
         from .models import SynonymGroup
+        from .ranking import register_sqlite_functions
         from .suggest import document_changed
 
+        # The autocomplete's title match needs a lower() that knows å, ä and ö on SQLite.
+        connection_created.connect(
+            register_sqlite_functions, dispatch_uid="search.ranking.sqlite_functions"
+        )
         # "Menade du …" caches its vocabulary; a saved (published, unpublished, edited) or
         # deleted document renews it. Senders are the document types, so no sender is given.
         post_save.connect(document_changed, dispatch_uid="search.suggest.document_saved")

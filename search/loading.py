@@ -8,14 +8,23 @@ conditions (live; public on the public site) in SQL compiled once per process
 (policies.models.routing.CompiledQuery, prepared on PostgreSQL), and each is checked again in
 Python with document_shown_to_request, for_request's twin: a document unpublished or hidden in
 the moment between the two statements is still left out.
+
+The suggestions while typing (/sok/forslag/) are read the same way: the first matching titles
+with the channel's fixed conditions, in a statement compiled once per process (with the words
+typed in their place), each checked again with document_shown_to_request.
 """
 
 from django.db import router
+from django.db.models import BigIntegerField
+from django.db.models.functions import Cast
+from wagtail.search.backends import get_search_backend
 
 from policies.channels import PUBLIC, get_channel
 from policies.models import Publicity, Styrdokument
 from policies.models.routing import CompiledQuery, compiled_query
 from policies.visibility import document_shown_to_request
+
+from .ranking import POSTGRES, backend_kind, index_entries
 
 # The most ids one statement reads: a page of results holds at most this many (search.service's
 # PAGE_SIZE); a shorter page fills the remaining places with NO_DOCUMENT.
@@ -60,3 +69,78 @@ def load_shown(items, request, fallback):
         if document_shown_to_request(document, request)
     }
     return [found[pk] for pk in items if pk in found]
+
+
+# -- suggestions while typing ---------------------------------------------------------------
+
+# Where the words typed go in the compiled suggestion statement (a tsquery).
+TSQUERY_MARKER = "styrdoktsquerymarker"
+# What a suggestion shows (search.views.autocomplete), its address and document_shown() read:
+# not the body, whose JSON would be parsed for nothing.
+SUGGESTION_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "locale",
+    "live",
+    "publicity",
+    "document_type",
+    "diarienummer",
+)
+# The statement reads this many times the suggestions asked for, so that the reader still gets
+# them all when some of the first by title lie in subtrees hidden from them.
+OVERFETCH = 2
+
+
+def prefix_tsquery(words):
+    """The words as a tsquery for the index entries' `simple` autocomplete vectors: each word,
+    the last one as a prefix (what modelsearch's autocomplete asks)."""
+    quoted = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+def _suggestion_query(public, fetch):
+    """The first `fetch` live documents by title (public ones on the public site) whose index
+    entry's autocomplete vector matches the tsquery."""
+    from django.contrib.postgres.search import SearchQuery  # needs psycopg: PostgreSQL only
+
+    documents = Styrdokument.objects.live()
+    if public:
+        documents = documents.filter(publicity=Publicity.PUBLIC)
+    matching = (
+        index_entries(Styrdokument)
+        .filter(autocomplete=SearchQuery(TSQUERY_MARKER, config="simple", search_type="raw"))
+        .annotate(document_id=Cast("object_id", BigIntegerField()))
+        .values("document_id")
+    )
+    first = documents.filter(pk__in=matching).order_by("title", "pk").values("pk")[:fetch]
+    documents = (
+        Styrdokument.objects.filter(pk__in=first).order_by("title", "pk").only(*SUGGESTION_FIELDS)
+    )
+    # Not prepared: the best plan for a word most titles start with is not the one for a rare
+    # word, and a prepared statement would settle on one plan for both.
+    return CompiledQuery(documents, prepare=False, tsquery=TSQUERY_MARKER)
+
+
+def suggest_shown(words, limit, request):
+    """The first `limit` documents by title matching the words typed (the last one a prefix)
+    that the reader of `request` may see, as autocomplete_documents() finds them in
+    for_request(): read by a statement compiled once per process with the channel's fixed
+    conditions, each checked with document_shown_to_request. None where this does not apply:
+    another search backend than PostgreSQL's, or so many of the first titles hidden from the
+    reader that the statement did not read enough (the caller then asks the queryset)."""
+    if not words or backend_kind(get_search_backend()) != POSTGRES:
+        return None
+    public = get_channel(request) == PUBLIC
+    fetch = limit * OVERFETCH
+    query = compiled_query(
+        ("suggest", public, fetch, router.db_for_read(Styrdokument)),
+        lambda: _suggestion_query(public, fetch),
+    )
+    documents = query.run(tsquery=prefix_tsquery(words))
+    shown = [document for document in documents if document_shown_to_request(document, request)]
+    if len(shown) < limit and len(documents) == fetch:
+        return None
+    return shown[:limit]

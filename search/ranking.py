@@ -31,6 +31,7 @@ from functools import partial, reduce
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     CharField,
     F,
@@ -38,6 +39,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -82,6 +84,8 @@ TYPE_ORDER = ("type_rank",)
 TITLE_ORDER = ("title", "pk")
 POSTGRES = "postgres"
 SQLITE = "sqlite"
+# A lower() for SQLite that lowers every letter, registered on each connection.
+SQLITE_LOWER = "styrdok_lower"
 # The modules of modelsearch's database backends (type(backend).__module__ ends with these).
 BACKEND_MODULES = {POSTGRES: "database.postgres.postgres", SQLITE: "database.sqlite.sqlite"}
 
@@ -528,6 +532,56 @@ def autocomplete_documents(queryset, words, limit=AUTOCOMPLETE_LIMIT):
         )
         return first_by_title(queryset.filter(pk__in=matching), limit)
     return list(queryset.autocomplete(text, operator="and", order_by="title")[:limit])
+
+
+class ILike(Func):
+    """`field ILIKE pattern` (PostgreSQL): the trigram index on page titles (search migration
+    0004) serves it, whereas Django's icontains compares UPPER(title) with every row."""
+
+    arg_joiner = " ILIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class LowerLike(Func):
+    """`lower(field) LIKE pattern` on SQLite with a lower() that knows å, ä and ö (SQLite's own
+    LIKE and lower() fold ASCII letters only): see register_sqlite_functions."""
+
+    function = SQLITE_LOWER
+    template = "(%(function)s(%(expressions)s) LIKE %%s ESCAPE '\\')"
+    output_field = BooleanField()
+
+    def __init__(self, expression, pattern):
+        super().__init__(expression)
+        self.pattern = pattern
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return sql, (*params, self.pattern)
+
+
+def title_contains(word):
+    """A condition on documents: the title holds `word`, in any case, å, ä and ö included (for
+    the autocomplete's titles containing the words typed, such as a compound's later part). On
+    PostgreSQL an ILIKE the title's trigram index serves; on SQLite a Unicode lower(); elsewhere
+    Django's icontains."""
+    pattern = f"%{connection.ops.prep_for_like_query(word.lower())}%"
+    if connection.vendor == "postgresql":
+        return ILike(F("title"), Value(pattern))
+    if connection.vendor == "sqlite":
+        return LowerLike(F("title"), pattern)
+    return Q(title__icontains=word)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """connection_created: SQLITE_LOWER on a new SQLite connection (Python's str.lower)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_LOWER,
+            1,
+            lambda text: text.lower() if isinstance(text, str) else text,
+            deterministic=True,
+        )
 
 
 def first_by_title(queryset, limit):

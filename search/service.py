@@ -20,7 +20,7 @@ from functools import partial, reduce
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.search.backends import get_search_backend
@@ -56,6 +56,7 @@ from .ranking import (
     prefer_indexes,
     run_search,
     searchable,
+    title_contains,
 )
 from .snippets import describe_hits
 
@@ -450,10 +451,14 @@ def suggestion_for(query, suggest):
 # -- suggestions while typing ---------------------------------------------------------------
 
 
-def autocomplete(typed, visible):
+def autocomplete(typed, visible, titles=None):
     """Up to AUTOCOMPLETE_LIMIT documents of `visible` for what has been typed so far: by
     diarienummer, then by title words (the last one a prefix), then titles containing the
-    words. Never an error: anything odd gives an empty list."""
+    words. Never an error: anything odd gives an empty list.
+
+    `titles(words, limit)` finds the documents by title words for this reader as the search
+    index would (search.loading.suggest_shown), or None where it cannot: they are then found
+    through `visible`."""
     text, _shortened = clean_query(typed)
     text = text[:AUTOCOMPLETE_MAX_LENGTH]
     words = [w for w in WORD.findall(text.lower()) if len(w) <= MAX_WORD][:AUTOCOMPLETE_WORDS]
@@ -466,27 +471,32 @@ def autocomplete(typed, visible):
             dnr = find_diarienummer(text)
             if dnr is not None:
                 found += documents_with_diarienummer(visible, dnr)[:AUTOCOMPLETE_LIMIT]
-            found = _more_by_title(found, visible, words)
+            # A whole diarienummer that names documents is what the reader is after: its
+            # series, year and number are no title words to complete.
+            if not (found and dnr.whole_query):
+                found = _more_by_title(found, visible, words, titles)
     except DatabaseError as error:
         logger.warning("Autocomplete failed for %r: %s", text, error)
     return found[:AUTOCOMPLETE_LIMIT]
 
 
-def _more_by_title(found, visible, words):
+def _more_by_title(found, visible, words, titles=None):
     """`found` filled up to AUTOCOMPLETE_LIMIT: through the search index, then any title that
     contains every word."""
-    if len(found) < AUTOCOMPLETE_LIMIT:
+    by_words = titles(words, AUTOCOMPLETE_LIMIT) if titles is not None and not found else None
+    if by_words is not None:
+        found += by_words
+    elif len(found) < AUTOCOMPLETE_LIMIT:
         found += autocomplete_documents(
             searchable(visible.exclude(pk__in=[doc.pk for doc in found])),
             words,
             AUTOCOMPLETE_LIMIT - len(found),
         )
     if len(found) < AUTOCOMPLETE_LIMIT:
-        title_matches = Q()
-        for word in words:
-            title_matches &= Q(title__icontains=word)
         found += first_by_title(
-            visible.filter(title_matches).exclude(pk__in=[doc.pk for doc in found]),
+            visible.filter(*[title_contains(word) for word in words]).exclude(
+                pk__in=[doc.pk for doc in found]
+            ),
             AUTOCOMPLETE_LIMIT - len(found),
         )
     return found

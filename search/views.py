@@ -20,7 +20,7 @@ from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
 from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices, filter_fields
 from search import service
-from search.loading import load_shown
+from search.loading import load_shown, suggest_shown
 from search.parsing import printable
 from search.service import FILTERS
 from search.suggest import did_you_mean
@@ -124,7 +124,9 @@ def autocomplete(request):
     [{"title", "url", "type", "diarienummer"}]. Never an error: anything odd gives an empty
     list."""
     found = service.autocomplete(
-        request.GET.get("q", ""), Styrdokument.objects.for_request(request)
+        request.GET.get("q", ""),
+        Styrdokument.objects.for_request(request),
+        titles=partial(suggest_shown, request=request),
     )
     suggestions = []
     for document in found:

@@ -57,8 +57,8 @@ class CompiledQuery:
     so a caller writes such filters out itself. Whatever else the queryset holds is part of the
     SQL for good, so the key it is cached under (compiled_query) names it."""
 
-    def __init__(self, queryset, **slots):
-        self.db = queryset.db
+    def __init__(self, queryset, prepare=True, **slots):
+        self.db, self.prepare = queryset.db, prepare
         compiler = queryset.query.get_compiler(using=self.db)
         sql, params = compiler.as_sql()
         params = list(params)
@@ -107,6 +107,14 @@ class CompiledQuery:
             layout = self.layouts[model] = ([f.attname for f in model._meta.concrete_fields], order)
         return layout
 
+    def _cursor(self):
+        """A preparing cursor, unless the statement was made with prepare=False: one whose best
+        plan depends on its values (how many rows a word matches), which PostgreSQL's generic
+        plan for a prepared statement cannot know."""
+        if self.prepare:
+            return preparing_cursor(self.db)
+        return connections[self.db].cursor()
+
     def _converted(self, rows):
         """The compiler's results_iter for fetched rows, with the converters found once."""
         if self.converters:
@@ -123,7 +131,7 @@ class CompiledQuery:
         for name, value in values.items():
             index, kind = self.positions[name]
             params[index] = value.join(kind) if isinstance(kind, list) else kind(value)
-        with preparing_cursor(self.db) as cursor:
+        with self._cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objects = []

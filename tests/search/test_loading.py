@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from search import service
-from search.loading import SLOTS, load_shown
-from search.ranking import load_documents
+from search.loading import SLOTS, load_shown, prefix_tsquery, suggest_shown
+from search.ranking import autocomplete_documents, load_documents, searchable
 from tests.factories import (
     INTRANET_HOST,
     PUBLIC_HOST,
@@ -110,3 +110,127 @@ def test_anything_but_a_page_of_ids_is_read_the_usual_way(world):
 
 def test_a_page_of_results_fits_in_one_statement():
     assert service.PAGE_SIZE <= SLOTS
+
+
+# -- suggestions while typing: one compiled statement ----------------------------------------
+
+
+@pytest.fixture
+def suggestible():
+    """Titles sharing their first words, on both channels, with restricted subtrees (one nested
+    in another, one of another group) between them."""
+    secret, other = Group.objects.create(name="Sekretess IT"), Group.objects.create(name="Kris")
+    made = [
+        make_live_document(RiktlinjePage, title="Riktlinje för loggning", publicity="public"),
+        make_live_document(RiktlinjePage, title="Riktlinje för lösenord", publicity="internal"),
+        make_live_document(RutinPage, title="Rutin för loggranskning", publicity="public"),
+    ]
+    hidden = make_live_document(
+        RiktlinjePage,
+        title="Riktlinje för loggar i HR",
+        publicity="internal",
+        restricted_to=[secret],
+    )
+    nested = make_live_document(
+        RutinPage, parent=hidden, title="Rutin för loggar i lönesystemet", restricted_to=[other]
+    )
+    made += [hidden, nested]
+    made.append(make_live_document(RutinPage, parent=hidden, title="Rutin för loggutdrag"))
+    made.append(
+        make_live_document(
+            RiktlinjePage, title="Riktlinje för loggar vid kris", restricted_to=[other]
+        )
+    )
+    draft = make_live_document(RiktlinjePage, title="Riktlinje för loggserver")
+    draft.unpublish()
+    member = make_user("it-sakerhet")
+    member.groups.add(secret)
+    return {
+        "webbplatsen": (PUBLIC_HOST, AnonymousUser()),
+        "anställd": (INTRANET_HOST, make_user("anstalld-forslag")),
+        "medlem i en grupp": (INTRANET_HOST, member),
+        "superanvändare": (INTRANET_HOST, make_user("admin-forslag", superuser=True)),
+    }
+
+
+WORDS = [["logg"], ["riktlinje", "för", "logg"], ["rutin"], ["r"], ["lösen"], ["saknas"]]
+
+
+def through_the_index(words, limit, request):
+    visible = searchable(Styrdokument.objects.for_request(request))
+    return autocomplete_documents(visible, words, limit)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index only")
+def test_suggestions_are_what_the_visibility_queryset_and_the_index_give(suggestible):
+    for name, (host, user) in suggestible.items():
+        request = reader_request(host, user)
+        for words in WORDS:
+            for limit in (8, 2):
+                expected = through_the_index(words, limit, request)
+                found = suggest_shown(words, limit, request)
+                if found is None:  # too many hidden among the first: the queryset's turn
+                    assert limit == 2, (name, words)
+                    continue
+                assert [d.pk for d in found] == [d.pk for d in expected], (name, words, limit)
+                assert [d.url_path for d in found] == [d.url_path for d in expected]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index only")
+def test_a_new_restriction_is_obeyed_by_the_next_suggestion(suggestible):
+    """The statement is kept per number of hidden subtrees: one more restricted document gives
+    another statement, not the old one with a subtree missing."""
+    request = lambda: reader_request(PUBLIC_HOST, AnonymousUser())  # noqa: E731 - fresh each time
+    before = [d.title for d in suggest_shown(["riktlinje"], 8, request())]
+    assert "Riktlinje för loggning" in before
+    document = Styrdokument.objects.get(title="Riktlinje för loggning")
+    Styrdokument.restricted_to.through.objects.create(
+        styrdokument=document, group=Group.objects.get(name="Kris")
+    )
+    after = [d.title for d in suggest_shown(["riktlinje"], 8, request())]
+    assert after == [title for title in before if title != "Riktlinje för loggning"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index only")
+def test_one_statement_finds_and_reads_the_suggestions(suggestible):
+    request = reader_request(PUBLIC_HOST, AnonymousUser())
+    suggest_shown(["logg"], 8, request)  # compiled, and the hidden subtrees read
+    with CaptureQueriesContext(connection) as queries:
+        found = suggest_shown(["logg"], 8, request)
+    assert [d.title for d in found] == ["Riktlinje för loggning", "Rutin för loggranskning"]
+    assert len(queries) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index only")
+def test_when_the_first_titles_are_hidden_the_queryset_is_asked(suggestible, client):
+    """More of the first titles hidden from the reader than the statement reads beyond those
+    asked for: suggest_shown says so (None), and the suggestions come from the queryset."""
+    secret = Group.objects.get(name="Kris")
+    for number in range(2 * 8):
+        make_live_document(
+            RutinPage, title=f"Avvikelse {number:02d}", publicity="public", restricted_to=[secret]
+        )
+    visible = make_live_document(RutinPage, title="Avvikelserapportering", publicity="public")
+    request = reader_request(PUBLIC_HOST, AnonymousUser())
+
+    assert suggest_shown(["avvik"], 8, request) is None
+    assert [d.pk for d in through_the_index(["avvik"], 8, request)] == [visible.pk]
+    response = client.get("/sok/forslag/", {"q": "avvik"}, HTTP_HOST=PUBLIC_HOST)
+    assert [item["title"] for item in response.json()] == ["Avvikelserapportering"]
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the other databases")
+def test_other_databases_find_suggestions_through_the_queryset(suggestible):
+    assert suggest_shown(["logg"], 8, reader_request(PUBLIC_HOST, AnonymousUser())) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "tsquery"),
+    [
+        (["logg"], "'logg':*"),
+        (["rutin", "för", "beh"], "'rutin' & 'för' & 'beh':*"),
+        (["o'hara", "a\\b"], "'o''hara' & 'a\\\\b':*"),
+    ],
+)
+def test_the_words_typed_are_quoted_in_the_tsquery(words, tsquery):
+    assert prefix_tsquery(words) == tsquery

@@ -598,6 +598,36 @@ def test_suggestions_find_a_diarienummer(public_client):
     ]
 
 
+def test_a_whole_diarienummer_suggests_only_its_documents(public_client):
+    """The series, year and number typed are no title words: a title holding "KS", "2025" and
+    "542" is not what someone typing the number looks for."""
+    page = make_live_document(RutinPage, title="Rutin för loggning", diarienummer="KS-2025-542")
+    make_live_document(RiktlinjePage, title="KS beslut 2025 om 542 kameror")
+
+    assert [item["title"] for item in suggestions(public_client, "KS 2025/542")] == [page.title]
+
+
+def test_a_diarienummer_no_document_has_still_completes_titles(public_client):
+    make_live_document(RiktlinjePage, title="KS beslut 2025 om 542 kameror")
+
+    assert [item["title"] for item in suggestions(public_client, "KS-2025-542")] == [
+        "KS beslut 2025 om 542 kameror"
+    ]
+
+
+@pytest.mark.parametrize("typed", ["ställning", "STÄLLNING", "Ställning", "ställ"])
+def test_suggestions_find_a_word_inside_a_title_in_any_case(public_client, typed):
+    """A word inside a title (the second part of a compound) is found whatever the case of the
+    title and of what is typed, å, ä and ö included."""
+    make_live_document(RutinPage, title="ÅTERSTÄLLNINGSRUTIN FÖR SERVRAR")
+    make_live_document(RutinPage, title="Rutin för återställning av konton")
+
+    assert sorted(item["title"] for item in suggestions(public_client, typed)) == [
+        "Rutin för återställning av konton",
+        "ÅTERSTÄLLNINGSRUTIN FÖR SERVRAR",
+    ]
+
+
 def test_at_most_eight_suggestions_by_title(public_client):
     make_live_documents(RutinPage, 12, title="Rutin för arkivering {n:02d}")
 
