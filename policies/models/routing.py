@@ -286,26 +286,45 @@ def _statement_parts():
     }
 
 
-def _hidden_condition(reader):
-    """SQL and params for visibility.hidden_roots(reader): the pages restricted to groups,
-    less those restricted to a group `reader` (a user, or None for nobody) belongs to."""
+def _hidden_condition(reader, alias):
+    """SQL and params for visibility.hidden_roots(reader) on the page table as `alias`: the
+    pages restricted to groups, less those restricted to a group `reader` (a user, or None for
+    nobody) belongs to."""
     parts = _statement_parts()
     page, group = parts["restricted_page"], parts["restricted_group"]
-    condition = f"p.id IN (SELECT r.{page} FROM {parts['restricted']} r)"
+    condition = f"{alias}.id IN (SELECT r.{page} FROM {parts['restricted']} r)"
     if reader is None:
         return condition, []
     member_of = (
         f"SELECT m.{page} FROM {parts['restricted']} m INNER JOIN {parts['members']} g "
         f"ON g.{parts['member_group']} = m.{group} WHERE g.{parts['member_user']} = %s"
     )
-    return f"({condition} AND NOT (p.id IN ({member_of})))", [reader.pk]
+    return f"({condition} AND NOT ({alias}.id IN ({member_of})))", [reader.pk]
+
+
+# The hidden roots' paths joined into one text (paths hold letters and digits only).
+PATH_SEPARATOR = ","
+_AGGREGATE = {"postgresql": "string_agg({}, ',')", "sqlite": "group_concat({}, ',')"}
+
+
+def _hidden_paths_column(hidden_of):
+    """SQL and params for a column holding the paths of the roots hidden from the reader, joined
+    by PATH_SEPARATOR: an uncorrelated subquery, which the database runs once for the statement
+    (not a row per root, each made into a page object for its path alone)."""
+    if hidden_of is None:
+        return "NULL", []
+    parts = _statement_parts()
+    condition, params = _hidden_condition(hidden_of[0], "h")
+    aggregate = _AGGREGATE[connection.vendor].format("h.path")
+    return f"(SELECT {aggregate} FROM {parts['page']} h WHERE {condition})", params
 
 
 def _candidates(root, path_components, hidden_of):
-    """In one query: the pages that may lie on the address below `root`, `root` and its
-    ancestors, the live menu pages directly under `root` (for the site's menus) and the roots of
-    the subtrees hidden from the reader. `hidden_of` is `(reader,)` when some subtrees may be
-    hidden from the reader (a user, or None for nobody) and None when the reader sees all.
+    """In one query: (the pages that may lie on the address below `root`, `root` and its
+    ancestors and the live menu pages directly under `root` (for the site's menus); the paths of
+    the roots of the subtrees hidden from the reader). `hidden_of` is `(reader,)` when some
+    subtrees may be hidden from the reader (a user, or None for nobody) and None when the reader
+    sees all; the paths are then None, as they are when no row is found.
 
     A hand-written statement rather than the ORM: this runs on every page request, and building
     and compiling the equivalent queryset (OR'd conditions, an Exists, a hidden-roots subquery)
@@ -327,27 +346,25 @@ def _candidates(root, path_components, hidden_of):
         params += [*depths, under_root, *slugs]
     wanted.append("(p.depth = %s AND p.live AND p.path LIKE %s AND p.show_in_menus)")
     params += [root.depth + 1, under_root]
-    hidden_params = []
-    hidden = "0 = 1"
-    if hidden_of is not None:
-        hidden, hidden_params = _hidden_condition(hidden_of[0])
-        wanted.append(hidden)
+    hidden, hidden_params = _hidden_paths_column(hidden_of)
     sql = (
         f"SELECT {parts['columns']}, "
         f"EXISTS(SELECT 1 FROM {parts['restriction']} v WHERE v.page_id = p.id) "
         "AS view_restricted, "
         f"d.{parts['publicity']} AS publicity, "
-        f"CASE WHEN {hidden} THEN 1 ELSE 0 END AS hidden_root "
+        f"{hidden} AS hidden_paths "
         f"FROM {parts['page']} p LEFT OUTER JOIN {parts['document']} d "
         f"ON p.id = d.{parts['document_pk']} "
         f"WHERE {' OR '.join(wanted)} ORDER BY p.path"
     )
-    rows = list(Page.objects.raw(sql, hidden_params + params + hidden_params))
+    rows = list(Page.objects.raw(sql, hidden_params + params))
     for row in rows:
         # SQLite answers 0/1: the callers and templates expect booleans as the ORM gave them.
         row.view_restricted = bool(row.view_restricted)
-        row.hidden_root = bool(row.hidden_root)
-    return rows
+    if hidden_of is None or not rows:
+        return rows, None
+    joined = rows[0].hidden_paths
+    return rows, tuple(joined.split(PATH_SEPARATOR)) if joined else ()
 
 
 def _read_along(root, request, path_components):
@@ -355,9 +372,11 @@ def _read_along(root, request, path_components):
     from ..visibility import as_member, prime_hidden_paths, reader_of
 
     user, sees_everything = reader_of(request)
-    rows = _candidates(root, path_components, None if sees_everything else (as_member(user),))
-    if not sees_everything:
-        prime_hidden_paths(request, user, tuple(row.path for row in rows if row.hidden_root))
+    rows, hidden_paths = _candidates(
+        root, path_components, None if sees_everything else (as_member(user),)
+    )
+    if hidden_paths is not None:
+        prime_hidden_paths(request, user, hidden_paths)
     setattr(request, MENU_ATTR, _menu_candidates(rows, root))
     return rows
 

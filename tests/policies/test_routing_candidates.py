@@ -16,7 +16,8 @@ from tests.shared import build_once
 
 
 def _reference(root, path_components, hidden):
-    """The ORM queryset the statement replaced, kept here as the specification."""
+    """The ORM queryset the statement replaced, kept here as the specification: the rows, and
+    the paths of the hidden roots (None when the reader sees everything)."""
     steplen = Page.steplen
     own_line = [root.path[:end] for end in range(steplen, len(root.path) + 1, steplen)]
     depths = range(root.depth + 1, root.depth + len(path_components) + 1)
@@ -26,25 +27,19 @@ def _reference(root, path_components, hidden):
     in_menu = models.Q(
         depth=root.depth + 1, path__startswith=root.path, live=True, show_in_menus=True
     )
-    wanted = models.Q(path__in=own_line) | on_address | in_menu
-    hidden = models.Q(pk__in=hidden.values("pk")) if hidden is not None else None
-    rows = Page.objects.filter(wanted | hidden if hidden is not None else wanted).annotate(
+    rows = Page.objects.filter(models.Q(path__in=own_line) | on_address | in_menu).annotate(
         view_restricted=models.Exists(
             PageViewRestriction.objects.filter(page_id=models.OuterRef("pk"))
         ),
         publicity=models.F("styrdokument__publicity"),
-        hidden_root=models.ExpressionWrapper(
-            hidden if hidden is not None else models.Value(False),
-            output_field=models.BooleanField(),
-        ),
     )
-    return list(rows.order_by("path"))
+    paths = None if hidden is None else sorted(hidden.values_list("path", flat=True))
+    return list(rows.order_by("path")), paths
 
 
 def _seen(rows):
     return [
-        (row.pk, row.path, row.slug, bool(row.live), row.view_restricted, row.publicity,
-         row.hidden_root, type(row))
+        (row.pk, row.path, row.slug, bool(row.live), row.view_restricted, row.publicity, type(row))
         for row in rows
     ]  # fmt: skip
 
@@ -106,9 +101,10 @@ def test_the_statement_returns_what_the_queryset_returns(world, address):
     cases = [(None, None)] + [(reader, hidden_roots(reader)) for reader in world["readers"]]
     for reader, hidden in cases:
         hidden_of = None if hidden is None else (as_member(reader),)
-        assert _seen(_candidates(root, address, hidden_of)) == _seen(
-            _reference(root, address, hidden)
-        ), reader
+        rows, paths = _candidates(root, address, hidden_of)
+        expected_rows, expected_paths = _reference(root, address, hidden)
+        assert _seen(rows) == _seen(expected_rows), reader
+        assert (None if paths is None else sorted(paths)) == expected_paths, reader
 
 
 @pytest.mark.django_db
@@ -117,11 +113,31 @@ def test_the_statement_marks_the_hidden_roots_for_a_non_member(world):
     address = [world["register"].slug, "skyddad", "inre"]
     outsider = world["readers"][2]
 
-    rows = _candidates(root, address, (as_member(outsider),))
+    rows, paths = _candidates(root, address, (as_member(outsider),))
 
-    hidden = {row.slug for row in rows if row.hidden_root}
+    hidden = {row.slug for row in rows if row.path in paths}
     assert hidden == {"skyddad", "inre"}
+    assert len(paths) == 2
     assert all(isinstance(row.view_restricted, bool) for row in rows)
+
+
+@pytest.mark.django_db
+def test_a_hidden_root_off_the_address_is_named_but_not_read_as_a_page(world):
+    """A subtree hidden from the reader somewhere else in the tree comes back as its path
+    alone, not as a row: rows are the address, the start page's line and the menu."""
+    root = world["home"]
+    rows, paths = _candidates(root, [world["register"].slug, "oppen"], (None,))
+
+    assert world["nested"].path in paths
+    assert world["nested"].pk not in {row.pk for row in rows}
+    assert {row.slug for row in rows} >= {world["register"].slug, "oppen"}
+
+
+@pytest.mark.django_db
+def test_a_reader_who_sees_everything_gets_no_paths(world):
+    rows, paths = _candidates(world["home"], [world["register"].slug], None)
+    assert paths is None
+    assert rows
 
 
 @pytest.mark.django_db
