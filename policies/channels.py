@@ -186,7 +186,12 @@ def _menu_query():
         show_in_menus=True, path__gt=PATH_MARKER, path__lte=PATH_END_MARKER, depth=DEPTH_MARKER
     )
     pages = with_view_restriction(pages).filter(view_restricted=False).order_by("path")
-    return CompiledQuery(pages, path=PATH_MARKER, last_path=PATH_END_MARKER, depth=DEPTH_MARKER)
+    # Not prepared: PostgreSQL's generic plan for a prepared statement, not knowing the depth,
+    # reads every page below the start page by path (2.3 ms at 10,000 documents) where the
+    # plan for the values given reads one level by depth and path (0.03 ms; migration 0017).
+    return CompiledQuery(
+        pages, prepare=False, path=PATH_MARKER, last_path=PATH_END_MARKER, depth=DEPTH_MARKER
+    )
 
 
 # -- listings kept for the public site -------------------------------------------------------
