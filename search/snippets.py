@@ -176,7 +176,9 @@ def make_snippet(text, matcher, length=SNIPPET_LENGTH):
     if not text:
         return ""
     text = text[:SNIPPET_SCAN]
-    spans = match_spans(text, matcher)
+    spans = (
+        match_spans(text, matcher) if matcher.phrases else spans_to_window(text, matcher, length)
+    )
     exact = [span for span in spans if span[2] == EXACT]
     anchor = (exact or spans or [None])[0]
     start, end = snippet_window(text, anchor, length)
@@ -190,6 +192,24 @@ def match_spans(text, matcher):
     spans = [(tokens[i][0], tokens[i][1], kind) for i, kind in kinds.items()]
     spans += [(tokens[first][0], tokens[last][1], kind) for first, last, kind in runs]
     spans.sort()
+    return spans
+
+
+def spans_to_window(text, matcher, length):
+    """match_spans() for a query without phrases, read only as far as the snippet can reach:
+    the window starts at or before the first exact match and ends at most `length` characters
+    after it (or at its end), so no word after that can be shown. A long document matching
+    early is not looked through to its end for every hit of the page."""
+    spans, limit = [], None
+    for match in WORD.finditer(text):
+        if limit is not None and match.start() > limit:
+            break
+        kind = matcher.token_match(match.group().lower())
+        if kind is None:
+            continue
+        spans.append((match.start(), match.end(), kind))
+        if kind == EXACT and limit is None:
+            limit = max(match.start() + length, match.end())
     return spans
 
 
