@@ -39,7 +39,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -543,34 +542,24 @@ class ILike(Func):
     output_field = BooleanField()
 
 
-class LowerLike(Func):
-    """`lower(field) LIKE pattern` on SQLite with a lower() that knows å, ä and ö (SQLite's own
-    LIKE and lower() fold ASCII letters only): see register_sqlite_functions."""
+class Like(Func):
+    """`expression LIKE pattern`, with a backslash escaping the wildcards as Django escapes them
+    (connection.ops.prep_for_like_query)."""
 
-    function = SQLITE_LOWER
-    template = "(%(function)s(%(expressions)s) LIKE %%s ESCAPE '\\')"
+    arg_joiner = " LIKE "
+    template = "(%(expressions)s ESCAPE '\\')"
     output_field = BooleanField()
-
-    def __init__(self, expression, pattern):
-        super().__init__(expression)
-        self.pattern = pattern
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, **extra_context)
-        return sql, (*params, self.pattern)
 
 
 def title_contains(word):
     """A condition on documents: the title holds `word`, in any case, å, ä and ö included (for
     the autocomplete's titles containing the words typed, such as a compound's later part). On
-    PostgreSQL an ILIKE the title's trigram index serves; on SQLite a Unicode lower(); elsewhere
-    Django's icontains."""
-    pattern = f"%{connection.ops.prep_for_like_query(word.lower())}%"
+    PostgreSQL an ILIKE the title's trigram index serves; on SQLite, whose own LIKE and lower()
+    fold ASCII letters only, a LIKE on SQLITE_LOWER (register_sqlite_functions)."""
+    pattern = Value(f"%{connection.ops.prep_for_like_query(word.lower())}%")
     if connection.vendor == "postgresql":
-        return ILike(F("title"), Value(pattern))
-    if connection.vendor == "sqlite":
-        return LowerLike(F("title"), pattern)
-    return Q(title__icontains=word)
+        return ILike(F("title"), pattern)
+    return Like(Func(F("title"), function=SQLITE_LOWER), pattern)
 
 
 def register_sqlite_functions(sender, connection, **kwargs):

@@ -55,7 +55,10 @@ class CompiledQuery:
     Every value that depends on the request must come from a marker, each exactly once (checked
     here): Wagtail's child_of(page), for one, also bakes page.depth into a `depth >=` condition,
     so a caller writes such filters out itself. Whatever else the queryset holds is part of the
-    SQL for good, so the key it is cached under (compiled_query) names it."""
+    SQL for good, so the key it is cached under (compiled_query) names it.
+
+    `prepare=False` plans the statement for each run's values instead of once per connection
+    (see _cursor)."""
 
     def __init__(self, queryset, prepare=True, **slots):
         self.db, self.prepare = queryset.db, prepare
@@ -304,7 +307,10 @@ def _hidden_condition(reader, alias):
 
 # The hidden roots' paths joined into one text (paths hold letters and digits only).
 PATH_SEPARATOR = ","
-_AGGREGATE = {"postgresql": "string_agg({}, ',')", "sqlite": "group_concat({}, ',')"}
+_AGGREGATE = {
+    "postgresql": f"string_agg({{}}, '{PATH_SEPARATOR}')",
+    "sqlite": f"group_concat({{}}, '{PATH_SEPARATOR}')",
+}
 
 
 def _hidden_paths_column(hidden_of):
