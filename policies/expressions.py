@@ -56,3 +56,22 @@ class LikeAny(models.Expression):
                     pattern.format(connection.ops.prep_for_like_query(string)),
                 ]
         return "(" + " OR ".join(alternatives) + ")", params
+
+
+class NotExists(models.Lookup):
+    """`NOT EXISTS (subquery)`, written as a lookup on a column (the primary key) that the
+    subquery refers to through OuterRef.
+
+    Django's own `~Exists(...)` in a filter is an `exact` lookup whose left-hand side is the
+    subquery itself; modelsearch, which walks a searched queryset's conditions to check that
+    each names a filter field, cannot read that and fails. As a lookup on the page pointer this
+    condition is one modelsearch already skips (it skips every `*_ptr_id` lookup), and the
+    database backends run it as part of the queryset's own SQL.
+    """
+
+    lookup_name = "not_exists"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        subquery, params = compiler.compile(self.rhs)
+        return f"NOT {subquery}", params
