@@ -7,19 +7,10 @@ other databases.
 
 from django.db import migrations
 
+from ._postgres import postgres_index
+
 INDEX = "search_page_title_trgm"
 CREATE = f"CREATE INDEX IF NOT EXISTS {INDEX} ON wagtailcore_page USING gin (title gin_trgm_ops)"
-DROP = f"DROP INDEX IF EXISTS {INDEX}"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -28,4 +19,4 @@ class Migration(migrations.Migration):
         ("wagtailcore", "0098_apitoken"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [postgres_index(INDEX, CREATE)]

@@ -8,23 +8,14 @@ happens on other databases, which compare the words by edit distance in Python.
 
 from django.db import migrations
 
+from ._postgres import postgres_index
+
 INDEX = "search_documentword_word_trgm"
 FOLDED_WORD = "translate(word, 'åäöéüæø', 'aaoeuao')"
 CREATE = (
     f"CREATE INDEX IF NOT EXISTS {INDEX} ON search_documentword "
     f"USING gin (({FOLDED_WORD}) gin_trgm_ops)"
 )
-DROP = f"DROP INDEX IF EXISTS {INDEX}"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -32,4 +23,4 @@ class Migration(migrations.Migration):
         ("search", "0005_document_words"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [postgres_index(INDEX, CREATE)]
