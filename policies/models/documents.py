@@ -109,7 +109,8 @@ REGISTER_COLUMNS = [
 ]
 
 # More restricted subtrees than this are excluded by one correlated subquery instead of a
-# prefix match each (SQLite parses a long OR as an expression tree at most 1000 deep).
+# condition naming each root: the API's OR of prefix matches (paths_under) would pass SQLite's
+# expression depth (1000), and for_request's IN lists (PathUnder) would grow with every root.
 MAX_PREFIX_ROOTS = 500
 
 
