@@ -16,26 +16,33 @@ PATTERNS = {
 }
 
 
-class LikeAny(models.Expression):
-    """True when the column matches every string of one of `alternatives` with `lookup`
-    (startswith, contains or icontains): `(col LIKE a) OR (col LIKE b AND col LIKE c)`."""
+class ColumnCondition(models.Expression):
+    """A condition on one column, written as SQL at once (the subclasses' as_sql)."""
 
     output_field = models.BooleanField()
     conditional = True
 
-    def __init__(self, column, lookup, alternatives):
-        if lookup not in PATTERNS:
-            raise ValueError(f"LikeAny cannot use the lookup {lookup!r}")
+    def __init__(self, column):
         super().__init__()
         self.column = models.F(column)
-        self.lookup = lookup
-        self.alternatives = tuple(tuple(strings) for strings in alternatives if strings)
 
     def get_source_expressions(self):
         return [self.column]
 
     def set_source_expressions(self, expressions):
         (self.column,) = expressions
+
+
+class LikeAny(ColumnCondition):
+    """True when the column matches every string of one of `alternatives` with `lookup`
+    (startswith, contains or icontains): `(col LIKE a) OR (col LIKE b AND col LIKE c)`."""
+
+    def __init__(self, column, lookup, alternatives):
+        if lookup not in PATTERNS:
+            raise ValueError(f"LikeAny cannot use the lookup {lookup!r}")
+        super().__init__(column)
+        self.lookup = lookup
+        self.alternatives = tuple(tuple(strings) for strings in alternatives if strings)
 
     def as_sql(self, compiler, connection):
         if not self.alternatives:
@@ -58,7 +65,7 @@ class LikeAny(models.Expression):
         return "(" + " OR ".join(alternatives) + ")", params
 
 
-class PathUnder(models.Expression):
+class PathUnder(ColumnCondition):
     """True when a treebeard path lies at or under one of `roots`: its first len(root)
     characters are that root (every level of a path is the same number of characters).
 
@@ -69,24 +76,14 @@ class PathUnder(models.Expression):
     subtrees, on every search, against 0.6 ms for the rest of its statement.
     """
 
-    output_field = models.BooleanField()
-    conditional = True
-
     def __init__(self, column, roots):
-        super().__init__()
-        self.column = models.F(column)
+        super().__init__(column)
         by_length = {}
         for root in roots:
             by_length.setdefault(len(root), set()).add(root)
         self.by_length = tuple(
             (length, tuple(sorted(same))) for length, same in sorted(by_length.items())
         )
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, expressions):
-        (self.column,) = expressions
 
     def as_sql(self, compiler, connection):
         if not self.by_length:
