@@ -4,11 +4,12 @@ from django.db import DatabaseError, models, transaction
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from .channels import PUBLIC, get_channel
+from .expressions import PathUnder
 from .models import Publicity, Styrdokument
-from .models.documents import MAX_PREFIX_ROOTS, paths_under
+from .models.documents import MAX_PREFIX_ROOTS, outermost
 from .visibility import hidden_page_ids, reader_of, request_hidden_paths
 
 # Where Page._get_site_root_paths keeps the site root paths on a page or a request.
@@ -32,15 +33,15 @@ class ChannelPagesAPIViewSet(PagesAPIViewSet):
         if get_channel(self.request) == PUBLIC:
             pages = pages.exclude(document & ~models.Q(styrdokument__publicity=Publicity.PUBLIC))
         user, sees_everything = reader_of(self.request)
-        paths = () if sees_everything else request_hidden_paths(self.request, user)
-        if len(paths) > MAX_PREFIX_ROOTS:
+        roots = () if sees_everything else outermost(request_hidden_paths(self.request, user))
+        if len(roots) > MAX_PREFIX_ROOTS:
             return pages.exclude(pk__in=hidden_page_ids(user))
-        if paths:
-            # The hidden pages are found once, by index range scans on the path, and each
-            # listed row is then one hash lookup: a prefix comparison per row and per hidden
-            # root made the count grow with documents × roots.
-            hidden = Page.objects.filter(paths_under(paths)).values("pk")
-            pages = pages.exclude(document & models.Q(pk__in=hidden))
+        if roots:
+            # Each listed row's own path is tested (PathUnder: an IN list per length of root),
+            # as for_request does: a prefix comparison per row and per hidden root made the count
+            # grow with documents × roots, and NOT IN (the hidden pages, one LIKE per root) cost
+            # 1.5 ms to plan and a hash of every page on every listing.
+            pages = pages.exclude(document & models.Q(PathUnder("path", roots)))
         return pages
 
     def get_queryset(self):

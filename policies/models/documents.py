@@ -52,7 +52,7 @@ from ..blocks import DocumentBodyBlock, heading_anchor, requirement_anchor
 from ..channels import PUBLIC, get_channel
 from ..dates import add_months
 from ..decisions import assign_version_label, run_decision_entry
-from ..expressions import Excluding, LikeAny, PathUnder
+from ..expressions import Excluding, PathUnder
 from ..repeal import execute_repeal, is_repeal_run
 from ..text import search_terms
 from ..visibility import (
@@ -109,17 +109,19 @@ REGISTER_COLUMNS = [
 ]
 
 # More restricted subtrees than this are excluded by one correlated subquery instead of a
-# condition naming each root: the API's OR of prefix matches (paths_under) would pass SQLite's
-# expression depth (1000), and for_request's IN lists (PathUnder) would grow with every root.
+# condition naming each root: the IN lists of PathUnder (for_request, the API) would otherwise
+# grow with every root.
 MAX_PREFIX_ROOTS = 500
 
 
-def paths_under(roots):
-    """A condition for filter(): the page's path starts with one of `roots` (it is one of them or
-    below one), as one OR of prefix comparisons that the path's pattern index serves, written as
-    one expression (policies.expressions: at 65 restricted subtrees, a Q of one lookup per root
-    cost 5–10 ms of Python on every public page and search)."""
-    return LikeAny("path", "startswith", [[root] for root in roots])
+def outermost(paths):
+    """The treebeard paths of `paths` that lie under no other of them, sorted: a page under a
+    hidden root is hidden by that root already."""
+    roots = []
+    for path in sorted(paths):
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return roots
 
 
 class StyrdokumentQuerySet(PageQuerySet):
@@ -155,10 +157,7 @@ class StyrdokumentQuerySet(PageQuerySet):
         """Everything except the pages at or below `paths`, the hidden roots of `user` (see
         for_request). A page inside another root's subtree adds nothing; very many roots fall
         back to hidden_page_ids(user), the same set as one correlated subquery."""
-        roots = []
-        for path in sorted(paths):
-            if not roots or not path.startswith(roots[-1]):
-                roots.append(path)
+        roots = outermost(paths)
         if not roots:
             return self
         if len(roots) > MAX_PREFIX_ROOTS:

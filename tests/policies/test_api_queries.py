@@ -132,10 +132,12 @@ def _restricted_families(group, count):
 
 
 @pytest.mark.parametrize("host", [PUBLIC_HOST, INTRANET_HOST])
-def test_hidden_subtrees_are_read_once_not_compared_per_listed_row(host, db):
-    """The listing's count and rows find the hidden pages once, by the path index, and look
-    each listed row up among them: a prefix comparison per row and per hidden root made the
-    API's cost grow with documents × restricted roots."""
+def test_hidden_subtrees_are_one_test_of_each_listed_page_path(host, db):
+    """The listing tests each row's own path against the hidden roots, one IN list per length
+    of root (policies.expressions.PathUnder), as for_request does: neither a prefix comparison
+    per row and per hidden root (the API's cost grew with documents × restricted roots) nor a
+    subquery of the hidden pages found by one LIKE per root (1.5 ms of planning and a hash of
+    every page, on every listing at 10,000 documents)."""
     group = Group.objects.create(name="Sekretess")
     make_live_documents(RiktlinjePage, 3)
     roots = _restricted_families(group, 4)
@@ -144,11 +146,13 @@ def test_hidden_subtrees_are_read_once_not_compared_per_listed_row(host, db):
     _request, listed = _listed(host, user)
     sql = str(listed.query)
 
-    # Each hidden root is named once, in the subquery that finds the hidden pages (alias U0),
-    # not in a condition on every listed page's path.
+    # Each hidden root is named once, in the IN list of a test on the listed page's own path.
     assert sql.count(roots[1].path) == 1
     before = sql[: sql.index(roots[1].path)]
-    assert 'U0."path"' in before[-60:]
+    assert f'SUBSTR("wagtailcore_page"."path", 1, {len(roots[1].path)}) IN (' in before
+    for root in roots:
+        assert sql.count(root.path) == 1, root.title
+    assert 'U0."path"' not in sql
     assert not set(listed.values_list("pk", flat=True)) & {root.pk for root in roots}
 
 
