@@ -215,6 +215,15 @@ class AdoptedVersion(models.Model):
                 fields=["document", "version"], name="adopted_version_label_unique"
             )
         ]
+        indexes = [
+            # The news feed (policies.feeds): the newest public decisions made in Styrdok, read
+            # in this order until 30 are found, instead of sorting every version.
+            models.Index(
+                models.F("adopted_at").desc(),
+                name="adopted_version_newest_public",
+                condition=models.Q(publicity=Publicity.PUBLIC, imported=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title}, version {self.version}"
