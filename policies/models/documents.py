@@ -810,6 +810,14 @@ class Styrdokument(ServedPage, Page):
                 ],
                 name="register_count",
             ),
+            # The public register's count: the public documents alone (a little over half of a
+            # kommun's), without testing the publicity of every entry of register_count.
+            models.Index(
+                fields=["page_ptr"],
+                include=["document_type", "decision_body", "organisation", "next_review"],
+                condition=models.Q(publicity=Publicity.PUBLIC),
+                name="register_count_public",
+            ),
         ]
 
     def __str__(self):

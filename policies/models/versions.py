@@ -216,12 +216,12 @@ class AdoptedVersion(models.Model):
             )
         ]
         indexes = [
-            # The news feed (policies.feeds): the newest public decisions made in Styrdok, read
-            # in this order until 30 are found, instead of sorting every version.
+            # The news feed (policies.feeds): the newest public versions, read in this order
+            # until 30 made in Styrdok are found, instead of sorting every version.
             models.Index(
-                models.F("adopted_at").desc(),
+                fields=["-adopted_at"],
                 name="adopted_version_newest_public",
-                condition=models.Q(publicity=Publicity.PUBLIC, imported=False),
+                condition=models.Q(publicity=Publicity.PUBLIC),
             ),
         ]
 

@@ -85,7 +85,7 @@ def test_the_feed_statement_reads_no_page_or_document_row():
     assert 'ORDER BY "policies_adoptedversion"."adopted_at" DESC' in sql
 
 
-def test_the_feeds_index_holds_the_newest_public_decisions_made_in_styrdok():
+def test_the_feeds_index_holds_the_public_versions_newest_first():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(
             cursor, AdoptedVersion._meta.db_table
