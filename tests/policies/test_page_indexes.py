@@ -1,9 +1,13 @@
 """The indexes the routing statement and the public register need exist on every database:
 without the first (policies migration 0017) the start page's menu condition read every page of
-the site on each request; the second (0019) is what the public register counts."""
+the site on each request; the second (0018) is what the public register counts."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from policies.models import RiktlinjePage
+from tests.factories import make_live_document
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +30,7 @@ def test_the_public_documents_have_an_index_of_their_own():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
 def test_the_public_register_counts_the_public_documents_index_alone(public_client):
     """The count of the public register's statement reads register_count_public (migration
-    0019): the public documents only, none of whose entries needs its publicity tested."""
-    from django.test.utils import CaptureQueriesContext
-
-    from policies.models import RiktlinjePage
-    from tests.factories import make_live_document
-
+    0018): the public documents only, none of whose entries needs its publicity tested."""
     for n in range(3):
         make_live_document(RiktlinjePage, title=f"Riktlinje {n}")
     with CaptureQueriesContext(connection) as queries:
