@@ -5,11 +5,12 @@ kind of reader and address (issue 17)."""
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection, models
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from policies.models import ContentPage, HomePage, Publicity, RiktlinjePage, RutinPage
-from policies.models.routing import _candidates
+from policies.models.routing import _COMPILED, _candidates, _served
 from policies.visibility import as_member, hidden_roots
 from tests.factories import get_register, make_live_document, make_user
 from tests.shared import build_once
@@ -145,3 +146,23 @@ def test_the_statement_is_one_query(world):
     with CaptureQueriesContext(connection) as captured:
         _candidates(world["home"], [world["register"].slug, "oppen"], (None,))
     assert len(captured) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["register", "about"])
+def test_a_page_without_its_own_serving_query_is_read_by_a_compiled_statement(world, name):
+    """The register and content pages are read, once routed, by their class's default manager
+    in a statement compiled once per process (routing._served): the page of the right class,
+    with its own fields, in one query."""
+    page = world[name] if name in world else ContentPage.objects.get(slug="om")
+    row = Page.objects.get(pk=page.pk)
+    request = RequestFactory().get("/")
+    with CaptureQueriesContext(connection) as queries:
+        served = _served(row, request)
+    again = _served(row, request)
+
+    assert type(served) is type(page) and served.pk == page.pk
+    assert served.title == page.title and served.intro == type(page).objects.get(pk=page.pk).intro
+    assert type(again) is type(page)
+    assert len(queries) == 1
+    assert ("served-plain", type(page), "default") in _COMPILED
