@@ -495,7 +495,8 @@ class StyrdokumentForm(WagtailAdminPageForm):
         return cleaned_data
 
 
-# The fields templates/includes/document_list.html and document_shown read from a child.
+# The fields templates/includes/document_list.html and document_shown read from a listed
+# document: a page's children, the start page's newest decisions (policies.models.site).
 CHILD_LIST_FIELDS = (
     "id",
     "content_type_id",

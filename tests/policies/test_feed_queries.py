@@ -18,24 +18,20 @@ pytestmark = pytest.mark.django_db
 INDEX = "adopted_version_newest_public"
 
 
-def _versions(count, start=0, **fields):
+def _versions(count, start=0, publicity=Publicity.PUBLIC, imported=False):
     """`count` versions of as many live documents, registered a minute apart (the newest last)."""
     base = timezone.now() - datetime.timedelta(days=1)
-    versions = []
     for n in range(start, start + count):
         document = make_live_document(RiktlinjePage, title=f"Riktlinje {n:03d}")
-        versions.append(
-            AdoptedVersion.objects.create(
-                document=document,
-                title=document.title,
-                version="1.0",
-                decision_body_name="Kommunstyrelsen",
-                publicity=fields.get("publicity", Publicity.PUBLIC),
-                imported=fields.get("imported", False),
-                adopted_at=base + datetime.timedelta(minutes=n),
-            )
+        AdoptedVersion.objects.create(
+            document=document,
+            title=document.title,
+            version="1.0",
+            decision_body_name="Kommunstyrelsen",
+            publicity=publicity,
+            imported=imported,
+            adopted_at=base + datetime.timedelta(minutes=n),
         )
-    return versions
 
 
 def _feed(client):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 
 from policies.channels import INTRANET, PUBLIC
+from policies.expressions import PathUnder
 from policies.models import Publicity, RiktlinjePage, RutinPage, StodanvisningPage, Styrdokument
 from tests.factories import (
     INTRANET_HOST,
@@ -98,8 +99,6 @@ def test_the_hidden_subtrees_are_a_test_of_the_pages_own_path(w):
 
 
 def test_roots_at_several_depths_are_tested_by_their_own_length():
-    from policies.expressions import PathUnder
-
     under = PathUnder("path", ["00010002", "000100020003", "00010005", "000100020001"])
     assert under.by_length == (
         (8, ("00010002", "00010005")),
