@@ -14,7 +14,7 @@ with the channel's fixed conditions, in a statement compiled once per process (w
 typed in their place), each checked again with document_shown_to_request.
 """
 
-from django.db import router
+from django.db import connection, router
 from django.db.models import BigIntegerField
 from django.db.models.functions import Cast
 from wagtail.search.backends import get_search_backend
@@ -24,6 +24,7 @@ from policies.models import Publicity, Styrdokument
 from policies.models.routing import CompiledQuery, compiled_query
 from policies.visibility import document_shown_to_request
 
+from .models import RankedEntry
 from .ranking import POSTGRES, backend_kind, index_entries
 
 # The most ids one statement reads: a page of results holds at most this many (search.service's
@@ -45,6 +46,16 @@ def _page_query(public):
     return CompiledQuery(
         documents, **{f"id{index}": marker for index, marker in enumerate(ID_MARKERS)}
     )
+
+
+def ranked_for_request(request):
+    """The entries of the ranked search's narrow copy (search.models.RankedEntry) the reader of
+    `request` may see, where the search runs on them: the PostgreSQL backend on PostgreSQL
+    (the copy is kept by triggers there only). None elsewhere: the search runs on the
+    documents."""
+    if connection.vendor != "postgresql" or backend_kind(get_search_backend()) != POSTGRES:
+        return None
+    return RankedEntry.objects.for_request(request)
 
 
 def load_shown(items, request, fallback):

@@ -1,9 +1,13 @@
-"""The search app's own data: the synonym list the samordnare edits (search.synonyms)."""
+"""The search app's own data: the synonym list the samordnare edits (search.synonyms), the words
+of each document ("Menade du …") and the ranked search's narrow copy of each document."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from policies.models import Styrdokument, restrict_to_request
 
 from .synonyms import MAX_TERM_LENGTH, MAX_TERMS, clean_term, lookup_keys, split_terms, term_key
 
@@ -145,3 +149,55 @@ class DocumentWord(models.Model):
 
     def __str__(self):
         return f"{self.word} ({self.count})"
+
+
+class RankedEntryQuerySet(models.QuerySet):
+    def for_request(self, request):
+        """The entries of the documents the reader of `request` may see: the same rule as
+        Styrdokument.objects.for_request, applied by the same function to these columns."""
+        return restrict_to_request(self, request)
+
+
+class RankedEntry(models.Model):
+    """One searchable styrdokument as the ranked search reads it (PostgreSQL): its page's live,
+    path and title, its publicity, type rank, lower-case title and summary, the three columns
+    the search filters on, and its indexed body vector, in one narrow row.
+
+    The ranked search used to join the index entries to the documents and their pages; for a
+    word found in thousands of documents reading and hashing their wide rows (the StreamField
+    body is in the document's row) cost more than the ranking itself. Here every column it
+    needs is in one row next to the vector, behind one GIN index (search.ranking).
+
+    The rows are written by PostgreSQL triggers on the page, document and index-entry tables
+    (migration 0009), never by Django: Wagtail's moves and unpublishing, bulk updates, the
+    shell and scheduled publishing all change those tables, so every route keeps this copy
+    current in the same transaction. On other databases the table stays empty and unused. What
+    a reader may see is still decided per request (for_request), and every shown result is
+    checked again with document_shown_to_request (search.loading).
+    """
+
+    page_id = models.IntegerField(_("sida"), primary_key=True)
+    live = models.BooleanField(_("publicerad"))
+    publicity = models.CharField(_("offentlighet"), max_length=10)
+    path = models.CharField(_("plats i sidträdet"), max_length=255)
+    title = models.CharField(_("titel"), max_length=255)
+    type_rank = models.PositiveSmallIntegerField(_("typens ordning"))
+    ranking_title = models.CharField(_("titel med små bokstäver"), max_length=255)
+    ranking_summary = models.TextField(_("sammanfattning med små bokstäver"))
+    document_type = models.CharField(_("dokumenttyp"), max_length=20)
+    decision_body_id = models.BigIntegerField(_("beslutande organ"), null=True)
+    organisation_id = models.BigIntegerField(_("förvaltning"), null=True)
+    body = SearchVectorField(_("indexerad text"), null=True)
+
+    # The model the search backend indexes, whose query compiler builds the tsquery.
+    indexed_model = Styrdokument
+
+    objects = RankedEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sökpost")
+        verbose_name_plural = _("sökposter")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.title

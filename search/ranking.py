@@ -550,12 +550,10 @@ def relaxed_search(queryset, parsed, folded=False, loose=False):
     backend = get_search_backend()
     if backend_kind(backend) == POSTGRES:
         tsquery, _weights = postgres_tsquery(backend, queryset, query)
-        documents = queryset.filter(index_entries__body=tsquery)
-        matched = [
-            Matches(F("index_entries__body"), postgres_tsquery(backend, queryset, one)[0])
-            for one in queries
-        ]
-        relevance, descending = postgres_score(tsquery), True
+        body = vector(queryset)
+        documents = queryset.filter(**{body: tsquery})
+        matched = [Matches(F(body), postgres_tsquery(backend, queryset, one)[0]) for one in queries]
+        relevance, descending = postgres_score(tsquery, body), True
     else:
         results = queryset.search(query, order_by_relevance=True)
         documents = results.get_queryset()
@@ -733,9 +731,24 @@ def sqlite_matches(backend, queryset, query):
 # -- modelsearch internals: PostgreSQL ------------------------------------------------------
 
 
+def indexed(queryset):
+    """`queryset`, or for the ranked search's narrow copy (search.models.RankedEntry) the
+    documents it copies: the model the search backend indexes, whose compiler builds a query."""
+    model = getattr(queryset.model, "indexed_model", None)
+    return queryset if model is None else model.objects.all()
+
+
+def vector(queryset, column="body"):
+    """The lookup of `queryset`'s indexed vector: the narrow copy's own column, or the column of
+    the document's index entry (a join)."""
+    if hasattr(queryset.model, "indexed_model"):
+        return column
+    return f"index_entries__{column}"
+
+
 def postgres_tsquery(backend, queryset, query):
     """The query as PostgreSQL's tsquery, built as modelsearch builds it, and its weights."""
-    compiler = backend.query_compiler_class(queryset, query)
+    compiler = backend.query_compiler_class(indexed(queryset), query)
     return compiler.build_tsquery(query, config=backend.config), compiler.sql_weights
 
 
@@ -747,7 +760,9 @@ def postgres_autocomplete_tsquery(backend, queryset, text):
 
 
 def index_entries(model):
-    """modelsearch's index entries of `model` and its subclasses."""
+    """modelsearch's index entries of `model` and its subclasses (for the narrow copy, of the
+    documents it copies)."""
+    model = getattr(model, "indexed_model", model)
     return (
         get_app_config()
         .get_model("IndexEntry")
@@ -796,15 +811,21 @@ JOIN_ENTRIES = True
 
 def postgres_ranked(queryset, tsquery):
     """(the documents of `queryset` matching `tsquery`, their relevance expression)."""
-    if JOIN_ENTRIES:
-        return queryset.filter(index_entries__body=tsquery), postgres_score(tsquery)
+    if JOIN_ENTRIES or hasattr(queryset.model, "indexed_model"):
+        body = vector(queryset)
+        return queryset.filter(**{body: tsquery}), postgres_score(tsquery, body)
     matching = queryset.filter(pk__in=postgres_matches(queryset.model, tsquery))
     return matching, postgres_relevance(queryset.model, tsquery)
 
 
-def postgres_score(tsquery):
-    """The relevance of a document joined to its index entry (`index_entries__…`): the ranked
-    query reads each matching entry once, in the same join that matched it."""
+def postgres_score(tsquery, body="index_entries__body"):
+    """The relevance of a document joined to its index entry (`index_entries__…`), or of the
+    narrow copy's row (`body`): the ranked query reads each matching vector once, in the same
+    row that matched it."""
+    if body != "index_entries__body":
+        if TITLE_RANK_WEIGHT:  # the narrow copy holds the body's vector only
+            raise ValueError("the narrow copy cannot rank titles separately")
+        return postgres_rank(None, F(body), None, tsquery)
     return postgres_rank(
         F("index_entries__title"),
         F("index_entries__body"),

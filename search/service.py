@@ -50,6 +50,7 @@ from .ranking import (
     build_query,
     checked,
     first_by_title,
+    has_phrase,
     load_documents,
     postgres_matches,
     postgres_tsquery,
@@ -115,6 +116,7 @@ def search(
     url_of=None,
     exact=False,
     load=None,
+    ranked=None,
 ):
     """Search `visible` (the documents this reader may see) for the query typed.
 
@@ -123,7 +125,9 @@ def search(
     for this reader (or None): the view supplies both, since they depend on the request.
     `exact` searches what was typed even when a correction would find more. `load(ids,
     fallback)` reads a page of results for this reader (search.loading); without it they are
-    read through `visible`.
+    read through `visible`. `ranked` is the same reader's entries in the ranked search's
+    narrow copy (search.models.RankedEntry, PostgreSQL; search.loading.ranked_for_request), or
+    None: the text search then runs on `visible`.
     """
     synonyms = query_synonyms()
     parsed = parse_query(query, synonyms=synonyms)
@@ -134,6 +138,10 @@ def search(
         return outcome
 
     documents = apply_filters(visible, filters or {}, public, settings.review_warning_days)
+    rows = None
+    if ranked is not None:
+        rows = apply_filters(ranked, filters or {}, public, settings.review_warning_days)
+    searched_in = partial(text_source, documents, rows)
     loader = partial(load_documents, queryset=visible)
     if load is not None:
         loader = partial(load, fallback=loader)
@@ -142,7 +150,7 @@ def search(
         results, object_list, parsed = checked(
             None,
             lambda _none: _results(
-                outcome, documents, parsed, listing, page, loader, suggest, exact, synonyms
+                outcome, searched_in, parsed, listing, page, loader, suggest, exact, synonyms
             ),
         )
     except SearchFailed:
@@ -166,19 +174,33 @@ def query_synonyms():
     return lambda word: synonym_expansions(word, table)
 
 
-def _results(outcome, documents, parsed, listing, page, loader, suggest, exact, synonyms):
+def text_source(documents, rows, parsed):
+    """What the text search of `parsed` runs on: the narrow copy's rows (search.models.
+    RankedEntry) when there are any and the query has no phrase, else the documents themselves
+    (modelsearch matches a phrase on them). Both hold the same reader's documents, filtered
+    alike. Without a query (None): the documents, whose pages the titles' trigram index is on
+    (_fuzzy)."""
+    if rows is None or parsed is None or has_phrase(parsed):
+        return documents
+    if any(isinstance(term, QuotedPhrase) for term in parsed.exclusions):
+        return documents
+    return rows
+
+
+def _results(outcome, searched_in, parsed, listing, page, loader, suggest, exact, synonyms):
     """(the page of results asked for, its documents in order, the query they were found by).
 
-    With few hits, "Menade du …" is asked for; unless `exact`, its search replaces the query's
-    when it finds more."""
+    `searched_in(parsed)` gives what a query is searched in (text_source). With few hits,
+    "Menade du …" is asked for; unless `exact`, its search replaces the query's when it finds
+    more."""
     prefer_indexes()
-    searched = (*_paginator(documents, parsed, listing, page), parsed)
+    searched = (*_paginator(searched_in(parsed), parsed, listing, page), parsed)
     if listing is None and few_hits(searched[0]):
         outcome.suggestion = suggestion_for(outcome.query, suggest)
         if outcome.suggestion and not exact:
-            searched = _corrected(outcome, documents, searched, page, synonyms)
+            searched = _corrected(outcome, searched_in, searched, page, synonyms)
     if listing is None and not exact and searched[0].count == 0:
-        searched = _fuzzy(outcome, documents, searched, page)
+        searched = _fuzzy(outcome, searched_in(None), searched, page)
     paginator, outcome.fallback, parsed = searched
     if getattr(paginator, "relaxed", False):
         outcome.notices.append(relaxed_notice(paginator.strict_count or 0))
@@ -202,14 +224,14 @@ def relaxed_notice(strict_count):
     ) % {"n": strict_count}
 
 
-def _corrected(outcome, documents, searched, page, synonyms):
+def _corrected(outcome, searched_in, searched, page, synonyms):
     """The search of the suggestion instead, if it finds more than the query typed: then the
     suggestion becomes what is shown (`outcome.corrected`), not offered as "Menade du …"."""
     paginator = searched[0]
     corrected = parse_query(outcome.suggestion, synonyms=synonyms)
     if not corrected.groups:
         return searched
-    found = _paginator(documents, corrected, None, page)
+    found = _paginator(searched_in(corrected), corrected, None, page)
     if not finds_more(found[0], paginator):
         return searched
     outcome.original, outcome.corrected = outcome.query, corrected.text
@@ -354,6 +376,8 @@ def without_excluded(documents, exclusions):
         isinstance(term, QuotedPhrase) for term in exclusions
     ):
         tsquery, _weights = postgres_tsquery(backend, model.objects.all(), query)
+        if hasattr(model, "indexed_model"):  # the narrow copy: the row's own vector
+            return documents.exclude(body=tsquery)
         return documents.exclude(pk__in=postgres_matches(model, tsquery))
     results = searchable(model.objects.all()).search(query, order_by_relevance=False)
     get_queryset = getattr(results, "get_queryset", None)

@@ -20,7 +20,7 @@ from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
 from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices, filter_fields
 from search import service
-from search.loading import load_shown, suggest_shown
+from search.loading import load_shown, ranked_for_request, suggest_shown
 from search.parsing import printable
 from search.service import FILTERS
 from search.suggest import did_you_mean
@@ -78,6 +78,7 @@ def search(request):
         url_of=lambda document: document.get_url(request=request),
         exact=exact,
         load=partial(load_shown, request=request),
+        ranked=ranked_for_request(request),
     )
     if outcome.redirect_url:
         return redirect(outcome.redirect_url)

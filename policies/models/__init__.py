@@ -10,6 +10,7 @@ from .documents import (
     StyrdokumentForm,
     StyrdokumentQuerySet,
     open_workflow_exists,
+    restrict_to_request,
 )
 from .plain_language import AvoidWord, DocumentReadability
 from .site import ContentPage, HomePage, InformationPage, RegisterPage
@@ -37,5 +38,6 @@ __all__ = [
     "StyrdokumentForm",
     "StyrdokumentQuerySet",
     "open_workflow_exists",
+    "restrict_to_request",
     "review_status_label",
 ]

@@ -124,6 +124,42 @@ def outermost(paths):
     return roots
 
 
+def restrict_to_request(queryset, request):
+    """`queryset` narrowed to what the reader of `request` may see: live, public on the public
+    site, outside the subtrees hidden from the reader (for_channel's rule). The hidden subtrees
+    are read once per request (policies.visibility.request_hidden_paths) and excluded by a prefix
+    match on the indexed path, so the cost does not grow with every document × every restricted
+    root.
+
+    A function of any queryset whose model has the page's `live` and `path`, the document's
+    `publicity` and the page's id as primary key, so that the search's copy of those columns
+    (search.models.RankedEntry) is narrowed by this same rule rather than by a second one."""
+    user = getattr(request, "user", None)
+    queryset = queryset.filter(live=True)
+    if get_channel(request) == PUBLIC:
+        queryset, user = queryset.filter(publicity=Publicity.PUBLIC), None
+    elif user is not None and user.is_active and user.is_superuser:
+        return queryset
+    return outside_subtrees(queryset, request_hidden_paths(request, user), user)
+
+
+def outside_subtrees(queryset, paths, user=None):
+    """`queryset` without the pages at or below `paths`, the hidden roots of `user` (see
+    restrict_to_request). A page inside another root's subtree adds nothing; very many roots
+    fall back to hidden_page_ids(user), the same set as one correlated subquery."""
+    roots = outermost(paths)
+    if not roots:
+        return queryset
+    if len(roots) > MAX_PREFIX_ROOTS:
+        return queryset.exclude(pk__in=hidden_page_ids(user))
+    # A test of the page's own path, not NOT IN (SELECT the hidden pages): the same rows,
+    # but PostgreSQL kept the hidden pages as a hashed subplan, priced it once for every row
+    # it might read by index, and so read the whole documents table (6–8 ms at 10,000
+    # documents) even for a search word found in 200 of them; and the OR of one prefix
+    # LIKE per root cost 3 ms to plan (policies.expressions.PathUnder).
+    return queryset.filter(Excluding(models.F("pk"), PathUnder("path", roots)))
+
+
 class StyrdokumentQuerySet(PageQuerySet):
     def for_channel(self, channel, user=None):
         """Adopted documents a reader may see: public ones on the website; on the intranet
@@ -141,33 +177,12 @@ class StyrdokumentQuerySet(PageQuerySet):
         return self.exclude(pk__in=hidden_page_ids(user))
 
     def for_request(self, request):
-        """for_channel for the channel and reader of `request`, with the hidden subtrees read
-        once per request (policies.visibility.request_hidden_paths) and excluded by a prefix
-        match on the indexed path, so the cost does not grow with every document × every
-        restricted root."""
-        user = getattr(request, "user", None)
-        qs = self.live()
-        if get_channel(request) == PUBLIC:
-            qs, user = qs.filter(publicity=Publicity.PUBLIC), None
-        elif user is not None and user.is_active and user.is_superuser:
-            return qs
-        return qs.outside_subtrees(request_hidden_paths(request, user), user)
+        """for_channel for the channel and reader of `request` (restrict_to_request)."""
+        return restrict_to_request(self, request)
 
     def outside_subtrees(self, paths, user=None):
-        """Everything except the pages at or below `paths`, the hidden roots of `user` (see
-        for_request). A page inside another root's subtree adds nothing; very many roots fall
-        back to hidden_page_ids(user), the same set as one correlated subquery."""
-        roots = outermost(paths)
-        if not roots:
-            return self
-        if len(roots) > MAX_PREFIX_ROOTS:
-            return self.exclude(pk__in=hidden_page_ids(user))
-        # A test of the page's own path, not NOT IN (SELECT the hidden pages): the same rows,
-        # but PostgreSQL kept the hidden pages as a hashed subplan, priced it once for every row
-        # it might read by index, and so read the whole documents table (6–8 ms at 10,000
-        # documents) even for a search word found in 200 of them; and the OR of one prefix
-        # LIKE per root cost 3 ms to plan (policies.expressions.PathUnder).
-        return self.filter(Excluding(models.F("pk"), PathUnder("path", roots)))
+        """Everything except the pages at or below `paths` (outside_subtrees)."""
+        return outside_subtrees(self, paths, user)
 
     def with_review_status(self, today=None, warning_days=None):
         """Annotate `review_status` (all five statuses, for staff) and `date_review_status`
