@@ -161,7 +161,8 @@ class RankedEntryQuerySet(models.QuerySet):
 class RankedEntry(models.Model):
     """One searchable styrdokument as the ranked search reads it (PostgreSQL): its page's live,
     path and title, its publicity, type rank, lower-case title and summary, the three columns
-    the search filters on, and its indexed body vector, in one narrow row.
+    the search filters on, and its index entry's body and title vectors, in one narrow row
+    (the title's for a phrase, which modelsearch matches against `title || body`).
 
     The ranked search used to join the index entries to the documents and their pages; for a
     word found in thousands of documents reading and hashing their wide rows (the StreamField
@@ -187,6 +188,7 @@ class RankedEntry(models.Model):
     document_type = models.CharField(_("dokumenttyp"), max_length=20)
     decision_body_id = models.BigIntegerField(_("beslutande organ"), null=True)
     organisation_id = models.BigIntegerField(_("förvaltning"), null=True)
+    title_vector = SearchVectorField(_("indexerad titel"), null=True)
     body = SearchVectorField(_("indexerad text"), null=True)
 
     # The model the search backend indexes, whose query compiler builds the tsquery.

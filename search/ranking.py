@@ -256,6 +256,12 @@ def _database_search(queryset, parsed, folded, kind, parts=True):
         tsquery, _weights = postgres_tsquery(backend, queryset, query)
         documents, relevance = postgres_ranked(queryset, tsquery)
         ids = _ordered_ids(documents, parsed, folded, relevance, descending=True)
+    elif kind == POSTGRES and is_narrow_copy(queryset):
+        queryset = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
+        query = build_query(parsed, folded, parts=parts)
+        tsquery, _weights = postgres_tsquery(backend, queryset, query)
+        documents = queryset.annotate(_vector_=phrase_vector()).filter(_vector_=tsquery)
+        ids = _ordered_ids(documents, parsed, folded, postgres_score(tsquery, "body"), True)
     else:
         if kind == POSTGRES:
             queryset = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
@@ -286,7 +292,20 @@ def _narrowed_for_phrases(backend, queryset, parsed, folded, parts=True):
     if words_query is None:
         return queryset
     tsquery, _weights = postgres_tsquery(backend, queryset, words_query)
+    if is_narrow_copy(queryset):
+        return queryset.filter(body=tsquery)
     return queryset.filter(pk__in=postgres_matches(queryset.model, tsquery))
+
+
+def is_narrow_copy(queryset):
+    """Whether `queryset` is of the ranked search's narrow copy (search.models.RankedEntry)."""
+    return hasattr(queryset.model, "indexed_model")
+
+
+def phrase_vector():
+    """On the narrow copy, the vector modelsearch matches a phrase against: the index entry's
+    title vector followed by its body's (`title || body`, positions and all)."""
+    return F("title_vector")._combine(F("body"), "||", False)
 
 
 def _backend_relevance(backend, kind, queryset, results, query):
@@ -741,7 +760,7 @@ def indexed(queryset):
 def vector(queryset, column="body"):
     """The lookup of `queryset`'s indexed vector: the narrow copy's own column, or the column of
     the document's index entry (a join)."""
-    if hasattr(queryset.model, "indexed_model"):
+    if is_narrow_copy(queryset):
         return column
     return f"index_entries__{column}"
 
@@ -811,7 +830,7 @@ JOIN_ENTRIES = True
 
 def postgres_ranked(queryset, tsquery):
     """(the documents of `queryset` matching `tsquery`, their relevance expression)."""
-    if JOIN_ENTRIES or hasattr(queryset.model, "indexed_model"):
+    if JOIN_ENTRIES or is_narrow_copy(queryset):
         body = vector(queryset)
         return queryset.filter(**{body: tsquery}), postgres_score(tsquery, body)
     matching = queryset.filter(pk__in=postgres_matches(queryset.model, tsquery))

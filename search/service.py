@@ -50,7 +50,6 @@ from .ranking import (
     build_query,
     checked,
     first_by_title,
-    has_phrase,
     load_documents,
     postgres_matches,
     postgres_tsquery,
@@ -176,11 +175,11 @@ def query_synonyms():
 
 def text_source(documents, rows, parsed):
     """What the text search of `parsed` runs on: the narrow copy's rows (search.models.
-    RankedEntry) when there are any and the query has no phrase, else the documents themselves
-    (modelsearch matches a phrase on them). Both hold the same reader's documents, filtered
-    alike. Without a query (None): the documents, whose pages the titles' trigram index is on
+    RankedEntry) when there are any, else the documents themselves. Both hold the same reader's
+    documents, filtered alike. An excluded phrase is matched by modelsearch on the documents;
+    without a query (None) the documents too, whose pages the titles' trigram index is on
     (_fuzzy)."""
-    if rows is None or parsed is None or has_phrase(parsed):
+    if rows is None or parsed is None:
         return documents
     if any(isinstance(term, QuotedPhrase) for term in parsed.exclusions):
         return documents

@@ -26,6 +26,7 @@ COLUMNS = (
     "document_type",
     "decision_body_id",
     "organisation_id",
+    "title_vector",
     "body",
 )
 UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS)
@@ -36,7 +37,8 @@ LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
     SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-           d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.body
+           d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
+           e.body
     FROM policies_styrdokument d
     JOIN wagtailcore_page p ON p.id = d.page_ptr_id
     JOIN wagtailsearch_indexentry e
@@ -139,7 +141,8 @@ FUNCTIONS = (
 COPY_EXISTING = f"""
 INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
 SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.body
+       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
+       e.body
 FROM policies_styrdokument d
 JOIN wagtailcore_page p ON p.id = d.page_ptr_id
 JOIN wagtailsearch_indexentry e
@@ -151,8 +154,11 @@ ON CONFLICT (page_id) DO NOTHING
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    # The vector stays in the row (as migration 0007 keeps the index entry's).
-    schema_editor.execute("ALTER TABLE search_rankedentry ALTER COLUMN body SET STORAGE MAIN")
+    # The vectors stay in the row (as migration 0007 keeps the index entry's).
+    schema_editor.execute(
+        "ALTER TABLE search_rankedentry ALTER COLUMN body SET STORAGE MAIN, "
+        "ALTER COLUMN title_vector SET STORAGE MAIN"
+    )
     schema_editor.execute(REFRESH)
     schema_editor.execute(FROM_ENTRY)
     schema_editor.execute(FROM_ROW.format(name="page", key="id"))
@@ -206,6 +212,12 @@ class Migration(migrations.Migration):
                     models.BigIntegerField(null=True, verbose_name="beslutande organ"),
                 ),
                 ("organisation_id", models.BigIntegerField(null=True, verbose_name="förvaltning")),
+                (
+                    "title_vector",
+                    django.contrib.postgres.search.SearchVectorField(
+                        null=True, verbose_name="indexerad titel"
+                    ),
+                ),
                 (
                     "body",
                     django.contrib.postgres.search.SearchVectorField(

@@ -44,7 +44,8 @@ POSTGRES_ONLY = pytest.mark.skipif(not POSTGRES, reason="the copy is kept on Pos
 
 EXPECTED = """
 SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.body::text
+       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id,
+       e.title::text, e.body::text
 FROM policies_styrdokument d
 JOIN wagtailcore_page p ON p.id = d.page_ptr_id
 JOIN wagtailsearch_indexentry e
@@ -53,7 +54,7 @@ ORDER BY 1
 """
 COPIED = """
 SELECT page_id, live, publicity, path, title, type_rank, ranking_title, ranking_summary,
-       document_type, decision_body_id, organisation_id, body::text
+       document_type, decision_body_id, organisation_id, title_vector::text, body::text
 FROM search_rankedentry ORDER BY 1
 """
 
@@ -213,6 +214,9 @@ QUERIES = [
     "arbete hemifrån",
     "zzzyx",
     '"fysisk säkerhet"',
+    '"incidenter ska rapporteras" leverantör',
+    '"lösenord" OR "tvåfaktorsautentisering"',
+    '"informationssäkerhet" -molntjänster',
 ]
 FILTERS = [
     {},
@@ -270,6 +274,6 @@ def test_the_copy_shows_each_reader_the_same_results_page(corpus, client, monkey
                 patched.setattr(views, "ranked_for_request", lambda request: None)
                 documents = page_of(client, host, query, filters)
             assert narrow == documents, (reader, query, filters)
-    # Every query but the phrase searched the copy (a phrase is matched on the documents).
-    assert searched_copy == (len(QUERIES) - 1) * len(FILTERS)
+    # Every query searched the copy.
+    assert searched_copy == len(QUERIES) * len(FILTERS)
     assert with_results >= len(QUERIES) * len(FILTERS) // 3  # pages with hits were compared
