@@ -205,7 +205,7 @@ BENCH_PAGES_QUICK ?= --sizes 200,2000,10000 --repeat 3
 BENCH_SEARCH_QUICK ?= --sizes 200,2000,10000 --repeat 2
 BENCH_PDF_QUICK ?= --repeat 2
 BENCH_REMINDERS_QUICK ?= --quick
-BENCH_REPORTS_QUICK ?= --repeat 2
+BENCH_REPORTS_QUICK ?= --repeat 2 --task-up-to 2000
 BENCH_THROUGHPUT_QUICK ?= --quick
 bench_db = DATABASE_URL=$(BENCH_POSTGRES)/styrdok_bench_$(1)
 bench_args = $(if $(BENCH_QUICK),$(BENCH_$(1)_QUICK)) $(BENCH_ARGS)

@@ -25,8 +25,10 @@ alone (reports.exports.report_workbook on a built report).
 It prints per size each figure (p50 ms), its baseline, the ratio and the SQL queries of one
 request, then the ratios and queries of all sizes side by side. Exits with status 1 if a page's
 query count changes with the number of documents; the timings never fail the run. --profile
-prints the top of a cProfile of the yearly report at the largest size. The development
-database is never touched.
+prints the top of a cProfile of the yearly report at the largest size; --task-up-to N renders
+the PDF in the background task only at sizes up to N (make bench: 2,000, since at 10,000
+documents the 600-page PDF takes one to two minutes). The development database is never
+touched.
 """
 
 import argparse
@@ -71,6 +73,13 @@ def parse_args(argv=None):
         "--repeat", type=int, default=5, help="Mätomgångar per storlek (standard: 5)."
     )
     parser.add_argument(
+        "--task-up-to",
+        type=int,
+        default=None,
+        help="Låt bakgrundsjobbet skapa PDF:en bara upp till detta antal dokument (standard: vid "
+        "alla storlekar). make bench sätter 2000: vid 10000 dokument tar jobbet 1–2 minuter.",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="Skriv ut en cProfile av årsrapportens sida vid den största storleken.",
@@ -79,6 +88,8 @@ def parse_args(argv=None):
     args.sizes = common.parse_sizes(parser, args.sizes, 10)
     if args.repeat < 1:
         parser.error("--repeat ska vara minst 1")
+    if args.task_up_to is not None and args.task_up_to < 1:
+        parser.error("--task-up-to ska vara minst 1")
     return args
 
 
@@ -227,7 +238,7 @@ def measure_workbook(admin_user):
     return (time.perf_counter() - started) * 1000, len(data)
 
 
-def measure_pdf(size, admin, repeat):
+def measure_pdf(size, admin, repeat, render=True):
     from django.contrib.auth import get_user_model
 
     p50, bare, ratio, queries, job = measure_pdf_request(admin, repeat)
@@ -241,6 +252,9 @@ def measure_pdf(size, admin, repeat):
     print(
         f"N={size}: XLSX-arbetsboken byggd på {workbook_ms:.0f} ms ({workbook_bytes / 1024:.0f} kB)"
     )
+    if not render:
+        print(f"N={size}: bakgrundsjobbet mättes inte (--task-up-to)", flush=True)
+        return {"request": p50, "ratio": ratio, "task": None, "pages": None, "xlsx": workbook_ms}
     seconds, pages, steps = measure_pdf_task(job)
     print(
         f"N={size}: bakgrundsjobbet skapade PDF:en på {seconds:.1f} s ({pages} sidor; "
@@ -322,9 +336,11 @@ def print_pdf_summary(sizes, pdf_by_size):
     )
     for size in sizes:
         row = pdf_by_size[size]
+        task = "–" if row["task"] is None else f"{row['task']:.1f}"
+        pages = "–" if row["pages"] is None else row["pages"]
         print(
-            f"{size:>6} | {row['request']:>12.1f} | {row['ratio']:>5.2f}× | {row['task']:>8.1f} | "
-            f"{row['pages']:>5} | {row['xlsx']:>8.0f}"
+            f"{size:>6} | {row['request']:>12.1f} | {row['ratio']:>5.2f}× | {task:>8} | "
+            f"{pages:>5} | {row['xlsx']:>8.0f}"
         )
 
 
@@ -337,7 +353,8 @@ def main(argv=None):
         by_size, pdf_by_size = {}, {}
         for size in args.sizes:
             by_size[size], pages = measure_size(builder, size, clients, args.repeat)
-            pdf_by_size[size] = measure_pdf(size, clients[0], args.repeat)
+            render = args.task_up_to is None or size <= args.task_up_to
+            pdf_by_size[size] = measure_pdf(size, clients[0], args.repeat, render)
         if args.profile:
             profile(pages[0])
     finally:
