@@ -31,10 +31,19 @@ COLUMNS = (
 )
 UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS)
 
+# The first key of the transaction-level advisory lock a document's row is rebuilt under.
+LOCK_CLASS = 7402
+
+# The lock comes first, so that the statement after it reads (with a snapshot of its own, as
+# every statement of a volatile function in READ COMMITTED) what a concurrent transaction that
+# rebuilt the same row has committed: without it, a transaction updating the index entry while
+# another published the page would wait for the other's row and then write the page's state
+# as it was before.
 REFRESH = f"""
 CREATE OR REPLACE FUNCTION search_ranked_entry_refresh(document integer) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock({LOCK_CLASS}, document);
     INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
     SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
            d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
@@ -73,8 +82,8 @@ FROM_ROW = """
 CREATE OR REPLACE FUNCTION search_ranked_entry_from_{name}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        DELETE FROM search_rankedentry WHERE page_id = OLD.{key};
+    IF TG_OP = 'DELETE' THEN  -- the row is gone for this transaction: the copy's goes too
+        PERFORM search_ranked_entry_refresh(OLD.{key});
     ELSE
         PERFORM search_ranked_entry_refresh(NEW.{key});
     END IF;
