@@ -50,6 +50,7 @@ from .ranking import (
     build_query,
     checked,
     first_by_title,
+    is_narrow_copy,
     load_documents,
     postgres_matches,
     postgres_tsquery,
@@ -375,7 +376,7 @@ def without_excluded(documents, exclusions):
         isinstance(term, QuotedPhrase) for term in exclusions
     ):
         tsquery, _weights = postgres_tsquery(backend, model.objects.all(), query)
-        if hasattr(model, "indexed_model"):  # the narrow copy: the row's own vector
+        if is_narrow_copy(documents):  # the row's own vector
             return documents.exclude(body=tsquery)
         return documents.exclude(pk__in=postgres_matches(model, tsquery))
     results = searchable(model.objects.all()).search(query, order_by_relevance=False)
