@@ -31,6 +31,19 @@ COLUMNS = (
 )
 UPDATES = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS)
 
+# Every document's row as the copy holds it: its page, and the index entry of the page's own
+# content type (another indexed object may have the same id).
+ROWS = f"""
+INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
+SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
+       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
+       e.body
+FROM policies_styrdokument d
+JOIN wagtailcore_page p ON p.id = d.page_ptr_id
+JOIN wagtailsearch_indexentry e
+  ON e.content_type_id = p.content_type_id AND e.object_id = d.page_ptr_id::varchar(50)
+"""
+
 # The first key of the transaction-level advisory lock a document's row is rebuilt under.
 LOCK_CLASS = 7402
 
@@ -44,14 +57,7 @@ CREATE OR REPLACE FUNCTION search_ranked_entry_refresh(document integer) RETURNS
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock({LOCK_CLASS}, document);
-    INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
-    SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-           d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
-           e.body
-    FROM policies_styrdokument d
-    JOIN wagtailcore_page p ON p.id = d.page_ptr_id
-    JOIN wagtailsearch_indexentry e
-      ON e.content_type_id = p.content_type_id AND e.object_id = d.page_ptr_id::varchar(50)
+    {ROWS}
     WHERE d.page_ptr_id = document
     ON CONFLICT (page_id) DO UPDATE SET {UPDATES};
     IF NOT FOUND THEN
@@ -147,17 +153,7 @@ FUNCTIONS = (
     "search_ranked_entry_refresh(integer)",
 )
 
-COPY_EXISTING = f"""
-INSERT INTO search_rankedentry (page_id, {", ".join(COLUMNS)})
-SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id, e.title,
-       e.body
-FROM policies_styrdokument d
-JOIN wagtailcore_page p ON p.id = d.page_ptr_id
-JOIN wagtailsearch_indexentry e
-  ON e.content_type_id = p.content_type_id AND e.object_id = d.page_ptr_id::varchar(50)
-ON CONFLICT (page_id) DO NOTHING
-"""
+COPY_EXISTING = f"{ROWS} ON CONFLICT (page_id) DO NOTHING"
 
 
 def create_triggers(apps, schema_editor):
