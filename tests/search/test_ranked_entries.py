@@ -12,6 +12,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -36,10 +37,12 @@ from tests.factories import (
     reader_request,
 )
 from tests.search.corpus import load_corpus
+from tests.search.search_helpers import result_titles, search_page
 
 pytestmark = pytest.mark.django_db
 
 POSTGRES = connection.vendor == "postgresql"
+BESLUTSFATTARE = "Beslutsfattare"  # a group every installation has
 POSTGRES_ONLY = pytest.mark.skipif(not POSTGRES, reason="the copy is kept on PostgreSQL only")
 
 EXPECTED = """
@@ -163,6 +166,31 @@ def test_a_repeal_removal_from_the_index_and_deletion_are_copied():
     assert copied(unindexed) is not None
 
 
+def test_the_reader_finds_what_a_move_or_a_shell_update_left_at_once(public_client):
+    """As a visitor sees it: a rutin moved under a restricted riktlinje, and one unpublished
+    from the shell, are no longer found on the next search (on every database; on
+    PostgreSQL the search reads the copy)."""
+    restricted = make_document(
+        RiktlinjePage,
+        title="Riktlinje för skyddade nätverk",
+        publicity=Publicity.INTERNAL,
+        restricted_to=[Group.objects.get(name=BESLUTSFATTARE)],
+    )
+    moved = make_document(RutinPage, title="Rutin för brandväggar")
+    unpublished = make_document(RutinPage, title="Rutin för brandväggarnas loggar")
+    assert set(result_titles(search_page(public_client, "brandväggar"))) == {
+        "Rutin för brandväggar",
+        "Rutin för brandväggarnas loggar",
+    }
+
+    reload(moved).move(reload(restricted), pos="last-child")
+    Page.objects.filter(pk=unpublished.pk).update(live=False)
+
+    assert result_titles(search_page(public_client, "brandväggar")) == []
+    if POSTGRES:
+        assert_copy_current()
+
+
 @POSTGRES_ONLY
 def test_another_objects_index_entry_with_the_same_id_changes_nothing():
     """Index entries name their object by id as text; a decision body (indexed too) with a
@@ -238,9 +266,6 @@ FILTERS = [
     {"organ": "ks", "sida": "2"},
     {"status": "aktuell"},
 ]
-
-
-BESLUTSFATTARE = "Beslutsfattare"  # the group of the corpus's restricted document
 
 
 @pytest.fixture(scope="module")
