@@ -141,7 +141,7 @@ def search(
     rows = None
     if ranked is not None:
         rows = apply_filters(ranked, filters or {}, public, settings.review_warning_days)
-    searched_in = partial(text_source, documents, rows)
+    searched_in = TextSource(documents, rows)
     loader = partial(load_documents, queryset=visible)
     if load is not None:
         loader = partial(load, fallback=loader)
@@ -174,33 +174,39 @@ def query_synonyms():
     return lambda word: synonym_expansions(word, table)
 
 
-def text_source(documents, rows, parsed):
-    """What the text search of `parsed` runs on: the narrow copy's rows (search.models.
-    RankedEntry) when there are any, else the documents themselves. Both hold the same reader's
-    documents, filtered alike. An excluded phrase is matched by modelsearch on the documents;
-    without a query (None) the documents too, whose pages the titles' trigram index is on
-    (_fuzzy)."""
-    if rows is None or parsed is None:
-        return documents
-    if any(isinstance(term, QuotedPhrase) for term in parsed.exclusions):
-        return documents
-    return rows
+@dataclass
+class TextSource:
+    """The reader's documents, filtered, and the same documents' rows in the ranked search's
+    narrow copy (search.models.RankedEntry; None where the search does not read it). The
+    trigram title fallback (_fuzzy) reads `documents`, whose pages its index is on."""
+
+    documents: object
+    rows: object = None
+
+    def for_query(self, parsed):
+        """What the text search of `parsed` runs on: the copy's rows when there are any, else
+        the documents. An excluded phrase is matched by modelsearch on the documents."""
+        if self.rows is None:
+            return self.documents
+        if any(isinstance(term, QuotedPhrase) for term in parsed.exclusions):
+            return self.documents
+        return self.rows
 
 
 def _results(outcome, searched_in, parsed, listing, page, loader, suggest, exact, synonyms):
     """(the page of results asked for, its documents in order, the query they were found by).
 
-    `searched_in(parsed)` gives what a query is searched in (text_source). With few hits,
+    `searched_in` (a TextSource) gives what a query is searched in. With few hits,
     "Menade du …" is asked for; unless `exact`, its search replaces the query's when it finds
     more."""
     prefer_indexes()
-    searched = (*_paginator(searched_in(parsed), parsed, listing, page), parsed)
+    searched = (*_paginator(searched_in.for_query(parsed), parsed, listing, page), parsed)
     if listing is None and few_hits(searched[0]):
         outcome.suggestion = suggestion_for(outcome.query, suggest)
         if outcome.suggestion and not exact:
             searched = _corrected(outcome, searched_in, searched, page, synonyms)
     if listing is None and not exact and searched[0].count == 0:
-        searched = _fuzzy(outcome, searched_in(None), searched, page)
+        searched = _fuzzy(outcome, searched_in.documents, searched, page)
     paginator, outcome.fallback, parsed = searched
     if getattr(paginator, "relaxed", False):
         outcome.notices.append(relaxed_notice(paginator.strict_count or 0))
@@ -231,7 +237,7 @@ def _corrected(outcome, searched_in, searched, page, synonyms):
     corrected = parse_query(outcome.suggestion, synonyms=synonyms)
     if not corrected.groups:
         return searched
-    found = _paginator(searched_in(corrected), corrected, None, page)
+    found = _paginator(searched_in.for_query(corrected), corrected, None, page)
     if not finds_more(found[0], paginator):
         return searched
     outcome.original, outcome.corrected = outcome.query, corrected.text

@@ -37,6 +37,13 @@ from tests.factories import (
     reader_request,
 )
 from tests.search.corpus import load_corpus
+from tests.search.ranked_copy import (
+    COPIED,
+    assert_copy_current,
+    copied,
+    index_entry_count,
+    rows,
+)
 from tests.search.search_helpers import result_titles, search_page
 
 pytestmark = pytest.mark.django_db
@@ -44,46 +51,6 @@ pytestmark = pytest.mark.django_db
 POSTGRES = connection.vendor == "postgresql"
 BESLUTSFATTARE = "Beslutsfattare"  # a group every installation has
 POSTGRES_ONLY = pytest.mark.skipif(not POSTGRES, reason="the copy is kept on PostgreSQL only")
-
-EXPECTED = """
-SELECT d.page_ptr_id, p.live, d.publicity, p.path, p.title, d.type_rank, d.ranking_title,
-       d.ranking_summary, d.document_type, d.decision_body_id, d.organisation_id,
-       e.title::text, e.body::text
-FROM policies_styrdokument d
-JOIN wagtailcore_page p ON p.id = d.page_ptr_id
-JOIN wagtailsearch_indexentry e
-  ON e.content_type_id = p.content_type_id AND e.object_id = d.page_ptr_id::varchar(50)
-ORDER BY 1
-"""
-COPIED = """
-SELECT page_id, live, publicity, path, title, type_rank, ranking_title, ranking_summary,
-       document_type, decision_body_id, organisation_id, title_vector::text, body::text
-FROM search_rankedentry ORDER BY 1
-"""
-
-
-def rows(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchall()
-
-
-def assert_copy_current():
-    expected = rows(EXPECTED)
-    assert expected, "the test needs documents in the index"
-    assert rows(COPIED) == expected
-
-
-def index_entry_count(object_id):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM wagtailsearch_indexentry WHERE object_id = %s", [str(object_id)]
-        )
-        return cursor.fetchone()[0]
-
-
-def copied(page):
-    return RankedEntry.objects.filter(pk=page.pk).first()
 
 
 def reload(page):

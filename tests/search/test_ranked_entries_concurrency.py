@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from policies.models import RiktlinjePage
 from tests.factories import make_document
-from tests.search.test_ranked_entries import assert_copy_current, copied
+from tests.search.ranked_copy import assert_copy_current, copied
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real concurrent sessions need PostgreSQL"
