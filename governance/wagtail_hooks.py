@@ -252,6 +252,10 @@ class StyrdokSubmitMenuItem(SubmitForModerationMenuItem):
             return context
         if page is None or not hasattr(page, "decision_body"):
             return context
+        if page.get_workflow() is None:
+            # Stored before its body was chosen: the body chosen in the form decides.
+            context["label"] = _("Skicka till granskning och beslut")
+            return context
         state = page.current_workflow_state
         if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
             first = state.workflow.tasks.filter(active=True).first()

@@ -335,6 +335,13 @@ class StyrdokumentPermissionTester(PagePermissionTester):
     def can_publish(self):
         return False
 
+    def can_submit_for_moderation(self):
+        # The workflow follows the deciding body the editor submits with, which the form checks
+        # (policies.rules.submitted_with_workflow), not the body of the stored revision: a new
+        # document's first autosave often stores it before the body is chosen, and Wagtail's
+        # edit view would then turn the editor's submission into a silent draft save.
+        return not self.page_locked() and not self.page.workflow_in_progress
+
     def can_publish_subpage(self):
         # Wagtail's create view asks the parent, not the new page, whether it may publish.
         return False

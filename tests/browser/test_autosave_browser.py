@@ -96,3 +96,49 @@ def test_a_submission_during_the_first_autosave_submits_the_page_it_created(styr
     assert Page.objects.filter(title=title).count() == 1
     assert document.current_workflow_state is not None
     assert page.js_errors == []
+
+
+@pytest.mark.browser
+def test_a_body_chosen_after_the_first_autosave_decides_the_submission(styrdok, page):
+    """The first autosave stores the new page before the editor has chosen its deciding body;
+    the editor then chooses the body and submits before any autosave stores it. The submission
+    goes to that body's workflow: it is not turned into a plain save of the draft."""
+    title = "Riktlinje för besöksloggar"
+    slug = "riktlinje-for-besoksloggar"
+    People()
+    register = get_register()
+
+    ui.log_in(page, styrdok, "redaktor")
+    ui.start_riktlinje(page, styrdok, register.pk)
+    set_autosave(page, False)
+    page.get_by_role("tab", name="Innehåll").click()
+    page.get_by_role("textbox", name=re.compile(r"^Titel")).fill(title)
+    page.get_by_role("tab", name="Webbadress").click()
+    page.get_by_role("textbox", name=re.compile(r"^Slugg?")).fill(slug)
+    set_autosave(page, True)
+    with page.expect_response(lambda response: is_autosave(response.request)) as answer:
+        page.locator("form[data-edit-form]").dispatch_event("w-unsaved:add")
+    assert answer.value.json()["success"]
+    # The autosave has created the page; the editor is now on its edit view.
+    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"))
+    assert RiktlinjePage.objects.get(title=title).decision_body_id is None
+
+    # Quicker than the next autosave: the stored page never gets its body before the submission.
+    set_autosave(page, False)
+    ui.fill_document(
+        page,
+        title=title,
+        slug=slug,
+        summary="Hur besök i kommunhuset loggas.",
+        text="Besöksloggar sparas i tre månader.",
+        body_name="Kommundirektör",
+    )
+    page.get_by_role("button", name="Fler åtgärder").click()
+    page.get_by_role("button", name="Skicka till granskning och beslut").click()
+
+    expect(ui.messages(page)).to_contain_text(f"Sida '{title}' har blivit inlämnad för moderering")
+    document = RiktlinjePage.objects.get(title=title)
+    assert document.current_workflow_state is not None
+    assert document.get_latest_revision_as_object().decision_body.name == "Kommundirektör"
+    assert Page.objects.filter(title=title).count() == 1
+    assert page.js_errors == []

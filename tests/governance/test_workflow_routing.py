@@ -135,6 +135,54 @@ def test_changing_the_body_before_submitting_changes_the_workflow(people):
     assert reload(page).get_latest_revision_as_object().decision_body == get_body("kommundirektor")
 
 
+def saved_without_a_body(client, slug):
+    """A new rutin stored before its deciding body was chosen, as the editor's first autosave
+    stores it when it fires while the form is still being filled in."""
+    parent = parent_for(RutinPage)
+    data = page_form_data(RutinPage, "Rutin för loggning", slug, None)
+    response = client.post(add_url(parent, RutinPage), data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    page = RutinPage.objects.get(slug=slug)
+    assert page.decision_body_id is None
+    return page
+
+
+def test_a_body_chosen_after_the_first_autosave_is_submitted_to(people):
+    """The body is chosen after the autosave stored the page without one: submitting sends the
+    document to that body's workflow, not silently saves it as a draft."""
+    client = client_for(people.redaktor)
+    page = saved_without_a_body(client, "loggning")
+
+    editor = client.get(edit_url(page))
+    assert "Skicka till granskning och beslut" in editor.content.decode()
+
+    data = page_form_data(RutinPage, "Rutin för loggning", "loggning", "kommundirektor")
+    data["action-submit"] = "1"
+    response = client.post(edit_url(page), data)
+
+    assert response.status_code == 302, messages_of(response)
+    assert "inlämnad för moderering" in messages_of(client.get(response.url))[0]
+    state = workflow_state(page)
+    assert state.workflow.name == KD_WORKFLOW
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert reload(page).get_latest_revision_as_object().decision_body == get_body("kommundirektor")
+
+
+def test_submitting_without_a_body_is_refused_and_says_why(people):
+    client = client_for(people.redaktor)
+    page = saved_without_a_body(client, "utan-organ")
+    revisions = page.revisions.count()
+
+    data = page_form_data(RutinPage, "Rutin för loggning", "utan-organ", None)
+    data["action-submit"] = "1"
+    response = client.post(edit_url(page), data)
+
+    assert response.status_code == 200
+    assert "Välj ett beslutande organ med ett arbetsflöde" in response.content.decode()
+    assert not WorkflowState.objects.filter(object_id=str(page.pk)).exists()
+    assert page.revisions.count() == revisions
+
+
 def test_the_body_is_read_only_while_the_document_is_in_a_workflow(people):
     _, page = submit_new(client_for(people.redaktor), "riktlinje", "ks", "ks-riktlinje")
 
