@@ -1131,7 +1131,15 @@ class Styrdokument(ServedPage, Page):
 
     @property
     def has_workflow(self):
-        return self.get_workflow() is not None
+        """Wagtail asks this only of the parent of a new page: its create view offers and accepts
+        "submit" by it. A document added below this one is decided by its own body's workflow
+        (checked by the form, policies.rules.submitted_with_workflow), whatever this one's body
+        is, or whether it has one yet. This document's own submission is decided by
+        StyrdokumentPermissionTester.can_submit_for_moderation."""
+        return any(
+            hasattr(model, "decision_body")
+            for model in self.specific_class.allowed_subpage_models()
+        )
 
     def get_workflow(self):
         """The workflow follows the deciding body, not the place in the tree."""

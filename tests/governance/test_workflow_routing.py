@@ -183,6 +183,35 @@ def test_submitting_without_a_body_is_refused_and_says_why(people):
     assert page.revisions.count() == revisions
 
 
+def test_a_document_under_a_draft_without_a_body_is_submitted_to_its_own_body(people):
+    """The parent's body (here none yet) does not decide whether a new document below it can
+    be submitted: the create view offers the submission and starts the new one's workflow."""
+    draft = make_document(RiktlinjePage, publish=False)
+    assert draft.decision_body_id is None
+    client = client_for(people.redaktor)
+
+    editor = client.get(add_url(draft, RutinPage))
+    assert "Skicka till granskning och beslut" in editor.content.decode()
+
+    data = page_form_data(RutinPage, "Rutin under ett utkast", "under-utkast", "kommundirektor")
+    data["action-submit"] = "1"
+    response = client.post(add_url(draft, RutinPage), data)
+
+    assert response.status_code == 302, messages_of(response)
+    assert "skapad och inlämnad för moderering" in messages_of(client.get(response.url))[0]
+    page = RutinPage.objects.get(slug="under-utkast")
+    assert workflow_state(page).workflow.name == KD_WORKFLOW
+    assert workflow_state(page).status == WorkflowState.STATUS_IN_PROGRESS
+
+    # Without a body of its own the new document is refused, and nothing is created.
+    data = page_form_data(RutinPage, "Rutin utan organ", "utan-organ", None)
+    data["action-submit"] = "1"
+    response = client.post(add_url(draft, RutinPage), data)
+    assert response.status_code == 200
+    assert "Välj ett beslutande organ med ett arbetsflöde" in response.content.decode()
+    assert not RutinPage.objects.filter(slug="utan-organ").exists()
+
+
 def test_the_body_is_read_only_while_the_document_is_in_a_workflow(people):
     _, page = submit_new(client_for(people.redaktor), "riktlinje", "ks", "ks-riktlinje")
 
