@@ -204,3 +204,36 @@ def test_a_filter_that_matches_nothing_shows_one_empty_page(world, public_client
     notices = [" ".join(li.get_text(" ").split()) for li in soup.select(".notice li")]
     assert notices == ["Sidan 3 finns inte; visar sista sidan (1)."]
     assert len(queries) == len(listing)
+
+
+@pytest.mark.parametrize(("host", "reader"), [(PUBLIC_HOST, None), (INTRANET_HOST, "alfa")])
+def test_the_statement_is_planned_once_per_connection(world, host, reader):
+    """On PostgreSQL the register's statement is prepared and, after PostgreSQL's first few
+    custom plans, run on its one generic plan: the register's own path and the public
+    channel's condition are written into it, so nothing left as a value makes PostgreSQL plan
+    it again for every request (which took longer than running it)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    client = Client(HTTP_HOST=host)
+    if reader:
+        client.force_login(world[reader])
+    for page in ["1", "2", "3", "1", "2", "3", "1", "2"]:
+        soup = _soup(client.get(REGISTER, {"sortering": "titel", "sida": page}))
+        assert _titles(soup)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["WITH excluded AS%"],
+        )
+        plans = cursor.fetchall()
+    assert plans, "the register's statement was not prepared"
+    assert max(generic for generic, _custom in plans) >= 2
+
+
+@pytest.mark.parametrize("path", ["", "0001'; DROP TABLE x; --", "00010001~", "abc", "0001 "])
+def test_only_a_page_path_is_written_into_the_statement(path):
+    from policies.register import _register_literals
+
+    with pytest.raises(ValueError):
+        _register_literals(path, 1)

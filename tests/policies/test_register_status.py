@@ -66,3 +66,28 @@ def test_each_status_lists_what_the_annotation_says(scenario_pks, status):
                 .values_list("title", flat=True)
             )
             assert _listed(Client(HTTP_HOST=PUBLIC_HOST), status.value) == expected_public
+
+
+def test_the_date_statuses_follow_the_day_in_one_process(scenario_pks):
+    """The register's statement has its day written in (policies.register._date_condition):
+    the same shape asked for on later days lists by each day's dates, never a former day's."""
+    register = RegisterPage.objects.get()
+    staff = make_user("status-days")
+    for days in (0, 1, 20, 45, 400, 0):
+        with time_machine.travel(DAY + datetime.timedelta(days=days), tick=False):
+            intranet = Client(HTTP_HOST=INTRANET_HOST)
+            intranet.force_login(staff)
+            annotated = Styrdokument.objects.descendant_of(register).with_review_status()
+            for status in DATE_STATUSES:
+                expected_public = sorted(
+                    annotated.for_channel(PUBLIC)
+                    .filter(date_review_status=status)
+                    .values_list("title", flat=True)
+                )
+                assert _listed(Client(HTTP_HOST=PUBLIC_HOST), status.value) == expected_public
+                expected_staff = sorted(
+                    annotated.for_channel(INTRANET, staff)
+                    .filter(review_status=status)
+                    .values_list("title", flat=True)
+                )
+                assert _listed(intranet, status.value) == expected_staff, (days, status)
