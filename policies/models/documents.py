@@ -303,6 +303,12 @@ def check_publication_change(page, update_fields=None):
             raise DecisionRequired(NOT_REPEALED_MESSAGE)
 
 
+# The editor's actions that start a decision run: a submission, and a returned document's run
+# started again. Each is checked against the body the form submits with (policies.rules), since
+# the permission tester no longer asks the stored revision for a workflow.
+SUBMITTING_ACTIONS = ("action-submit", "action-restart-workflow")
+
+
 class StyrdokumentPermissionTester(PagePermissionTester):
     """Only a workflow's final decision step publishes a styrdokument; nobody publishes directly.
 
@@ -494,7 +500,7 @@ class StyrdokumentForm(WagtailAdminPageForm):
         values = rules.values_of(
             page,
             parent=parent.specific if parent is not None else None,
-            submitting="action-submit" in self.data,
+            submitting=any(action in self.data for action in SUBMITTING_ACTIONS),
             submitter=self.for_user,
             **{name: cleaned_data.get(name) for name in rules.FORM_FIELDS if name in self.fields},
         )

@@ -212,6 +212,30 @@ def test_a_document_under_a_draft_without_a_body_is_submitted_to_its_own_body(pe
     assert not RutinPage.objects.filter(slug="utan-organ").exists()
 
 
+@pytest.mark.parametrize("action", ["action-restart-workflow", "action-submit"])
+def test_a_returned_document_whose_body_lost_its_workflow_is_not_restarted(people, action):
+    """A document returned to its editor, whose body has since lost its workflow: starting the
+    run again (or resubmitting) is refused with the form's message, not a server error, and
+    the run stays where it was."""
+    _, page = submit_new(client_for(people.redaktor), "riktlinje", "kommundirektor", "kd-rl")
+    client_for(people.samordnare).post(case_url(current_task_state(page)), reject_data("Ändra."))
+    assert workflow_state(page).status == WorkflowState.STATUS_NEEDS_CHANGES
+    body = get_body("kommundirektor")
+    body.workflow = None
+    body.save()
+    client = client_for(people.redaktor)
+    revisions = page.revisions.count()
+
+    data = page_form_data(RiktlinjePage, "Ny titel", "kd-rl", "kommundirektor")
+    data[action] = "1"
+    response = client.post(edit_url(page), data)
+
+    assert response.status_code == 200
+    assert "Välj ett beslutande organ med ett arbetsflöde" in response.content.decode()
+    assert workflow_state(page).status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert page.revisions.count() == revisions
+
+
 def test_the_body_is_read_only_while_the_document_is_in_a_workflow(people):
     _, page = submit_new(client_for(people.redaktor), "riktlinje", "ks", "ks-riktlinje")
 
