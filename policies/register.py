@@ -285,17 +285,21 @@ def _date_condition(n, d, status, dates):
 def _status_sql(n, d, public, status, dates):
     """StyrdokumentQuerySet.in_review_status as SQL on `d`, and the names of its params."""
     user = get_user_model()
-    is_active = n.column(user, "is_active")
-    users = f"SELECT {n.column(user, 'id')} FROM {n.table(user)} WHERE {is_active} = "
+
+    def users(active):
+        """The users who are (or are not) active, as a subquery."""
+        flag = "TRUE" if active else "FALSE"
+        is_active = n.column(user, "is_active")
+        return f"SELECT {n.column(user, 'id')} FROM {n.table(user)} WHERE {is_active} = {flag}"
+
     responsible = _doc(n, d, "responsible")
-    by_date = status in DATE_CONDITIONS
     if public:
-        if not by_date:
+        if status not in DATE_CONDITIONS:
             return "1 = 0", ()
         return _date_condition(n, d, status, dates), ()
     if status == ReviewStatus.NO_OWNER:
-        return f"({responsible} IS NULL OR {responsible} IN ({users}FALSE))", ()
-    owned = f"{responsible} IN ({users}TRUE)"
+        return f"({responsible} IS NULL OR {responsible} IN ({users(False)}))", ()
+    owned = f"{responsible} IN ({users(True)})"
     if status == ReviewStatus.UNDER_REVISION:
         return f"{owned} AND {_workflow_sql(n, d)}", ("workflow",)
     return (

@@ -88,9 +88,9 @@ def submit_button(page: Page):
     """The workflow submit item in the editor's action menu: "Skicka till granskning och beslut"
     for a new document, "Lämna in till <workflow>" for a saved one.
 
-    Waits for the network to go quiet first, as an editor pauses before submitting, so that the
-    menu is not opened while an autosave is redrawing the editor's footer. (A submission during
-    an autosave is the subject of tests/browser/test_autosave_browser.py.)"""
+    Waits for the network to go quiet first, as an editor pauses before submitting: the flows
+    here are about deciding, not about racing an autosave (that is the subject of
+    tests/browser/test_autosave_browser.py)."""
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Fler åtgärder").click()
     return page.get_by_role(
