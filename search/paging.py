@@ -19,9 +19,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
-from .ranking import RELAX_BELOW, WIDEN_BELOW
+from .ranking import RELAX_BELOW, TOTAL, WIDEN_BELOW
 
-TOTAL = "_search_total"
 # A page number beyond any real search; the database is not asked for such an offset.
 MAX_PAGE = 100_000
 
@@ -53,11 +52,15 @@ class RankedPaginator(Paginator):
     def _read(self, ids, number):
         """(the ids on page `number` of `ids`, the total or None if there is no such page)."""
         bottom = (number - 1) * self.per_page
-        rows = list(
-            ids.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
-                bottom : bottom + self.per_page
-            ]
-        )
+        narrow_page = getattr(ids, "narrow_page", None)  # search.ranking.NarrowPage
+        if narrow_page is not None:
+            rows = narrow_page(bottom, self.per_page)
+        else:
+            rows = list(
+                ids.annotate(**{TOTAL: Window(Count("*"))}).values_list("pk", TOTAL)[
+                    bottom : bottom + self.per_page
+                ]
+            )
         return [pk for pk, _total in rows], (rows[0][1] if rows else None)
 
     def read_page(self, number):
