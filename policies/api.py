@@ -21,7 +21,17 @@ class ChannelPagesAPIViewSet(PagesAPIViewSet):
         """Wagtail's live, public pages of the site, less the styrdokument the reader may not
         see: for_request's conditions (publicity on the public site, the reader's hidden
         subtrees) written on the listing's own rows, so a page of results is read without
-        comparing every document against every other."""
+        comparing every document against every other.
+
+        Built once per request: Wagtail asks for it three times in a listing (the queryset, the
+        serializer's class and its context), and each time read the view restrictions again and
+        built the same conditions."""
+        built = getattr(self, "_base_queryset", None)
+        if built is None:
+            built = self._base_queryset = self._build_base_queryset()
+        return built
+
+    def _build_base_queryset(self):
         pages = super().get_base_queryset()
         if "search" in self.request.GET:
             # Wagtail's search filters only on indexed fields and primary keys.

@@ -64,6 +64,24 @@ def test_the_api_reads_the_same_number_of_rows_for_3_and_30_pages(
         assert len(large_data["items"]) > len(small_data["items"])
 
 
+@pytest.mark.parametrize("address", ADDRESSES[:5])
+def test_a_listing_builds_the_readers_pages_once(address, public_client):
+    """Wagtail asks for the base queryset for the listing, the serializer's class and its
+    context; it is built once, so the view restrictions are read once and the listing still
+    shows exactly the public documents."""
+    _grow(3)
+    _count(public_client, address)  # warm-up
+
+    with CaptureQueriesContext(connection) as captured:
+        response = public_client.get(address)
+
+    restrictions = [q for q in captured if "wagtailcore_pageviewrestriction" in q["sql"]]
+    assert len(restrictions) == 1
+    titles = {item["title"] for item in response.json()["items"]}
+    assert {"Riktlinje 00", "Riktlinje 01", "Riktlinje 02"} <= titles or "search" in address
+    assert not any(title.startswith("Intern policy") for title in titles)
+
+
 def test_the_public_api_lists_no_internal_document(public_client):
     _grow(3)
 
