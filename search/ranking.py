@@ -322,10 +322,11 @@ def _ordered_ids(documents, parsed, folded, relevance, descending, first=()):
     """Only the ids, in order: the database sorts narrow rows, and load_documents() reads one
     page's. On PostgreSQL the ids carry `narrow_page`, which reads a page of them with the
     total in a statement that ranks each match before counting (NarrowPage)."""
-    ordered = _ordered(documents, parsed, folded, relevance, descending, first)
+    boosted = boost(parsed, folded)
+    ordered = _ordered(documents, parsed, folded, relevance, descending, first, boosted)
     ids = ordered.values_list("pk", flat=True)
     if NARROW_PAGES and connection.vendor == "postgresql" and relevance is not None and descending:
-        ids.narrow_page = NarrowPage(documents, boost(parsed, folded), relevance, first)
+        ids.narrow_page = NarrowPage(documents, boosted, relevance, first)
     return ids
 
 
@@ -386,10 +387,11 @@ class NarrowPage:
             return cursor.fetchall()
 
 
-def _ordered(documents, parsed, folded, relevance, descending, first=()):
+def _ordered(documents, parsed, folded, relevance, descending, first=(), boosted=None):
     """The documents in order, scored as `_relevance` (`descending`: higher is better; the
     band sorts either way, since it is of the score's size). `first` are orderings that come before
-    relevance (the relaxed search's share of terms)."""
+    relevance (the relaxed search's share of terms); `boosted` is boost(parsed, folded) when the
+    caller has built it already."""
     if relevance is None:
         by_relevance = list(documents.query.order_by)[:1]
         return documents.order_by(*first, *by_relevance, *TYPE_ORDER, *TITLE_ORDER)
@@ -401,7 +403,9 @@ def _ordered(documents, parsed, folded, relevance, descending, first=()):
     # Between documents of a type in one band, the one whose title and summary hold the terms.
     # Each annotation names the one before (F): Django resolves an expression tree once per
     # annotation that holds it, and the boost's is the largest part of building the search.
-    documents = documents.annotate(_boost=computed_once(boost(parsed, folded)))
+    if boosted is None:
+        boosted = boost(parsed, folded)
+    documents = documents.annotate(_boost=computed_once(boosted))
     documents = documents.annotate(_relevance=relevance * F("_boost"))
     band = Round(
         Ln(Greatest(Abs(F("_relevance")), Value(MIN_SCORE))) / Value(math.log1p(RELEVANCE_BAND))
