@@ -28,6 +28,7 @@ import operator
 import re
 from functools import partial, reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import (
     BigIntegerField,
@@ -380,8 +381,12 @@ class NarrowPage:
         )
 
     def __call__(self, offset, limit):
-        """[(id, total)] for the page; empty past the last match."""
-        sql, params = self.statement(offset, limit)
+        """[(id, total)] for the page; empty past the last match, or when the documents can be
+        none at all (Django then writes no SQL; its own queries answer with no rows)."""
+        try:
+            sql, params = self.statement(offset, limit)
+        except EmptyResultSet:
+            return []
         with connections[self.inner.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

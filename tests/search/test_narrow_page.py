@@ -91,6 +91,18 @@ def test_a_page_past_the_last_reads_nothing_and_the_view_says_so(corpus, client)
     assert 'class="search-results"' in page
 
 
+def test_documents_that_can_be_none_read_an_empty_page(corpus):
+    """A queryset Django knows to be empty has no SQL; the page is empty, as the ORM's is."""
+    from django.db.models import Value
+
+    from policies.models import Styrdokument
+    from search.ranking import NarrowPage
+
+    page = NarrowPage(Styrdokument.objects.none(), Value(1.0), Value(1.0), first=["-pk"])
+    assert page(0, 20) == []
+    assert page(380, 20) == []
+
+
 def test_the_statement_ranks_before_it_counts(corpus, client):
     """The count and the sort see narrow rows: the scores are computed inside the subquery."""
     with CaptureQueriesContext(connection) as queries:
