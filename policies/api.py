@@ -1,6 +1,7 @@
 """Read-only Wagtail API v2: pages only, and only what the channel's reader may see."""
 
 from django.db import DatabaseError, models, transaction
+from django.utils.functional import cached_property
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -23,15 +24,13 @@ class ChannelPagesAPIViewSet(PagesAPIViewSet):
         subtrees) written on the listing's own rows, so a page of results is read without
         comparing every document against every other.
 
-        Built once per request: Wagtail asks for it three times in a listing (the queryset, the
-        serializer's class and its context), and each time read the view restrictions again and
-        built the same conditions."""
-        built = getattr(self, "_base_queryset", None)
-        if built is None:
-            built = self._base_queryset = self._build_base_queryset()
-        return built
+        Built once per request (the view is made anew for each): Wagtail asks for it three
+        times in a listing (the queryset, the serializer's class and its context), and each time
+        read the view restrictions again and built the same conditions."""
+        return self._base_queryset
 
-    def _build_base_queryset(self):
+    @cached_property
+    def _base_queryset(self):
         pages = super().get_base_queryset()
         if "search" in self.request.GET:
             # Wagtail's search filters only on indexed fields and primary keys.

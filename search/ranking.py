@@ -351,32 +351,42 @@ class NarrowPage:
     expression: the same documents in the same order (tests/search/test_narrow_page.py).
     """
 
-    COLUMNS = ("pk", "_r", "_b", "type_rank", "title")
+    # The subquery's columns: the id, the score and the boost, then those TYPE_ORDER and
+    # TITLE_ORDER sort on (ascending, as in _ordered), then those `first` sorts on.
+    KEYS = (*TYPE_ORDER, *TITLE_ORDER)
 
     def __init__(self, documents, boost_expression, relevance, first=()):
         self.first = [(name.lstrip("-"), name.startswith("-")) for name in first]
+        keys = [key for key in self.KEYS if key != "pk"]
+        self.columns = ["pk", "r", "b", *keys, *(f"f{i}" for i in range(len(self.first)))]
         self.inner = (
             documents.order_by()
             .annotate(_r=relevance, _b=boost_expression)
-            .values_list(*self.COLUMNS, *(name for name, _desc in self.first))
+            .values_list("pk", "_r", "_b", *keys, *(name for name, _desc in self.first))
         )
 
     def statement(self, offset, limit):
-        """(SQL, params) of the page `offset`–`offset + limit` with the total on each row."""
+        """(SQL, params) of the page `offset`–`offset + limit` with the total on each row, in
+        _ordered()'s order: `first`, the band of score × boost, TYPE_ORDER, the boost,
+        TITLE_ORDER."""
         sql, params = self.inner.query.get_compiler(using=self.inner.db).as_sql()
-        firsts = [f"f{index}" for index in range(len(self.first))]
-        columns = ", ".join(["pk", "r", "b", "type_rank", "title", *firsts])
         first_order = [
-            f"s.{column} {'DESC' if desc else 'ASC'}"
-            for column, (_name, desc) in zip(firsts, self.first, strict=True)
+            f"s.f{index} {'DESC' if desc else 'ASC'}"
+            for index, (_name, desc) in enumerate(self.first)
         ]
         band = "ROUND(((LN(GREATEST(ABS((s.r * s.b)), %s)) / %s))::numeric(1000, 15), 0)"
         order = ", ".join(
-            [*first_order, f"{band} DESC", "s.type_rank ASC", "s.b DESC", "s.title ASC", "s.pk ASC"]
+            [
+                *first_order,
+                f"{band} DESC",
+                *(f"s.{key} ASC" for key in TYPE_ORDER),
+                "s.b DESC",
+                *(f"s.{key} ASC" for key in TITLE_ORDER),
+            ]
         )
         return (
-            f'SELECT s.pk, COUNT(*) OVER () AS "{TOTAL}" FROM ({sql} OFFSET 0) AS s({columns}) '
-            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            f'SELECT s.pk, COUNT(*) OVER () AS "{TOTAL}" FROM ({sql} OFFSET 0) '
+            f"AS s({', '.join(self.columns)}) ORDER BY {order} LIMIT %s OFFSET %s",
             [*params, MIN_SCORE, math.log1p(RELEVANCE_BAND), limit, offset],
         )
 

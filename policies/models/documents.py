@@ -1142,10 +1142,8 @@ class Styrdokument(ServedPage, Page):
         (checked by the form, policies.rules.submitted_with_workflow), whatever this one's body
         is, or whether it has one yet. This document's own submission is decided by
         StyrdokumentPermissionTester.can_submit_for_moderation."""
-        return any(
-            hasattr(model, "decision_body")
-            for model in self.specific_class.allowed_subpage_models()
-        )
+        below = self.specific_class.allowed_subpage_models()
+        return any(issubclass(model, Styrdokument) for model in below)
 
     def get_workflow(self):
         """The workflow follows the deciding body, not the place in the tree."""

@@ -9,12 +9,16 @@ kind of reader, on the ranked search's narrow copy and on the documents themselv
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
+from policies.models import Styrdokument
 from search import ranking, views
+from search.ranking import NarrowPage
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_user
 from tests.search.corpus import load_corpus
 from tests.search.test_ranked_entries import BESLUTSFATTARE, page_of
+from tests.shared import build_once
 
 pytestmark = [
     pytest.mark.django_db,
@@ -41,18 +45,17 @@ FILTERS = [{}, {"typ": "rutin"}, {"sida": "2"}, {"organ": "ks"}, {"status": "akt
 NARROW_SQL = "OFFSET 0) AS s("
 
 
+def build_corpus():
+    load_corpus()
+    return {
+        "staff": make_user("medarbetare-smal"),
+        "member": make_user("beslutsfattare-smal", groups=[BESLUTSFATTARE]),
+    }
+
+
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_corpus()
-        users = {
-            "staff": make_user("medarbetare-smal"),
-            "member": make_user("beslutsfattare-smal", groups=[BESLUTSFATTARE]),
-        }
-        yield users
-        transaction.set_rollback(True)
+    yield from build_once(django_db_blocker, build_corpus)
 
 
 @pytest.mark.parametrize("copy", [True, False], ids=["narrow-copy", "documents"])
@@ -93,11 +96,6 @@ def test_a_page_past_the_last_reads_nothing_and_the_view_says_so(corpus, client)
 
 def test_documents_that_can_be_none_read_an_empty_page(corpus):
     """A queryset Django knows to be empty has no SQL; the page is empty, as the ORM's is."""
-    from django.db.models import Value
-
-    from policies.models import Styrdokument
-    from search.ranking import NarrowPage
-
     page = NarrowPage(Styrdokument.objects.none(), Value(1.0), Value(1.0), first=["-pk"])
     assert page(0, 20) == []
     assert page(380, 20) == []
