@@ -31,15 +31,6 @@ FOLDED = "folded"
 fold = lru_cache(maxsize=100_000)(fold_text)
 
 
-@lru_cache(maxsize=50_000)
-def expanded(token):
-    """expand(token), kept per process like fold (50,000 words, 20 MB at most): every form
-    a word of a text is indexed as. A page of hits expanded each of its documents' words anew,
-    about 1,600 words per search and half of deciding which hits matched only without å, ä
-    and ö."""
-    return frozenset(expand(token))
-
-
 def normalised(text):
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
@@ -98,7 +89,7 @@ class Matcher:
         tokens = WORD.findall(text.lower())
         forms = set().union(
             *(
-                expanded(token)
+                expand(token)
                 for token in set(tokens)
                 if len(token) <= MAX_WORD and token not in STOPWORDS
             )
@@ -139,7 +130,7 @@ class Matcher:
     def _token_kind(self, token):
         if len(token) > MAX_WORD or token in STOPWORDS:
             return None
-        forms = expanded(token)
+        forms = expand(token)
         if forms & self.forms:
             return EXACT
         if {fold(form) for form in forms} & self.folded_forms:
