@@ -88,10 +88,25 @@ class DefinitionListBlock(ReaderText, blocks.StructBlock):
         template = "blocks/definition_list_block.html"
 
 
+class VisiblePageChooserBlock(blocks.PageChooserBlock):
+    """PageChooserBlock whose comparison of two versions never names a document hidden from the
+    person comparing (policies.choosers; its chooser obeys the same rule). Stored and migrated
+    as Wagtail's own block: only the comparison differs."""
+
+    def get_comparison_class(self):
+        from .choosers import VisiblePageBlockComparison
+
+        return VisiblePageBlockComparison
+
+    def deconstruct(self):
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.blocks.PageChooserBlock", args, kwargs
+
+
 class DocumentReferenceBlock(ReaderText, blocks.StructBlock):
     """A link to another styrdokument; a page link keeps working when the page moves."""
 
-    page = blocks.PageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
+    page = VisiblePageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
     note = blocks.CharBlock(label=_("Kommentar"), required=False, max_length=255)
 
     def get_context(self, value, parent_context=None):

@@ -28,6 +28,9 @@ FILE_PK_ROUTES = {
     "wagtailadmin_api:documents:detail",
 }
 TASK_STATE_KWARGS = ("task_state_id",)
+# Fields of Wagtail's own admin forms that name a page: the new parent of a copy (its form's
+# error names the page it was sent).
+PAGE_FORM_FIELDS = {"wagtailadmin_pages:copy": ("new_parent_page",)}
 
 
 def _int(value):
@@ -38,7 +41,8 @@ def _int(value):
 
 
 def named_ids(request, match):
-    """The page and file ids an admin request names, in its path or (bulk actions) its query."""
+    """The page and file ids an admin request names, in its path, (bulk actions) its query or
+    (a copy) its form."""
     kwargs = match.kwargs
     pages = {_int(kwargs[key]) for key in PAGE_KWARGS if key in kwargs}
     files = {_int(kwargs[key]) for key in FILE_KWARGS if key in kwargs}
@@ -56,6 +60,9 @@ def named_ids(request, match):
             pages.add(_int(state))
     if match.view_name == "wagtailadmin_editing_sessions:ping":
         pages.add(_int(kwargs.get("object_id")))
+    if request.method == "POST":
+        for key in PAGE_FORM_FIELDS.get(match.view_name, ()):
+            pages |= {_int(value) for value in request.POST.getlist(key)}
     if match.view_name == "wagtail_bulk_action":
         ids = {_int(value) for value in request.GET.getlist("id")}
         if kwargs.get("app_label") == "wagtaildocs":
@@ -80,6 +87,10 @@ class HiddenDocumentMiddleware:
         if match is None or user is None or not user.is_authenticated or user.is_superuser:
             return None
         if not request.path.startswith(reverse("wagtailadmin_home")):
+            return None
+        if not user.has_perm("wagtailadmin.access_admin"):
+            # Wagtail sends them to the login page at every admin address; a 404 here alone
+            # would tell them that a hidden document has this id.
             return None
         pages, files = named_ids(request, match)
         if pages:

@@ -13,6 +13,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.widgets import Button
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 
+from . import choosers
 from .decisions import NOT_DELETABLE_MESSAGE
 from .models import AdoptedVersion, Styrdokument
 from .rich_text import ChannelPageLinkHandler
@@ -109,6 +110,13 @@ def channel_aware_page_links(features):
     """Page links are checked against the reader's channel when rendered (policies.rich_text);
     registered after Wagtail's own handler, which it replaces."""
     features.register_link_type(ChannelPageLinkHandler)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def hidden_page_links_in_the_editor(features):
+    """The editor does not show the address of a linked page hidden from the person editing
+    (policies.choosers); registered after Wagtail's own reading of links, which it replaces."""
+    choosers.register_rich_text_link(features)
 
 
 # -- documents restricted to groups: absent for everyone else ------------------------------

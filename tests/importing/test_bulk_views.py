@@ -336,6 +336,20 @@ def test_the_upload_form_names_what_is_missing_or_wrong(w):
     assert "”dokument.zip” är ingen zip-fil." in response.content.decode()
 
 
+def test_a_parent_hidden_from_the_importer_is_neither_used_nor_named(w):
+    """A riktlinje restricted to a group the importer is not in, sent as the parent by its id:
+    refused as a page that does not exist, and the form shown again does not name it."""
+    other = Group.objects.create(name="Krisledning")
+    hidden = make_document(
+        RiktlinjePage, title="Riktlinje för krisledningsplatsen", restricted_to=[other]
+    )
+    response = client_for(w["importer"]).post(UPLOAD, {**uploads(), "parent": hidden.pk})
+
+    assert response.status_code == 400
+    assert "Sidan finns inte. Välj en annan plats." in response.content.decode()
+    assert "krisledningsplatsen" not in response.content.decode()
+
+
 def test_cancelling_removes_the_uploads(w):
     client = client_for(w["importer"])
     preview = client.post(UPLOAD, uploads())["Location"]

@@ -300,6 +300,7 @@ def test_a_parent_restricted_to_others_does_not_exist_for_the_upload(redaktor_cl
     response = upload(redaktor_client, hidden, rutin_docx(), "rutin.docx")
     assert response.status_code == 400
     assert "Sidan finns inte. Välj en annan plats." in response.content.decode()
+    assert hidden.title not in response.content.decode()  # the form shown again names nothing
     assert not PendingImport.objects.exists()
 
 
