@@ -56,3 +56,6 @@ urlpatterns = [
 urlpatterns += [path("kvittens/", include("kvittens.urls"))]
 urlpatterns += [path("", include("operations.urls"))]  # /halsa/, /health/
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A request Django refuses (bad Host header, too many parameters): a Swedish page (styrdok.errors).
+handler400 = "styrdok.errors.bad_request"

@@ -495,3 +495,36 @@ def test_intranet_login_and_logout_work_from_the_keyboard(styrdok, contexts, req
     tab.keyboard.press("Enter")
     expect(tab.get_by_role("heading", level=1)).to_have_text("Logga in på intranätet")
     assert tab.js_errors == []
+
+
+def test_a_refused_form_is_explained_in_swedish(styrdok, contexts, request):
+    """A form the CSRF check refuses (a login form left open while the reader logged in or out
+    in another tab, or without cookies) answers 403 with the site's own page: lang="sv", a
+    Swedish title and heading, the landmarks and skip link, and no axe-core violations. Django's
+    built-in page has lang="en" around Swedish text and no way back to the site."""
+    build_site(filler=False)
+    tab = open_tab(contexts, request, "intranet")
+    tab.goto(f"{styrdok.intranet}/logga-in/")
+    # The form's token no longer matches any cookie, as after a login in another tab.
+    tab.context.clear_cookies()
+    tab.get_by_label("Användarnamn").fill(STAFF)
+    tab.get_by_label("Lösenord").fill(PASSWORD)
+    with tab.expect_navigation() as navigation:
+        tab.get_by_role("button", name="Logga in").click()
+    assert navigation.value.status == 403
+
+    assert tab.locator("html").get_attribute("lang") == "sv"
+    assert tab.title() == "Formuläret kunde inte skickas – Exempelkommun intranät", tab.title()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Formuläret kunde inte skickas")
+    results = a11y.axe_violations(tab)
+    assert results.violations_count == 0, (
+        f"axe-core found {results.violations_count} violation(s) on {tab.url}:\n"
+        + a11y.describe_violations(results)
+    )
+    assert a11y.heading_problems(a11y.headings(tab)) == []
+    tab.keyboard.press("Tab")
+    assert a11y.focused(tab)["text"] == "Hoppa till huvudinnehållet"
+    tab.keyboard.press("Enter")
+    expect(tab.locator("main#huvudinnehall")).to_be_focused()
+    expect(tab.get_by_role("link", name="styrdokumentregistret")).to_be_visible()
+    assert tab.js_errors == []
