@@ -123,7 +123,38 @@ def channel_context(request):
         "is_intranet": channel == INTRANET,
         "kommun_name": StyrdokSettings.load(request_or_site=request).kommun_name,
         "menu_pages": SimpleLazyObject(menu_pages),
+        "may_use_admin": SimpleLazyObject(lambda: may_use_admin(request)),
     }
+
+
+# Where the session keeps whether its user may use the admin (may_use_admin).
+ADMIN_ACCESS_KEY = "styrdok_admin_access"
+
+
+def may_use_admin(request):
+    """Whether the logged-in reader may use Wagtail's admin (wagtailadmin.access_admin): the
+    intranet's header links to it only for them.
+
+    Read at login and kept in the session (remember_admin_access), since reading a user's
+    permissions costs two queries on every page. The admin itself checks the permission on every
+    request, so a session that outlives a change of groups at most shows or hides a link it
+    should not until the next login. A session from before this was kept asks the permission
+    itself, without storing it: writing the session would renew its lifetime."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    session = getattr(request, "session", None)
+    allowed = session.get(ADMIN_ACCESS_KEY) if session is not None else None
+    if isinstance(allowed, bool):
+        return allowed
+    return user.has_perm("wagtailadmin.access_admin")
+
+
+def remember_admin_access(sender, request, user, **kwargs):
+    """user_logged_in: keep in the new session whether its user may use the admin."""
+    session = getattr(request, "session", None)
+    if session is not None and user is not None:
+        session[ADMIN_ACCESS_KEY] = user.has_perm("wagtailadmin.access_admin")
 
 
 def _content_type_id(app_label, model):

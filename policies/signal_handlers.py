@@ -1,11 +1,13 @@
 import logging
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from wagtail.models import Page
 from wagtail.signals import page_published
 
+from .channels import remember_admin_access
 from .decisions import decided_as_editorial, next_free_label, used_labels
 from .models import AdoptedVersion, Styrdokument
 from .models.documents import check_publication_change
@@ -104,6 +106,8 @@ def connect():
     from . import frontend_cache
 
     pre_save.connect(check_base_page_save, sender=Page, dispatch_uid="styrdok-base-page-save")
+    # Whether the intranet's header links to the admin, read once per login (channels).
+    user_logged_in.connect(remember_admin_access, dispatch_uid="styrdok-admin-access")
     # The public page cache and a CDN or Varnish in front follow every change that can alter a
     # public page (styrdok/page_cache.py, policies/frontend_cache.py).
     page_cache.connect_invalidation()
