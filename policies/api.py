@@ -15,6 +15,8 @@ from .visibility import hidden_page_ids, reader_of, request_hidden_paths
 
 # Where Page._get_site_root_paths keeps the site root paths on a page or a request.
 ROOT_PATHS_ATTR = "_wagtail_cached_site_root_paths"
+# The highest offset a listing accepts: far beyond any real listing, far below 2**63.
+MAX_OFFSET = 1_000_000_000
 
 
 class ChannelPagesAPIViewSet(PagesAPIViewSet):
@@ -93,6 +95,11 @@ class ChannelPagesAPIViewSet(PagesAPIViewSet):
         # No parameter needs a NUL character, and PostgreSQL refuses them in a query.
         if any("\x00" in name + "".join(values) for name, values in request.GET.lists()):
             raise BadRequestError("query parameters cannot contain NUL characters")
+        # An offset the database cannot hold (OFFSET is a 64-bit integer, and offset + limit
+        # must fit too) is bad input like a negative one, not a database error.
+        offset = request.GET.get("offset", "")
+        if offset.strip().isdecimal() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
 
     def listing_view(self, request):
         # Bad search input is a 400 like any other bad parameter, never a server error.

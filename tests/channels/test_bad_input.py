@@ -201,3 +201,13 @@ def test_the_feed_ignores_query_parameters(reader, document):
 
     assert response.status_code == 200
     assert "Riktlinje för lösenord" in body_of(response)
+
+
+@pytest.mark.parametrize("offset", [HUGE, str(2**63), str(2**63 - 1), "²", "٣" * 25])
+def test_a_huge_api_offset_is_400_not_a_server_error(reader, document, offset):
+    """An offset the database cannot hold (SQLite: IntegrityError "datatype mismatch";
+    PostgreSQL: bigint out of range) is refused as bad input, like a negative one."""
+    response = reader.get("/api/v2/pages/", {"offset": offset})
+
+    assert response.status_code == 400
+    assert response.json()["message"]
