@@ -50,14 +50,7 @@ def named_ids(request, match):
         pages.add(_int(kwargs.get("pk")))
     if match.view_name in FILE_PK_ROUTES:
         files.add(_int(kwargs.get("pk")))
-    for key in TASK_STATE_KWARGS:
-        if key in kwargs:
-            state = (
-                TaskState.objects.filter(pk=_int(kwargs[key]))
-                .values_list("workflow_state__object_id", flat=True)
-                .first()
-            )
-            pages.add(_int(state))
+    pages |= _task_state_pages(kwargs)
     if match.view_name == "wagtailadmin_editing_sessions:ping":
         pages.add(_int(kwargs.get("object_id")))
     if request.method == "POST":
@@ -72,6 +65,20 @@ def named_ids(request, match):
     pages.discard(None)
     files.discard(None)
     return pages, files
+
+
+def _task_state_pages(kwargs):
+    """The pages whose workflow tasks the address names."""
+    pages = set()
+    for key in TASK_STATE_KWARGS:
+        if key in kwargs:
+            state = (
+                TaskState.objects.filter(pk=_int(kwargs[key]))
+                .values_list("workflow_state__object_id", flat=True)
+                .first()
+            )
+            pages.add(_int(state))
+    return pages
 
 
 class HiddenDocumentMiddleware:
