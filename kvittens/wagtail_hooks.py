@@ -10,7 +10,10 @@ from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from policies.visibility import hidden_page_ids
 
 from .models import Membership, Requirement
 from .services import CONFIRM_ACTION, pending_for, status
@@ -80,6 +83,28 @@ class RequirementForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+class RequirementChooseViewMixin:
+    def get_object_list(self):
+        return super().get_object_list().exclude(document_id__in=hidden_page_ids(self.request.user))
+
+
+class RequirementChooseView(RequirementChooseViewMixin, ChooseView):
+    pass
+
+
+class RequirementChooseResultsView(RequirementChooseViewMixin, ChooseResultsView):
+    pass
+
+
+class RequirementChooserViewSet(SnippetChooserViewSet):
+    """Wagtail's snippet chooser lists every requirement to anyone with admin access; a
+    requirement of a hidden document is left out (its `chosen` address is a 404 in
+    policies.middleware)."""
+
+    choose_view_class = RequirementChooseView
+    choose_results_view_class = RequirementChooseResultsView
+
+
 class RequirementViewSet(SnippetViewSet):
     model = Requirement
     icon = "tasks"
@@ -121,8 +146,13 @@ class RequirementViewSet(SnippetViewSet):
         base_form_class=RequirementForm,
     )
 
+    chooser_viewset_class = RequirementChooserViewSet
+
     def get_queryset(self, request):
-        return Requirement.objects.select_related("document")
+        # A requirement of a document hidden from the reader is named after that document.
+        return Requirement.objects.select_related("document").exclude(
+            document_id__in=hidden_page_ids(request.user)
+        )
 
 
 class MembershipViewSet(SnippetViewSet):
