@@ -7,6 +7,7 @@ before any admin view: an address that names a hidden page, a hidden page's task
 only by hidden pages is a 404, as if the id had never been used.
 """
 
+from django.apps import apps
 from django.http import Http404
 from django.urls import reverse
 from wagtail.models import Page, TaskState
@@ -28,6 +29,16 @@ FILE_PK_ROUTES = {
     "wagtailadmin_api:documents:detail",
 }
 TASK_STATE_KWARGS = ("task_state_id",)
+# Snippets whose `pk` names a model that points at a document (its __str__ is the document's
+# title): app label, model, and the field holding the page id. Their routes are the viewset's
+# (any view name in `namespaces`) and Wagtail's snippet chooser; their bulk actions name them
+# by id.
+DOCUMENT_SNIPPETS = {
+    ("kvittens", "requirement"): (
+        "document_id",
+        ("kvittens_requirements", "wagtailsnippetchoosers_kvittens_requirement"),
+    ),
+}
 # Fields of Wagtail's own admin forms that name a page: the new parent of a copy (its form's
 # error names the page it was sent).
 PAGE_FORM_FIELDS = {"wagtailadmin_pages:copy": ("new_parent_page",)}
@@ -38,6 +49,34 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def snippet_pages(request, match):
+    """The documents that the DOCUMENT_SNIPPETS an admin request names point at."""
+    kwargs = match.kwargs
+    pages = set()
+    for (app_label, model_name), (field, namespaces) in DOCUMENT_SNIPPETS.items():
+        ids = set()
+        if match.namespace in namespaces and "pk" in kwargs:
+            ids.add(_int(kwargs["pk"]))
+        bulk = (kwargs.get("app_label"), kwargs.get("model_name")) == (app_label, model_name)
+        if match.view_name == "wagtail_bulk_action" and bulk:
+            ids |= {_int(value) for value in request.GET.getlist("id")}
+        ids.discard(None)
+        if ids:
+            model = apps.get_model(app_label, model_name)
+            pages |= set(model.objects.filter(pk__in=ids).values_list(field, flat=True))
+    return pages
+
+
+def bulk_ids(request, kwargs):
+    """(page ids, file ids) a bulk action names in its query: pages for Wagtail's page
+    actions, files for the documents library (a snippet's ids are neither)."""
+    ids = {_int(value) for value in request.GET.getlist("id")}
+    app_label = kwargs.get("app_label")
+    return (ids if app_label == "wagtailcore" else set()), (
+        ids if app_label == "wagtaildocs" else set()
+    )
 
 
 def named_ids(request, match):
@@ -56,12 +95,11 @@ def named_ids(request, match):
     if request.method == "POST":
         for key in PAGE_FORM_FIELDS.get(match.view_name, ()):
             pages |= {_int(value) for value in request.POST.getlist(key)}
+    pages |= snippet_pages(request, match)
     if match.view_name == "wagtail_bulk_action":
-        ids = {_int(value) for value in request.GET.getlist("id")}
-        if kwargs.get("app_label") == "wagtaildocs":
-            files |= ids
-        else:
-            pages |= ids
+        bulk_pages, bulk_files = bulk_ids(request, kwargs)
+        pages |= bulk_pages
+        files |= bulk_files
     pages.discard(None)
     files.discard(None)
     return pages, files
