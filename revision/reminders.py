@@ -228,8 +228,15 @@ class ReminderRun:
                 .order_by("pk")
             )
         self.coordinators = coordinators
+        # A restriction covers the whole subtree: a rutin under a restricted riktlinje is as
+        # hidden as the riktlinje, whether or not it carries a restriction of its own.
+        self.restricted_roots = defaultdict(set)
+        for path, group_id in Styrdokument.restricted_to.through.objects.values_list(
+            "styrdokument__path", "group_id"
+        ):
+            self.restricted_roots[path].add(group_id)
         self.group_ids = defaultdict(set)
-        if any(document.restricted_to.all() for document in self.documents):
+        if self.restricted_roots:
             for user_id, group_id in User.groups.through.objects.values_list("user_id", "group_id"):
                 self.group_ids[user_id].add(group_id)
         # Every link in the run is built from the intranet's Wagtail Site, read once here.
@@ -282,16 +289,33 @@ class ReminderRun:
                 org = self.organisations.get(org.parent_id)
         return None
 
+    def restrictions(self, document):
+        """The group sets of every restricted document at or above `document` (each must be
+        met, as in policies.visibility)."""
+        return [
+            groups
+            for path, groups in self.restricted_roots.items()
+            if document.path.startswith(path)
+        ]
+
+    def is_restricted(self, document):
+        return bool(self.restrictions(document))
+
     def may_read(self, user, document):
-        groups = {group.pk for group in document.restricted_to.all()}
-        if not groups or user is None:
-            return not groups
-        return user.is_superuser or bool(groups & self.group_ids.get(user.pk, set()))
+        restrictions = self.restrictions(document)
+        if not restrictions or user is None:
+            return not restrictions
+        if not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        member_of = self.group_ids.get(user.pk, set())
+        return all(groups & member_of for groups in restrictions)
 
     def escalation_recipients(self, document):
         owner = document.responsible
         users = [*self.coordinators, self.chef_for(owner, document)]
-        restricted = bool(document.restricted_to.all())
+        restricted = self.is_restricted(document)
         recipients = []
         seen = set()
         addresses = set()
@@ -345,6 +369,10 @@ class ReminderRun:
         self.no_email = []
         for document in self.documents:
             owner = None if document.owner_missing else document.responsible
+            if owner is not None and not self.may_read(owner, document):
+                # A document restricted to groups the owner is not in does not exist for them
+                # (as in Mina dokument and the calendar): no reminder names it to them.
+                owner = None
             owner_steps = self.owner_steps(document, owner)
             escalation_steps = self.escalation_steps(document)
             if owner_steps:

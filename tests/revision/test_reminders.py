@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from governance.constants import OrganisationKind
 from governance.models import Assignment
-from policies.models import PolicyPage, RiktlinjePage, Styrdokument
+from policies.models import PolicyPage, RiktlinjePage, RutinPage, Styrdokument
 from revision.models import ReviewReminder
 from revision.review import confirm_unchanged, start_revision
 from tests.factories import (
@@ -600,6 +600,47 @@ def test_restricted_document_is_escalated_only_to_those_who_may_read_it(kommun, 
     assert MAILBOX not in recipients(messages)
 
 
+def test_a_document_under_a_restricted_one_is_escalated_only_to_its_readers(kommun, time_machine):
+    """The restriction covers the subtree: a rutin under a restricted riktlinje, with no
+    restriction of its own, is as hidden from the chef, a samordnare outside the group and the
+    shared mailbox as the riktlinje itself."""
+    k = kommun
+    outside = make_user("olle", first_name="Olle", last_name="Samordnare")
+    Assignment.objects.create(
+        user=outside, role=get_role("informationssakerhetssamordnare"), organisation=k.kommun
+    )
+    parent = k.document(
+        "Riktlinje för skyddat boende",
+        START + days(300),
+        k.cecilia,
+        k.soc,
+        restricted_to=[k.secret],
+    )
+    child = k.document(
+        "Rutin för skyddat boende",
+        START - days(30),
+        k.cecilia,
+        k.soc,
+        page_class=RutinPage,
+        parent=parent,
+    )
+    messages = run_on(time_machine, START)[2]
+    assert recipients(messages, child.title) == sorted([k.cecilia.email, k.sara.email])
+
+
+def test_an_owner_outside_the_group_is_not_sent_the_restricted_documents_name(kommun, time_machine):
+    """Mina dokument and the calendar leave out a document restricted to groups its owner is
+    not in; so does the reminder."""
+    k = kommun
+    secret = k.document(
+        "Rutin för skyddade adresser", START + days(7), k.david, k.soc, restricted_to=[k.secret]
+    )
+    messages = run_on(time_machine, START)[2]
+    assert k.david.email not in recipients(messages)
+    to_david = [message for message in messages if k.david.email in message.to]
+    assert not any(secret.title in message.body for message in to_david)
+
+
 def test_coordinators_group_is_used_without_an_assignment(db, time_machine):
     """Without anyone assigned the samordnare role, the members of the group are told."""
     time_machine.move_to(at(START), tick=False)
@@ -959,6 +1000,9 @@ def test_query_count_does_not_grow_with_the_number_of_documents(kommun, time_mac
     k = kommun
     owners = [k.anna, k.bertil, k.cecilia, k.david, None]
     organisations = [k.klf, k.soc, k.buf, k.it]
+    # The owners may read the restricted documents (an owner outside the group is not reminded).
+    for owner in owners[:4]:
+        owner.groups.add(k.secret)
 
     def add(count, due):
         for n in range(count):
