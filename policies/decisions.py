@@ -143,6 +143,10 @@ def register_existing_decision(
     assign_version_label(page)
     if clean:
         page.full_clean()
+    # The personnummer guard holds here as at the decision step (Styrdokument.prepare_decision).
+    from .rules import refuse_identity_numbers
+
+    refuse_identity_numbers(page)
     revision = page.save_revision(user=user, log_action=False, clean=False)
     log(
         instance=page,

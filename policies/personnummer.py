@@ -22,6 +22,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from django.utils.html import strip_tags
@@ -39,7 +40,8 @@ INVISIBLE = dict.fromkeys(
 EXTRA_DASHES = "\u2212\u2043\u02d7\u2796\u207b\u208b\ufe63\uff0d"
 
 _DATE_SEP = r"[-. ]"
-_SERIAL_SEP = r"(?: ?[-+.] ?| )"
+# "--" and "/" read as a hyphen too ("850312--1234", "850312/1234").
+_SERIAL_SEP = r"(?: ?(?:-{1,2}|[+./]) ?| )"
 
 PATTERN = re.compile(
     r"(?<![0-9])(?:"
@@ -225,12 +227,17 @@ def mask_identity_numbers(text: str) -> str:
 
 
 HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# A typed address (a link block's URL) with percent-escapes in it.
+ESCAPED_URL = re.compile(r"[a-z][a-z0-9+.-]*:[^\s\"'<>]*%[0-9a-f]{2}[^\s\"'<>]*", re.IGNORECASE)
 
 
 def link_targets(source: str) -> str:
     """The addresses of external links in rich text: strip_tags drops them, but the public page
-    publishes them as href attributes."""
-    return "\n".join(html.unescape(a or b) for a, b in HREF.findall(source or ""))
+    publishes them as href attributes. Percent-escapes are decoded, as the browser's address bar
+    shows them ("?pnr=850312%2D1234" is 850312-1234); a typed address is read decoded too."""
+    hrefs = [unquote(html.unescape(a or b)) for a, b in HREF.findall(source or "")]
+    typed = [unquote(html.unescape(url)) for url in ESCAPED_URL.findall(source or "")]
+    return "\n".join(hrefs + [url for url in typed if url not in hrefs])
 
 
 def block_texts(body) -> str:
@@ -311,6 +318,9 @@ def extract_text(filename: str, data: bytes) -> str:
         "pdf": _pdf_text,
         "docx": _docx_text,
         "xlsx": _xlsx_text,
+        "pptx": _zip_xml_text,
+        "odt": _zip_xml_text,
+        "rtf": _rtf_text,
         "txt": _plain_text,
         "csv": _plain_text,
     }.get(extension)
@@ -341,9 +351,30 @@ def _pdf_text(data: bytes) -> str:
         text = page.extract_text() or ""
         texts.append(text)
         size += len(text)
+    # Every document property (Author, Creator … as well as Title), what a reader sees in the
+    # viewer's comments and filled-in form fields, and the XMP metadata packet.
+    return "\n".join(texts + _pdf_extras(reader))
+
+
+def _pdf_extras(reader) -> list[str]:
     metadata = reader.metadata or {}
-    texts.extend(str(metadata.get(key) or "") for key in ("/Title", "/Subject", "/Keywords"))
-    return "\n".join(texts)
+    texts = [str(value or "") for value in metadata.values()]
+    for page in reader.pages[:MAX_PDF_PAGES]:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            texts.extend(str(annotation.get(key) or "") for key in ("/Contents", "/T", "/V"))
+    texts.extend(str(field.get("/V") or "") for field in (reader.get_fields() or {}).values())
+    xmp = reader.trailer["/Root"].get("/Metadata")
+    if xmp is not None:
+        texts.append(_markup_text(xmp.get_object().get_data()))
+    return texts
+
+
+def _markup_text(data: bytes) -> str:
+    """The text and attribute values of an XML part, without parsing it (no DTD is expanded)."""
+    text = data[:MAX_MEMBER_BYTES].decode("utf-8", errors="replace")
+    attributes = re.findall(r"""=\s*(?:"([^"]*)"|'([^']*)')""", text)
+    return "\n".join([_TAG.sub(" ", text), *(a or b for a, b in attributes)])
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -353,9 +384,15 @@ def _member(archive: zipfile.ZipFile, name: str) -> bytes:
     return archive.read(info)
 
 
+_XML_COMMENT_OR_CDATA = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
+
+
 def _xml(data: bytes):
-    """Parse XML from an uploaded archive; a DTD (entity expansion) is refused outright."""
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+    """Parse XML from an uploaded archive; a DTD (entity expansion) is refused outright. The
+    words "<!ENTITY" in a comment or CDATA section are not a DTD: refusing them would leave the
+    whole file unread (and a reader's number in it unchecked)."""
+    markup = _XML_COMMENT_OR_CDATA.sub(b"", data)
+    if b"<!DOCTYPE" in markup or b"<!ENTITY" in markup:
         raise ValueError("DTD in an uploaded file")
     return ElementTree.fromstring(data)
 
@@ -372,7 +409,9 @@ DOCX_SPACE = frozenset({"tab", "br", "cr"})
 
 def _docx_text(data: bytes) -> str:
     """Paragraph by paragraph, the runs of each joined as Word shows them: Word splits a number
-    across runs freely, and writes its non-breaking hyphen as an element, not a character."""
+    across runs freely, and writes its non-breaking hyphen as an element, not a character.
+    Then what else the file carries: image descriptions (alt text), link targets, charts,
+    SmartArt, the extended and custom properties (_zip_xml_text)."""
     texts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in _docx_parts(archive.namelist()):
@@ -381,7 +420,69 @@ def _docx_text(data: bytes) -> str:
                 texts.append(" ".join(node.text or "" for node in root.iter()))
                 continue
             texts += [_docx_paragraph(node) for node in root.iter() if _local(node.tag) == "p"]
+            texts += _attribute_texts(root)
+    return "\n".join(texts + [_zip_xml_text(data, skip=set(_docx_parts(_names(data))))])
+
+
+def _names(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.namelist()
+
+
+# Attributes that hold text a reader sees or follows: alt text, titles, link targets, values.
+TEXT_ATTRIBUTES = frozenset({"descr", "title", "Target", "href", "val", "name", "string-value"})
+
+
+def _attribute_texts(root) -> list[str]:
+    return [
+        value
+        for node in root.iter()
+        for key, value in node.attrib.items()
+        if _local(key) in TEXT_ATTRIBUTES and any(char.isdigit() for char in value)
+    ]
+
+
+def _zip_xml_text(data: bytes, skip=frozenset()) -> str:
+    """The text of an Office Open XML or OpenDocument file (PPTX, ODT, and the parts of a DOCX
+    that _docx_text does not read): each paragraph (<a:p>, <text:p>, <text:h>, <w:p>) joined as
+    shown, the text of every other element, and the attribute values that carry text."""
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name in skip or not name.endswith((".xml", ".rels")):
+                continue
+            root = _xml(_member(archive, name))
+            texts += _element_texts(root)
+            texts += _attribute_texts(root)
     return "\n".join(texts)
+
+
+def _element_texts(node) -> list[str]:
+    """A paragraph as one string (its runs joined), any other element's own text apart."""
+    if _local(node.tag) in ("p", "h"):
+        return ["".join(node.itertext())]
+    texts = [node.text] if node.text and node.text.strip() else []
+    for child in node:
+        texts += _element_texts(child)
+        if child.tail and child.tail.strip():
+            texts.append(child.tail)
+    return texts
+
+
+_RTF_HEX = re.compile(r"\\'([0-9a-fA-F]{2})")
+_RTF_UNICODE = re.compile(r"\\u(-?\d+) ?\??")
+_RTF_BREAK = re.compile(r"\\(?:par|line|tab|cell|row)\b ?")
+_RTF_CONTROL = re.compile(r"\\[a-zA-Z]+-?\d* ?|\\[^a-zA-Z']|[{}]")
+
+
+def _rtf_text(data: bytes) -> str:
+    """The text of an RTF file: control words dropped, escaped characters decoded, a number
+    split by formatting groups ({\\b 12}) joined again."""
+    text = data.decode("cp1252", errors="replace")
+    text = _RTF_UNICODE.sub(lambda m: chr(int(m.group(1)) % 65536), text)
+    text = _RTF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]).decode("cp1252", "replace"), text)
+    text = _RTF_BREAK.sub("\n", text)
+    return _RTF_CONTROL.sub("", text)
 
 
 def _docx_parts(names) -> list[str]:
@@ -424,17 +525,46 @@ def _xlsx_text(data: bytes) -> str:
     try:
         for sheet in workbook.worksheets:
             texts.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True):
-                texts.append(" | ".join(_cell_text(value) for value in row if value is not None))
+            for row in sheet.iter_rows():
+                texts.append(
+                    " | ".join(
+                        _cell_text(cell.value, getattr(cell, "number_format", "General"))
+                        for cell in row
+                        if cell.value is not None
+                    )
+                )
     finally:
         workbook.close()
     return "\n".join(texts)
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number_format="General") -> str:
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        value = int(value)
+    if isinstance(value, int):
+        shown = _formatted_digits(value, number_format)
+        return f"{value} {shown}" if shown and shown != str(value) else str(value)
     return str(value)
+
+
+_DIGIT_FORMAT = re.compile(r'^[0#]+(?:(?:[-+ /]|\\.|"[^"0-9#]*")+[0#]+)*$')
+
+
+def _formatted_digits(value: int, number_format: str) -> str:
+    """An integer as a digit-pattern number format shows it: 506158427 formatted "000000-0000"
+    is 050615-8427 (Excel drops the leading zero of a number typed without a separator)."""
+    if value < 0 or not _DIGIT_FORMAT.match(number_format or ""):
+        return ""
+    pattern = re.sub(r'\\(.)|"([^"]*)"', lambda m: m.group(1) or m.group(2), number_format)
+    digits = str(value).zfill(pattern.count("0"))
+    shown, index = [], len(digits)
+    for char in reversed(pattern):
+        if char in "0#":
+            index -= 1
+            shown.append(digits[index] if index >= 0 else "")
+        else:
+            shown.append(char)
+    return digits[: max(index, 0)] + "".join(reversed(shown))
 
 
 def _xlsx_text_from_xml(data: bytes) -> str:

@@ -104,6 +104,7 @@ PUBLIC_TEXT_FIELDS = (
     "summary",
     "supersedes_note",
     "contact_name",
+    "contact_email",
 )
 
 
@@ -160,6 +161,7 @@ def identity_numbers_in_public_text(
     search_description=None,
     supersedes_note=None,
     contact_name=None,
+    contact_email=None,
     stage=EDIT,
 ):
     if not _is_public(publicity):
@@ -172,6 +174,7 @@ def identity_numbers_in_public_text(
         "summary": summary,
         "supersedes_note": supersedes_note,
         "contact_name": contact_name,
+        "contact_email": contact_email,
     }
     findings = []
     for name in PUBLIC_TEXT_FIELDS:
@@ -507,6 +510,7 @@ PAGE_FIELDS = (
     "search_description",
     "supersedes_note",
     "contact_name",
+    "contact_email",
 )
 
 # What the editor form supplies from its cleaned data.
@@ -534,5 +538,17 @@ def values_of(page, **overrides):
 def refuse_unfit_decision(page, body):
     """Raise ValidationError (Swedish messages) if `body` may not adopt this draft as it is."""
     errors = check(DECISION, values_of(page, decision_body=body, stage=DECISION_STAGE))
+    if errors:
+        raise ValidationError([message for messages in errors.values() for message in messages])
+
+
+IDENTITY_NUMBER_RULES = ("identity_numbers_in_public_text", "identity_numbers_in_attached_files")
+
+
+def refuse_identity_numbers(page):
+    """Raise ValidationError if a public page holds an identity number (in a field or an attached
+    file): for paths that publish without the decision step, such as a registered earlier
+    decision (policies.decisions.register_existing_decision) run from an import or the shell."""
+    errors = check(IDENTITY_NUMBER_RULES, values_of(page, stage=DECISION_STAGE))
     if errors:
         raise ValidationError([message for messages in errors.values() for message in messages])

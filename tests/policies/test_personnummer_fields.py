@@ -69,6 +69,8 @@ FIELDS = [
     ("search_description", f"Gäller {NUMBER}", "Metabeskrivning"),
     ("seo_title", f"Rutin {NUMBER}", "Titeltagg"),
     ("slug", f"rutin-{NUMBER}", "Slugg"),
+    # Shown on the public page as text and as a mailto: link.
+    ("contact_email", f"anna.{NUMBER}@exempelkommun.se", "Kontaktens e-post"),
 ]
 
 
@@ -242,8 +244,99 @@ def link(document, text="bilagan"):
     return f'<a linktype="document" id="{document.pk}">{text}</a>'
 
 
+def odt_bytes(text):
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr(
+            "content.xml",
+            f'<office:document-content xmlns:office="{office}" xmlns:text="{text_ns}">'
+            f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body>"
+            "</office:document-content>",
+        )
+    return out.getvalue()
+
+
+def pptx_bytes(text):
+    p = "http://schemas.openxmlformats.org/presentationml/2006/main"
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("ppt/presentation.xml", f'<p:presentation xmlns:p="{p}"/>')
+        archive.writestr(
+            "ppt/slides/slide1.xml",
+            f'<p:sld xmlns:p="{p}" xmlns:a="{a}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>',
+        )
+    return out.getvalue()
+
+
+def docx_with_parts(parts, runs_xml="<w:r><w:t>Inget nummer.</w:t></w:r>", prolog=""):
+    """A DOCX with more parts than the body (properties, relationships) and a body prolog."""
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W}" '
+        f'xmlns:wp="{wp}"><w:body><w:p>{runs_xml}</w:p></w:body></w:document>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def pdf_with_metadata(**metadata):
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf_bytes("Ingen text"))))
+    writer.add_metadata({f"/{key}": value for key, value in metadata.items()})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def xlsx_with_format(value, number_format):
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = value
+    workbook.active["A1"].number_format = number_format
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 ATTACHMENTS = [
     ("intyg.pdf", lambda: pdf_bytes(f"Handlaggare {NUMBER}")),
+    # Every kind of file the documents library accepts (WAGTAILDOCS_EXTENSIONS) is read.
+    ("intyg.odt", lambda: odt_bytes(f"Handläggare {NUMBER}")),
+    ("bilder.pptx", lambda: pptx_bytes(f"Handläggare {NUMBER}")),
+    ("intyg.rtf", lambda: b"{\\rtf1\\ansi Handl\\'e4ggare 8503{\\b 12}-1231\\par}"),
+    # What a DOCX carries besides its paragraphs: an image's alt text, the properties.
+    (
+        "bild.docx",
+        lambda: docx_with_parts(
+            {},
+            '<w:r><w:drawing><wp:inline><wp:docPr id="1" name="Bild" '
+            f'descr="Anna {NUMBER}"/></wp:inline></w:drawing></w:r>',
+        ),
+    ),
+    (
+        "egenskaper.docx",
+        lambda: docx_with_parts(
+            {"docProps/app.xml": f"<Properties><Manager>{NUMBER}</Manager></Properties>"}
+        ),
+    ),
+    # "<!ENTITY" in a comment is not a DTD: the file is still read.
+    (
+        "kommentar.docx",
+        lambda: docx_with_parts(
+            {}, f"<w:r><w:t>Anna {NUMBER}</w:t></w:r>", prolog="<!-- <!ENTITY -->"
+        ),
+    ),
+    ("forfattare.pdf", lambda: pdf_with_metadata(Author=f"Anna {NUMBER}")),
     (
         "intyg.docx",
         lambda: docx_bytes("<w:r><w:t>8503</w:t></w:r><w:r><w:t>12-1231</w:t></w:r>"),
@@ -365,3 +458,54 @@ def test_the_decision_step_adopts_a_clean_document(redaktor):
     )
 
     rules.refuse_unfit_decision(page, get_body("kommundirektor"))
+
+
+def test_a_number_that_excel_shows_with_its_leading_zero_is_found():
+    """A child born 2005, typed into Excel as a number: the cell holds 506158427, the sheet
+    shows 050615-8427 (number format 000000-0000)."""
+    text = extract_text("lista.xlsx", xlsx_with_format(506158427, "000000-0000"))
+
+    assert [f.masked for f in find_identity_numbers(text)] == ["050615-****"]
+    # An ordinary decimal format is not read as digits.
+    assert extract_text("belopp.xlsx", xlsx_with_format(1234, "0.00")).split() == ["Sheet", "1234"]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://example.se/?pnr=850312%2D1231",
+        "https://example.se/?q=850312%201231",
+        "https://example.se/" + "".join(f"%3{digit}" for digit in "8503121231"),
+    ],
+    ids=["escaped hyphen", "escaped space", "every digit escaped"],
+)
+def test_a_percent_escaped_number_in_a_link_address_is_refused(redaktor_client, draft, href):
+    data = form_data(draft.title, draft.slug, f'Se <a href="{href}">ärendet</a>.')
+
+    response = redaktor_client.post(edit_url(draft), data)
+
+    assert response.status_code == 200
+    assert "innehåller ett personnummer (850312" in error_texts(response)[0]
+
+
+def test_a_registered_earlier_decision_is_refused_with_a_number(redaktor):
+    """register_existing_decision (imports, the shell, the demo loader) publishes without the
+    decision step: it checks the same fields and files."""
+    page = decided_draft(redaktor, contact_email=f"{NUMBER.replace('-', '')}@exempelkommun.se")
+
+    with pytest.raises(ValidationError) as refused:
+        rules_record_decision(page)
+
+    assert (
+        "innehåller ett personnummer (850312****) i fältet ”Kontaktens e-post”"
+        in (refused.value.messages[0])
+    )
+    assert not Styrdokument.objects.get(pk=page.pk).live
+
+
+def rules_record_decision(page):
+    from tests.factories import days_ago, record_decision
+
+    page.decision_date = days_ago(2)
+    page.diarienummer = "KS-2025-77"
+    return record_decision(page)

@@ -88,6 +88,10 @@ POSITIVE = {
     "hyphenated date": f"{D[:2]}-{D[2:4]}-{D[4:]}-{N}",
     "hyphenated twelve (1900s)": f"19{D[:2]}-{D[2:4]}-{D[4:]}-{N}",
     "spaced date": f"{D[:2]} {D[2:4]} {D[4:]}-{N}",
+    "slash separator": f"{D}/{N}",
+    "twelve with slash": f"19{D}/{N}",
+    "double hyphen": f"{D}--{N}",
+    "spaced double hyphen": f"{D} -- {N}",
     # Invisible characters inside the number.
     "zero-width space": f"{D}\u200b-{N}",
     "zero-width space between digits": f"{D[:3]}\u200b{D[3:]}-{N}",
