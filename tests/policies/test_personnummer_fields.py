@@ -165,15 +165,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def docx_bytes(runs_xml):
     """A DOCX whose one paragraph holds the given runs (Word splits text into runs freely)."""
-    document = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<w:document xmlns:w="{W}"><w:body><w:p>{runs_xml}</w:p></w:body></w:document>'
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", document)
-    return out.getvalue()
+    return docx_with_parts({}, runs_xml)
 
 
 def xlsx_bytes(value):
@@ -244,33 +236,43 @@ def link(document, text="bilagan"):
     return f'<a linktype="document" id="{document.pk}">{text}</a>'
 
 
+def zipped(members):
+    """An archive of {name: text} (the Office and OpenDocument formats are zip files)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 def odt_bytes(text):
     office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr(
-            "content.xml",
-            f'<office:document-content xmlns:office="{office}" xmlns:text="{text_ns}">'
-            f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body>"
-            "</office:document-content>",
-        )
-    return out.getvalue()
+    return zipped(
+        {
+            "mimetype": "application/vnd.oasis.opendocument.text",
+            "content.xml": (
+                f'<office:document-content xmlns:office="{office}" xmlns:text="{text_ns}">'
+                f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body>"
+                "</office:document-content>"
+            ),
+        }
+    )
 
 
 def pptx_bytes(text):
     p = "http://schemas.openxmlformats.org/presentationml/2006/main"
     a = "http://schemas.openxmlformats.org/drawingml/2006/main"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("ppt/presentation.xml", f'<p:presentation xmlns:p="{p}"/>')
-        archive.writestr(
-            "ppt/slides/slide1.xml",
-            f'<p:sld xmlns:p="{p}" xmlns:a="{a}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>',
-        )
-    return out.getvalue()
+    return zipped(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "ppt/presentation.xml": f'<p:presentation xmlns:p="{p}"/>',
+            "ppt/slides/slide1.xml": (
+                f'<p:sld xmlns:p="{p}" xmlns:a="{a}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p>'
+                "</p:sld>"
+            ),
+        }
+    )
 
 
 def docx_with_parts(parts, runs_xml="<w:r><w:t>Inget nummer.</w:t></w:r>", prolog=""):
@@ -280,13 +282,7 @@ def docx_with_parts(parts, runs_xml="<w:r><w:t>Inget nummer.</w:t></w:r>", prolo
         f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<w:document xmlns:w="{W}" '
         f'xmlns:wp="{wp}"><w:body><w:p>{runs_xml}</w:p></w:body></w:document>'
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", document)
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+    return zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": document, **parts})
 
 
 def pdf_with_metadata(**metadata):
