@@ -14,6 +14,7 @@ class KvittensConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from policies.middleware import register_document_snippet
         from styrdok.sso.signals import user_signed_in
 
         from . import memberships, permissions
@@ -35,6 +36,13 @@ class KvittensConfig(AppConfig):
             permissions.grant_after_migrate,
             sender=self,
             dispatch_uid="kvittens.permissions.migrated",
+        )
+        # A requirement is named after its document: where the document is hidden from the
+        # reader, the requirement's admin addresses are a 404 like the document's own.
+        register_document_snippet(
+            Requirement,
+            "document_id",
+            ("kvittens_requirements", "wagtailsnippetchoosers_kvittens_requirement"),
         )
         # The home unit can follow the directory: a claim at every SSO login.
         user_signed_in.connect(

@@ -7,7 +7,6 @@ before any admin view: an address that names a hidden page, a hidden page's task
 only by hidden pages is a 404, as if the id had never been used.
 """
 
-from django.apps import apps
 from django.http import Http404
 from django.urls import reverse
 from wagtail.models import Page, TaskState
@@ -29,16 +28,11 @@ FILE_PK_ROUTES = {
     "wagtailadmin_api:documents:detail",
 }
 TASK_STATE_KWARGS = ("task_state_id",)
-# Snippets whose `pk` names a model that points at a document (its __str__ is the document's
-# title): app label, model, and the field holding the page id. Their routes are the viewset's
-# (any view name in `namespaces`) and Wagtail's snippet chooser; their bulk actions name them
-# by id.
-DOCUMENT_SNIPPETS = {
-    ("kvittens", "requirement"): (
-        "document_id",
-        ("kvittens_requirements", "wagtailsnippetchoosers_kvittens_requirement"),
-    ),
-}
+# Snippets named after the document they point at (their title is the document's), each
+# registered by its own app (register_document_snippet): model -> (the field holding the page
+# id, the URL namespaces of its viewset and of Wagtail's snippet chooser for it). Their pk at
+# those addresses, and their ids in a bulk action, name that document.
+DOCUMENT_SNIPPETS = {}
 # Fields of Wagtail's own admin forms that name a page: the new parent of a copy (its form's
 # error names the page it was sent).
 PAGE_FORM_FIELDS = {"wagtailadmin_pages:copy": ("new_parent_page",)}
@@ -51,20 +45,29 @@ def _int(value):
         return None
 
 
+def register_document_snippet(model, field, namespaces):
+    """A snippet model named after the document its `field` points at, administered at the URL
+    `namespaces` (called by the app that defines it, from its AppConfig.ready)."""
+    DOCUMENT_SNIPPETS[model] = (field, tuple(namespaces))
+
+
 def snippet_pages(request, match):
     """The documents that the DOCUMENT_SNIPPETS an admin request names point at."""
     kwargs = match.kwargs
     pages = set()
-    for (app_label, model_name), (field, namespaces) in DOCUMENT_SNIPPETS.items():
+    for model, (field, namespaces) in DOCUMENT_SNIPPETS.items():
         ids = set()
         if match.namespace in namespaces and "pk" in kwargs:
             ids.add(_int(kwargs["pk"]))
-        bulk = (kwargs.get("app_label"), kwargs.get("model_name")) == (app_label, model_name)
+        opts = model._meta
+        bulk = (kwargs.get("app_label"), kwargs.get("model_name")) == (
+            opts.app_label,
+            opts.model_name,
+        )
         if match.view_name == "wagtail_bulk_action" and bulk:
             ids |= {_int(value) for value in request.GET.getlist("id")}
         ids.discard(None)
         if ids:
-            model = apps.get_model(app_label, model_name)
             pages |= set(model.objects.filter(pk__in=ids).values_list(field, flat=True))
     return pages
 
