@@ -36,7 +36,7 @@ from wagtail.models import AbstractPage, Page
 from wagtail.utils.text import text_from_html
 
 from .rich_text import current_render_request
-from .visibility import page_hidden_from
+from .visibility import hidden_paths, page_hidden_from
 
 HIDDEN_TITLE = _("Ett dokument som du inte har behörighet att se")
 
@@ -127,10 +127,21 @@ class VisiblePageLinkElementHandler(PageLinkElementHandler):
     saving keeps it (a page link is stored by the page's id alone)."""
 
     def get_attribute_data(self, attrs):
-        page = Page.objects.filter(pk=_page_id(attrs.get("id"))).first()
-        if page is not None and hidden_from_editor(page):
-            return {"id": page.pk, "url": str(HIDDEN_TITLE), "parentId": None}
+        pk = _page_id(attrs.get("id"))
+        if pk is not None and _linked_page_hidden(pk):
+            return {"id": pk, "url": str(HIDDEN_TITLE), "parentId": None}
         return super().get_attribute_data(attrs)
+
+
+def _linked_page_hidden(pk):
+    """hidden_from_editor for a linked page known by its id: its path is read only when the
+    person editing has hidden subtrees at all (Wagtail's own reading loads the page again)."""
+    request = current_render_request()
+    roots = hidden_paths(getattr(request, "user", None))
+    if not roots:
+        return False
+    path = Page.objects.filter(pk=pk).values_list("path", flat=True).first() or ""
+    return bool(path) and path.startswith(tuple(roots))
 
 
 def _page_id(value):
