@@ -414,19 +414,15 @@ def _docx_text(data: bytes) -> str:
     SmartArt, the extended and custom properties (_zip_xml_text)."""
     texts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in _docx_parts(archive.namelist()):
+        parts = _docx_parts(archive.namelist())
+        for name in parts:
             root = _xml(_member(archive, name))
             if name == DOCX_CORE:
                 texts.append(" ".join(node.text or "" for node in root.iter()))
                 continue
             texts += [_docx_paragraph(node) for node in root.iter() if _local(node.tag) == "p"]
             texts += _attribute_texts(root)
-    return "\n".join(texts + [_zip_xml_text(data, skip=set(_docx_parts(_names(data))))])
-
-
-def _names(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.namelist()
+    return "\n".join(texts + [_zip_xml_text(data, skip=set(parts))])
 
 
 # Attributes that hold text a reader sees or follows: alt text, titles, link targets, values.

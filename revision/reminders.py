@@ -191,7 +191,6 @@ class ReminderRun:
                 ),
             )
             .select_related("responsible", "organisation", "decision_body")
-            .prefetch_related("restricted_to")
             .order_by("next_review", "pk")
         )
         self.sent_keys = set()
