@@ -1,61 +1,22 @@
-"""The error pages a reader can meet are the site's own, in Swedish: a refused request (403) in
-the site's layout, and a request Django refuses outright (400) on a page of its own. Django's
-built-in pages are English ("403 Forbidden", "Bad Request (400)"), and with the site's layout a
-refused Host header ended as a server error. The 404 and the refused form (403_csrf.html) are
-tested with the rest of their pages (tests/channels/test_public_site.py,
-tests/browser/test_accessibility.py)."""
+"""The error pages a reader can meet are the site's own, in Swedish: a request Django refuses
+outright (400) gets a page of its own, not Django's English "Bad Request (400)"; with the site's
+layout a refused Host header ended as a server error. The 404, the refused form (403_csrf.html)
+and the refused request (403) are tested with the rest of their pages
+(tests/channels/test_public_site.py, tests/browser/test_accessibility.py,
+tests/governance/test_refused_request_page.py)."""
 
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_user
-from tests.governance import conftest as governance_fixtures
-from tests.governance.workflow_helpers import client_for, current_task_state, make_draft, start
 
 pytestmark = pytest.mark.django_db
-
-people = governance_fixtures.people
-redaktor2 = governance_fixtures.redaktor2
-for _name in (
-    "admin",
-    "agare",
-    "forvaltningschef",
-    "kommundirektor",
-    "samordnare",
-    "sekreterare",
-    "stabschef",
-    "verksamhetschef",
-):
-    globals()[_name] = getattr(governance_fixtures, _name)
-
-XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 
 def page_of(response):
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     return soup.html.get("lang"), soup.title.get_text(strip=True), soup.h1.get_text(strip=True)
-
-
-def test_a_refused_workflow_action_is_explained_in_swedish_in_the_sites_layout(people):
-    """The editor who submitted a rutin tries to approve it through Wagtail's own action
-    address, as the admin's dialog asks it: a 403 in Swedish with the intranet's header and a
-    way back, nothing decided."""
-    page = make_draft("rutin", "stabschef", user=people.redaktor)
-    start(page, people.redaktor)
-    task_state = current_task_state(page)
-
-    response = client_for(people.redaktor).post(
-        f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/", {}, **XHR
-    )
-
-    assert response.status_code == 403
-    assert page_of(response) == ("sv", "Åtkomst nekad – Exempelkommun intranät", "Åtkomst nekad")
-    text = response.content.decode()
-    assert "Du har inte behörighet" in text
-    assert 'href="/styrdokument/"' in text
-    assert "Forbidden" not in text
-    assert current_task_state(page).pk == task_state.pk  # still waiting for the stabschef
 
 
 @pytest.mark.parametrize("host", [PUBLIC_HOST, INTRANET_HOST])
