@@ -18,7 +18,7 @@ class KvittensConfig(AppConfig):
         from styrdok.sso.signals import user_signed_in
 
         from . import memberships, permissions
-        from .models import Requirement
+        from .models import Acknowledgement, Requirement
         from .services import forget_requirement_index
 
         # Document pages ask a cached index whether any requirement covers them.
@@ -37,13 +37,15 @@ class KvittensConfig(AppConfig):
             sender=self,
             dispatch_uid="kvittens.permissions.migrated",
         )
-        # A requirement is named after its document: where the document is hidden from the
-        # reader, the requirement's admin addresses are a 404 like the document's own.
+        # A requirement and a confirmation are named after their document: where the document
+        # is hidden from the reader, the requirement's admin addresses are a 404 like the
+        # document's own, and neither is named in Wagtail's site history.
         register_document_snippet(
             Requirement,
             "document_id",
             ("kvittens_requirements", "wagtailsnippetchoosers_kvittens_requirement"),
         )
+        register_document_snippet(Acknowledgement, "document_id", ())
         # The home unit can follow the directory: a claim at every SSO login.
         user_signed_in.connect(
             memberships.membership_from_claims, dispatch_uid="kvittens.memberships.sso"

@@ -8,9 +8,16 @@ class PoliciesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import choosers, permission_policies, plain_language_admin, signal_handlers
+        from . import (
+            audit_log,
+            choosers,
+            permission_policies,
+            plain_language_admin,
+            signal_handlers,
+        )
 
         signal_handlers.connect()
         permission_policies.register()
         plain_language_admin.add_side_panel()
         choosers.register()
+        audit_log.register()

@@ -7,7 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from wagtail.log_actions import log
 
+from kvittens.models import Acknowledgement
 from policies.models import RiktlinjePage
 from tests.factories import INTRANET_HOST, make_document, make_user
 from tests.kvittens.helpers import requirement
@@ -88,3 +90,41 @@ def test_members_and_superusers_still_see_the_requirement(scene, role):
     response = client.get(reverse("kvittens_requirements:edit", args=[hidden.pk]))
     assert response.status_code == 200
     assert MARKER in body(response)
+
+
+def site_history_urls():
+    report = reverse("wagtailadmin_reports:site_history")
+    return (report, reverse("wagtailadmin_reports:site_history_results"), f"{report}?export=csv")
+
+
+@pytest.fixture
+def logged(scene):
+    """A member edited the requirement and confirmed the document: two entries whose stored
+    labels carry the document's title."""
+    users, hidden = scene
+    log(instance=hidden, action="wagtail.edit", user=users["medlem"])
+    page = hidden.document.specific
+    version = page.adopted_versions.get(superseded_at__isnull=True)
+    confirmation = Acknowledgement.objects.create(
+        user=users["medlem"], user_name="Medlem", document=page, version=version
+    )
+    log(instance=confirmation, action="kvittens.confirm", user=users["medlem"])
+    return users
+
+
+@pytest.mark.parametrize("role", ["samordnare", "redaktor"])
+def test_wagtails_site_history_does_not_name_a_hidden_documents_kvittens(logged, role):
+    client = client_for(logged[role])
+    for url in site_history_urls():
+        response = client.get(url)
+        assert response.status_code == 200, (role, url)
+        assert MARKER not in body(response), (role, url)
+
+
+@pytest.mark.parametrize("role", ["medlem", "admin"])
+def test_members_and_superusers_find_the_kvittens_in_the_site_history(logged, role):
+    client = client_for(logged[role])
+    text = body(client.get(reverse("wagtailadmin_reports:site_history")))
+    assert f"Kvittens: Riktlinje {MARKER}" in text
+    if role == "admin":  # Wagtail shows confirmations to those who may change them
+        assert f"bekräftade Riktlinje {MARKER}" in text
