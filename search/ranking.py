@@ -258,22 +258,25 @@ def _database_search(queryset, parsed, folded, kind, parts=True):
         documents, relevance = postgres_ranked(queryset, tsquery)
         ids = _ordered_ids(documents, parsed, folded, relevance, descending=True)
     elif kind == POSTGRES and is_narrow_copy(queryset):
-        queryset = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
+        narrowed = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
         query = build_query(parsed, folded, parts=parts)
-        tsquery, _weights = postgres_tsquery(backend, queryset, query)
-        documents = queryset.annotate(_vector_=phrase_vector()).filter(_vector_=tsquery)
+        tsquery, _weights = postgres_tsquery(backend, narrowed, query)
+        documents = narrowed.annotate(_vector_=phrase_vector()).filter(_vector_=tsquery)
         ids = _ordered_ids(documents, parsed, folded, postgres_score(tsquery, "body"), True)
     else:
+        narrowed = queryset
         if kind == POSTGRES:
-            queryset = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
+            narrowed = _narrowed_for_phrases(backend, queryset, parsed, folded, parts)
         query = build_query(parsed, folded, parts=parts)
-        results = queryset.search(query, order_by_relevance=True)
+        results = narrowed.search(query, order_by_relevance=True)
         if getattr(results, "get_queryset", None) is None:
             return results
         documents = results.get_queryset()
-        relevance, descending = _backend_relevance(backend, kind, queryset, results, query)
+        relevance, descending = _backend_relevance(backend, kind, narrowed, results, query)
         ids = _ordered_ids(documents, parsed, folded, relevance, descending)
     if kind in (POSTGRES, SQLITE):
+        # The relaxed searches start from the documents as given, not as narrowed for every
+        # word of a phrase.
         if relaxable(parsed):
             ids.relax = partial(relaxed_search, queryset, parsed, folded)
         # When even that finds nothing: any one of the words, a compound by its first parts.
@@ -594,12 +597,15 @@ def counts(term):
 
 
 def relaxable(parsed):
-    """Whether the query may be relaxed: one group of words (no phrase, no OR) with at least
-    two that are optional (optional())."""
+    """Whether the query may be relaxed: one group of words and phrases (no OR) with at least
+    two that are optional (optional()). A phrase counts as one term: `"säker e-post" sekretess`
+    still finds the document with the phrase when no document also has the word."""
     if len(parsed.groups) != 1:
         return False
     terms = parsed.groups[0]
-    return all(isinstance(term, Word) for term in terms) and len(optional(terms)) >= 2
+    return all(isinstance(term, Word | QuotedPhrase) for term in terms) and (
+        len(optional(terms)) >= 2
+    )
 
 
 def loosenable(parsed):
@@ -633,7 +639,11 @@ def optional(terms):
     """The terms a relaxed search may do without: words, not stop words, and no number (a
     number is a diarienummer's, a paragraph's or a year's: "KS-2025-9999" must not find every
     document of KS from 2025)."""
-    return [term for term in terms if counts(term) and not NUMBER.search(term.word)]
+    return [term for term in terms if counts(term) and not NUMBER.search(_text(term))]
+
+
+def _text(term):
+    return " ".join(term.words) if isinstance(term, QuotedPhrase) else term.word
 
 
 def needed(count):
@@ -655,7 +665,7 @@ def relaxed_search(queryset, parsed, folded=False, loose=False):
     required = [term_query(term, folded) for term in terms if term not in some]
     queries = [
         compound_by_its_first_parts(term, folded)
-        if loose and len(term.parts) >= 2
+        if loose and len(getattr(term, "parts", ())) >= 2
         else term_query(term, folded)
         for term in some
     ]
@@ -664,8 +674,12 @@ def relaxed_search(queryset, parsed, folded=False, loose=False):
     if backend_kind(backend) == POSTGRES:
         tsquery, _weights = postgres_tsquery(backend, queryset, query)
         body = vector(queryset)
-        documents = queryset.filter(**{body: tsquery})
-        matched = [Matches(F(body), postgres_tsquery(backend, queryset, one)[0]) for one in queries]
+        if any(isinstance(term, QuotedPhrase) for term in terms):
+            documents = _for_phrases(backend, queryset, terms, some, folded)
+            documents, target = documents.filter(_vector_=tsquery), F("_vector_")
+        else:
+            documents, target = queryset.filter(**{body: tsquery}), F(body)
+        matched = [Matches(target, postgres_tsquery(backend, queryset, one)[0]) for one in queries]
         relevance, descending = postgres_score(tsquery, body), True
     else:
         results = queryset.search(query, order_by_relevance=True)
@@ -682,6 +696,25 @@ def relaxed_search(queryset, parsed, folded=False, loose=False):
         _matched__gte=1 if loose else needed(len(queries))
     )
     return _ordered_ids(documents, parsed, folded, relevance, descending, first=["-_matched"])
+
+
+def _for_phrases(backend, queryset, terms, some, folded):
+    """The documents a relaxed query with a phrase may find (PostgreSQL), annotated with the
+    vector a phrase is matched against, `title || body` as in the strict search: the GIN index
+    first narrows them to those with every required term's words and any optional term's."""
+
+    def words(term):
+        return _all([term_query(word, folded) for word in _phrases_as_words([term])])
+
+    wide = _all(
+        [*(words(term) for term in terms if term not in some), _any(list(map(words, some)))]
+    )
+    wide_tsquery, _weights = postgres_tsquery(backend, queryset, wide)
+    documents = queryset.filter(**{vector(queryset): wide_tsquery})
+    if is_narrow_copy(queryset):
+        return documents.annotate(_vector_=phrase_vector())
+    title, body = F(vector(queryset, "title")), F(vector(queryset))
+    return documents.annotate(_vector_=title._combine(body, "||", False))
 
 
 def autocomplete_documents(queryset, words, limit=AUTOCOMPLETE_LIMIT):

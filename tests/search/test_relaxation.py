@@ -120,10 +120,23 @@ def test_a_number_is_never_relaxed_away(public_client, w):
 def test_stop_words_never_count():
     assert not ranking.relaxable(parse_query("och att för brandlarm"))
     assert ranking.relaxable(parse_query("och brandlarm sprinkler"))
-    assert not ranking.relaxable(parse_query('"brandlarm provas" sprinkler'))
+    assert ranking.relaxable(parse_query('"brandlarm provas" sprinkler'))
+    assert not ranking.relaxable(parse_query('"brandlarm provas" och'))
     assert not ranking.relaxable(parse_query("brandlarm OR sprinkler"))
     assert not ranking.relaxable(parse_query("ks 2025 9999"))
     assert [ranking.needed(n) for n in (2, 3, 4, 5)] == [1, 2, 2, 3]
+
+
+def test_a_phrase_and_a_word_no_document_has_find_the_phrase(public_client, w):
+    # No document has both "brandlarmet provas" and "skolan": the phrase is one term of two,
+    # found as written; "provas" elsewhere (the sprinkler documents) is not the phrase.
+    response = public_client.get(SEARCH, {"q": '"brandlarmet provas" skolan'})
+    assert sorted(titles(response)) == sorted(f"Rutin för brandlarm {n}" for n in range(5))
+    assert "Inget dokument innehåller alla sökorden" in notices(response)
+    # Documents with both come first, then those with either.
+    found = titles(public_client.get(SEARCH, {"q": '"hissen besiktigas" sprinklern'}))
+    assert set(found[:2]) == {"Rutin för hissar", "Rutin för sprinkler 0"}
+    assert found[2:] == ["Rutin för sprinkler 1"]
 
 
 def statements(client, params):
