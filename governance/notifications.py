@@ -30,9 +30,13 @@ TRANSITION_TEMPLATES = {
 
 
 def display_name(user):
+    """The person's name on one line. A name is typed in the account settings, the user admin
+    or comes from the IdP, and a line break in it ended the calendar feed's NAME line (a bare
+    carriage return let the rest become properties and events of their own; a line feed made
+    the feed fail) and started a line of its own in the e-mails."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return " ".join((user.get_full_name() or user.get_username()).split())
 
 
 def admin_url(path):

@@ -3,19 +3,38 @@
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from governance.models import StyrdokSettings
 
 from .channels import public_listing
 from .models import AdoptedVersion, Publicity, Styrdokument
+from .text import xml_text
 
 FEED_SIZE = 30
+
+
+def _xml_safe(value):
+    return xml_text(value) if isinstance(value, str) else value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom with every text free of the characters XML 1.0 cannot hold: Django refuses to write
+    a feed with one of them, so a single title with a vertical tab took the feed down."""
+
+    def __init__(self, *args, **kwargs):
+        args = [_xml_safe(value) for value in args]
+        super().__init__(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        args = [_xml_safe(value) for value in args]
+        super().add_item(*args, **{name: _xml_safe(value) for name, value in kwargs.items()})
 
 
 class AdoptedDocumentsFeed(Feed):
     """Public content only, on both channels: feed readers never log in to the intranet."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     link = "/styrdokument/"
 
     def __call__(self, request, *args, **kwargs):
@@ -46,6 +65,8 @@ class AdoptedDocumentsFeed(Feed):
         return f"{item.title} (version {item.version})"
 
     def item_description(self, item):
+        """Atom's <summary type="html">: feed readers read it as markup, so the text (typed by
+        editors) is escaped; a summary such as "<img src=x onerror=…>" stays text."""
         # The summary as adopted in this version: the document may have changed (even become
         # internal) since, and its current summary is not public then.
         summary = (item.content or {}).get("summary") or ""
@@ -62,7 +83,7 @@ class AdoptedDocumentsFeed(Feed):
         parts.append(decided + ".")
         if not item.is_current:
             parts.append(f"Versionen gäller inte längre: {item.status_label}.")
-        return " ".join(parts)
+        return escape(" ".join(parts))
 
     def item_link(self, item):
         return item.get_absolute_url()

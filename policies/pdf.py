@@ -29,6 +29,7 @@ from governance.models import StyrdokSettings
 
 from .channels import INTRANET, PUBLIC
 from .pdf_links import describe_links
+from .text import xml_text
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def render_pdf(html, base_url):
     document = HTML(string=html, base_url=base_url, url_fetcher=LocalFetcher()).render()
     metadata = document.metadata
     metadata.__class__ = ArchivalMetadata
+    xml_safe_metadata(metadata)
     buffer = io.BytesIO()
     document.write_pdf(
         buffer,
@@ -153,6 +155,17 @@ def render_pdf(html, base_url):
         pdf_identifier=hashlib.md5(html.encode("utf-8"), usedforsecurity=False).digest(),
     )
     return RenderedPdf(data=buffer.getvalue(), pages=len(document.pages))
+
+
+def xml_safe_metadata(metadata):
+    """The title, subject, authors and keywords without the characters XML cannot hold: they are
+    written to the XMP packet too, and one such character in a title (a vertical tab pasted from
+    Word) made the packet unreadable and the PDF fail. The document info fields get the same
+    text, as PDF/A requires."""
+    metadata.title = xml_text(metadata.title)
+    metadata.description = xml_text(metadata.description)
+    metadata.authors = [xml_text(author) for author in metadata.authors]
+    metadata.keywords = [xml_text(keyword) for keyword in metadata.keywords]
 
 
 def w3c_datetime(value):

@@ -157,3 +157,17 @@ def indexed_text(document) -> str:
 def search_terms(document) -> str:
     """`Styrdokument.search_terms`: the document's words with their Swedish forms."""
     return index_text(indexed_text(document))
+
+
+# What XML 1.0 cannot hold at all, escaped or not: the C0 control characters other than tab,
+# line feed and carriage return, and the two non-characters U+FFFE and U+FFFF. A form, a CSV
+# import or text pasted from Word (where a manual line break is a vertical tab) can store them
+# in a title or summary; the Atom feed and the XMP metadata of an archival PDF are XML.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """The text with every character XML 1.0 cannot hold written as a space; None stays None."""
+    if value is None:
+        return None
+    return XML_ILLEGAL.sub(" ", str(value))

@@ -240,6 +240,28 @@ def test_metadata_language_and_pdf_a_identification(django_capture_on_commit_cal
     assert "Åsele kommun" in page_texts(reader)[1]
 
 
+def test_a_control_character_in_the_title_still_gives_the_pdf(
+    django_capture_on_commit_callbacks, policy
+):
+    """A vertical tab (Word's manual line break) or a form feed in a title or summary made the
+    PDF's XMP packet unreadable, so the adopted version had no PDF at all."""
+    page = publish(
+        django_capture_on_commit_callbacks,
+        title="Riktlinje för\x0bloggning",
+        slug="riktlinje-for-loggning",
+        summary="Vilka loggar\x0csom sparas.",
+        body=long_body(policy, headings=HEADINGS[:1]),
+    )
+    version = versions_of(page)[0]
+
+    assert version.pdf_error == ""
+    reader = reader_for(stored_bytes(version))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert reader.metadata["/Title"] == "Riktlinje för loggning"
+    assert reader.metadata["/Subject"] == "Vilka loggar som sparas."
+    assert "Riktlinje för loggning" in xmp
+
+
 # -- never rewritten -------------------------------------------------------------------------
 
 

@@ -145,6 +145,32 @@ def test_feed_is_folded_with_crlf_and_escaped(owner, feed, anonymous_intranet_cl
     assert summary.startswith("Revision: Åtgärder; rutiner, ansvar")
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\n", "\r\n"])
+def test_a_line_break_in_the_owners_name_stays_in_the_calendars_name(
+    line_break, owner, feed, anonymous_intranet_client
+):
+    """The name is typed by its owner in the account settings: a bare carriage return in it
+    wrote properties and events of its own into the feed, and a line feed made the feed fail."""
+    owner.first_name = line_break.join(["Olle", "X-INJ:1", "BEGIN:VEVENT", "SUMMARY:Falsk"])
+    owner.save()
+    make_live_document(
+        RiktlinjePage, title="Riktlinje för loggning", responsible=owner, next_review=in_days(10)
+    )
+
+    response = anonymous_intranet_client.get(feed_path(feed.token))
+
+    assert response.status_code == 200
+    content = response.content
+    assert b"\r" not in content.replace(b"\r\n", b"")
+    assert b"\n" not in content.replace(b"\r\n", b"")
+    cal, events = events_of(response)
+    name = "Styrdok – revisioner för Olle X-INJ:1 BEGIN:VEVENT SUMMARY:Falsk Ägare"
+    assert str(cal["x-wr-calname"]) == name
+    assert str(cal["name"]) == name
+    assert "x-inj" not in cal
+    assert set(events) == {"Revision: Riktlinje för loggning"}
+
+
 def test_feed_records_the_fetch_and_is_private(feed, anonymous_intranet_client):
     assert feed.last_fetched_at is None
 
