@@ -128,12 +128,24 @@ class Requirement(models.Model):
 
     def clean(self):
         super().clean()
-        if bool(self.document_id) == bool(self.document_type):
+        if self.scope_is_invalid():
             raise ValidationError(
                 _("Välj antingen ett enskilt styrdokument eller en dokumenttyp, inte båda.")
                 if self.document_id
                 else _("Välj ett styrdokument eller en dokumenttyp som kvittensen gäller.")
             )
+
+    def scope_is_invalid(self):
+        """Neither or both of a document and a document type (the check constraint's rule)."""
+        return bool(self.document_id) == bool(self.document_type)
+
+    def validate_constraints(self, exclude=None):
+        """clean() says in Swedish what is wrong with the scope; the check constraint on the same
+        rule would add Django's message with its technical name ("Begränsningen
+        kvittens_requirement_document_or_type överträds"), which tells an editor nothing."""
+        if self.scope_is_invalid():
+            return
+        super().validate_constraints(exclude=exclude)
 
     @property
     def scope_display(self):

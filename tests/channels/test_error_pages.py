@@ -8,6 +8,7 @@ tests/governance/test_refused_request_page.py)."""
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.views.defaults import server_error
 
 from tests.factories import INTRANET_HOST, PUBLIC_HOST, make_user
 
@@ -43,3 +44,17 @@ def test_an_unknown_host_name_gets_the_swedish_400_not_a_server_error(host):
 
     assert response.status_code == 400
     assert page_of(response) == ("sv", "Felaktig förfrågan", "Felaktig förfrågan")
+
+
+def test_the_server_error_page_fits_a_phone_and_leads_back_to_the_site(rf):
+    """500.html stands alone (the layout may be what failed). Without a viewport a phone draws it
+    980 px wide and shrinks the text to fit (WCAG 1.4.4, 1.4.10); the reader also gets a way back
+    to the start page."""
+    response = server_error(rf.get("/", HTTP_HOST=PUBLIC_HOST))
+
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert response.status_code == 500
+    assert page_of(response) == ("sv", "Tekniskt fel", "Något gick fel")
+    viewport = soup.find("meta", attrs={"name": "viewport"})
+    assert viewport is not None and "width=device-width" in viewport["content"]
+    assert [(a.get_text(), a["href"]) for a in soup.main.find_all("a")] == [("startsidan", "/")]

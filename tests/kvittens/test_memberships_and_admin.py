@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -168,6 +169,36 @@ def test_an_incomplete_requirement_gets_a_swedish_message(w, changes, message):
     response = admin_client(w["samordnare"]).post("/admin/kvittens/krav/add/", data)
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not Requirement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"document_type": ""}, {"document": "DOCUMENT"}],
+    ids=["neither", "both"],
+)
+def test_a_requirement_without_one_scope_names_no_database_constraint(w, changes):
+    """Neither a document nor a type, or both: the editor reads what to choose, once, and not
+    the check constraint's technical name ("Begränsningen … överträds")."""
+    data = {
+        "document": "",
+        "document_type": "rutin",
+        "everyone": "on",
+        "reminder_days": "14",
+        "reminder_interval_days": "7",
+        "max_reminders": "3",
+        "active": "on",
+        **changes,
+    }
+    if data["document"] == "DOCUMENT":
+        data["document"] = w["rutin"].pk
+    response = admin_client(w["samordnare"]).post("/admin/kvittens/krav/add/", data)
+
+    text = " ".join(BeautifulSoup(response.content.decode(), "html.parser").get_text().split())
+    assert response.status_code == 200
+    assert "kvittens_requirement_document_or_type" not in text
+    assert "Begränsningen" not in text
+    assert "styrdokument eller en dokumenttyp" in text
     assert not Requirement.objects.exists()
 
 
