@@ -42,25 +42,42 @@ EXTRA_DASHES = "\u2212\u2043\u02d7\u2796\u207b\u208b\ufe63\uff0d"
 _DATE_SEP = r"[-. ]"
 # "--" and "/" read as a hyphen too ("850312--1234", "850312/1234").
 _SERIAL_SEP = r"(?: ?(?:-{1,2}|[+./]) ?| )"
+# The four last digits, or the same split once by a space ("12 31", "123 1", "1 231"): a split
+# only counts after a written separator (see _grouping_reads_as_a_number).
+_SERIAL = r"[0-9](?:[0-9]{3}|[0-9]{2} [0-9]|[0-9] [0-9]{2}| [0-9]{3})"
 
 PATTERN = re.compile(
     r"(?<![0-9])(?:"
-    # ÅÅÅÅMMDD, optionally ÅÅÅÅ-MM-DD / ÅÅÅÅ.MM.DD / ÅÅÅÅ MM DD (the same separator twice)
-    r"(?P<century>19|20)(?P<yy12>[0-9]{2})"
+    # ÅÅÅÅMMDD, optionally ÅÅÅÅ-MM-DD / ÅÅÅÅ.MM.DD / ÅÅÅÅ MM DD (the same separator twice), or
+    # ÅÅ ÅÅ MM DD with the century apart too
+    r"(?P<century>19|20)(?P<cs> )?(?P<yy12>[0-9]{2})"
     rf"(?:(?P<ds12>{_DATE_SEP})(?P<mm12s>[0-9]{{2}})(?P=ds12)(?P<dd12s>[0-9]{{2}})"
     r"|(?P<mm12>[0-9]{2})(?P<dd12>[0-9]{2}))"
-    rf"(?P<sep12>{_SERIAL_SEP})?(?P<nnnn12>[0-9]{{4}})"
+    rf"(?P<sep12>{_SERIAL_SEP})?(?P<nnnn12>{_SERIAL})"
     r"|"
     # ÅÅMMDD, optionally ÅÅ-MM-DD / ÅÅ.MM.DD / ÅÅ MM DD
     r"(?P<yy10>[0-9]{2})"
     rf"(?:(?P<ds10>{_DATE_SEP})(?P<mm10s>[0-9]{{2}})(?P=ds10)(?P<dd10s>[0-9]{{2}})"
     r"|(?P<mm10>[0-9]{2})(?P<dd10>[0-9]{2}))"
-    rf"(?P<sep10>{_SERIAL_SEP})?(?P<nnnn10>[0-9]{{4}})"
+    rf"(?P<sep10>{_SERIAL_SEP})?(?P<nnnn10>{_SERIAL})"
     r")(?![0-9])"
 )
 # After a number whose date was written with separators: another date or a range continues
 # ("2025-01-01 - 2025-12-31", "2024.05.13 1200-1300"), so this is not a personnummer.
 _CONTINUES = re.compile(r" ?[-./:–] ?[0-9]")
+# Digits in groups of two ("85 03 12 1231") are a personnummer only when no other group of
+# digits comes right before or after: "+46 70 12 03 1234" or "12 34 56 7890 12" are not.
+_GROUP_BEFORE = re.compile(r"[0-9] $")
+_GROUP_AFTER = re.compile(r" [0-9]")
+# A dotted date right after a digit and a dot is part of a version or an address (1.85.03.12).
+_DOTTED_BEFORE = re.compile(r"[0-9]\.$")
+
+# Letters a writer may type for digits: O (and o) for 0, l and I for 1. Only a letter that stands
+# among digits or separators (no letter on either side) is read as a digit, and only a valid
+# number (date and check digit) read that way counts: "KOMMUN" or "Il" never become digits.
+LETTER_DIGITS = {"O": "0", "o": "0", "l": "1", "I": "1"}
+_LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[OolI](?![^\W\d_])")
+_DIGIT_LIKE = frozenset("0123456789OolI")
 
 
 @dataclass(frozen=True)
@@ -76,8 +93,19 @@ class Finding:
 
 
 def mask(number: str) -> str:
-    """The number with its four last digits hidden: 19850312-1234 becomes 19850312-****."""
-    return number[:-4] + "****" if len(number) >= 4 else "****"
+    """The number with its four last digits hidden, its length kept: 19850312-1234 becomes
+    19850312-****, a serial split by a space (850312-12 34) 850312-** **."""
+    chars = list(number)
+    hidden = 0
+    for index in range(len(chars) - 1, -1, -1):
+        if hidden == 4:
+            break
+        if chars[index] in _DIGIT_LIKE:
+            chars[index] = "*"
+            hidden += 1
+    if hidden < 4:
+        return number[:-4] + "****" if len(number) >= 4 else "****"
+    return "".join(chars)
 
 
 def normalise(text: str) -> str:
@@ -135,27 +163,55 @@ def _parts(match):
         mm = match.group("mm12s") if dated else match.group("mm12")
         dd = match.group("dd12s") if dated else match.group("dd12")
         yy = match.group("yy12")
-        return int(match.group("century") + yy), yy, mm, dd, match.group("nnnn12"), dated
+        nnnn = match.group("nnnn12").replace(" ", "")
+        return int(match.group("century") + yy), yy, mm, dd, nnnn, dated
     dated = match.group("ds10") is not None
     mm = match.group("mm10s") if dated else match.group("mm10")
     dd = match.group("dd10s") if dated else match.group("dd10")
     yy = match.group("yy10")
     # Only the leap-year rule depends on the century; 2000 is a leap year like 1900 is not, so
     # 29 February "00" is accepted (it may be a person born in 2000).
-    return 2000 + int(yy), yy, mm, dd, match.group("nnnn10"), dated
+    return 2000 + int(yy), yy, mm, dd, match.group("nnnn10").replace(" ", ""), dated
+
+
+def _separators(match):
+    """(date separator or None, serial separator or "", the four last digits as written)."""
+    date_sep = match.group("ds12") or match.group("ds10")
+    serial_sep = match.group("sep12") or match.group("sep10") or ""
+    return date_sep, serial_sep, match.group("nnnn12") or match.group("nnnn10")
 
 
 def _dated_form_reads_as_a_number(match, plain):
     """A date written with separators (81.12.18-9876) is a personnummer only when a hyphen, plus
     or dot leads to the four last digits, and no further date or time follows ("2025-01-01 -
     2025-12-31"). An ISO date of this century with four more digits ("2025-03-12-0001" in a file
-    name) is a date, not a child's personnummer."""
-    separator = match.group("sep12") or match.group("sep10") or ""
-    if not separator.strip():
+    name) is a date, not a child's personnummer. Written in groups of two with spaces
+    ("85 03 12 1231"), a space before the four last digits is enough."""
+    date_sep, serial_sep, _serial = _separators(match)
+    written = serial_sep.strip()
+    if not (written or (date_sep == " " and serial_sep)):
         return False
     if _CONTINUES.match(plain, match.end()):
         return False
-    return not (match.group("ds12") == "-" and match.group("century") == "20")
+    if date_sep == "." and _DOTTED_BEFORE.search(plain, 0, match.start()):
+        return False
+    return not (date_sep == "-" and match.group("century") == "20")
+
+
+def _grouping_reads_as_a_number(match, plain):
+    """The century apart ("19 85 03 12") only in a date of groups of two; the four last digits
+    split ("12 31") only after a written separator (850312-12 31: "850312 12 31" is too much like
+    a phone number); digits in groups not inside a longer run of groups."""
+    date_sep, serial_sep, serial = _separators(match)
+    if match.group("cs") and date_sep != " ":
+        return False
+    split = " " in serial
+    if split and not serial_sep.strip():
+        return False
+    if not (split or date_sep == " "):
+        return True
+    before = _GROUP_BEFORE.search(plain, 0, match.start())
+    return not (before or _GROUP_AFTER.match(plain, match.end()))
 
 
 def _looks_like_a_phone_number(match):
@@ -166,6 +222,21 @@ def _looks_like_a_phone_number(match):
     return len(number) == 10 and number.isdigit() and number.startswith("0")
 
 
+def _is_valid(match, plain):
+    """The kind of number a match is, or None when it is not one."""
+    year, yy, mm, dd, nnnn, dated = _parts(match)
+    kind = _date_kind(year, int(mm), int(dd))
+    if kind is None or not luhn_valid(f"{yy}{mm}{dd}{nnnn}"):
+        return None
+    if not _grouping_reads_as_a_number(match, plain):
+        return None
+    if dated and not _dated_form_reads_as_a_number(match, plain):
+        return None
+    if _looks_like_a_phone_number(match):
+        return None
+    return kind
+
+
 def _candidates(plain):
     """Valid matches, trying every start position so that a rejected longer reading (a twelve
     digit form with a wrong date) does not hide a valid ten digit one inside it."""
@@ -174,18 +245,35 @@ def _candidates(plain):
         match = PATTERN.search(plain, position)
         if match is None:
             return
-        year, yy, mm, dd, nnnn, dated = _parts(match)
-        kind = _date_kind(year, int(mm), int(dd))
-        valid = kind is not None and luhn_valid(f"{yy}{mm}{dd}{nnnn}")
-        if valid and dated:
-            valid = _dated_form_reads_as_a_number(match, plain)
-        if valid and _looks_like_a_phone_number(match):
-            valid = False
-        if valid:
+        kind = _is_valid(match, plain)
+        if kind is not None:
             yield match, kind
             position = match.end()
         else:
             position = match.start() + 1
+
+
+def _letters_as_digits(plain):
+    """The text with each letter that stands for a digit replaced by it (same length), or None
+    when there is no such letter."""
+    if not _LETTER_DIGIT.search(plain):
+        return None
+    return _LETTER_DIGIT.sub(lambda letter: LETTER_DIGITS[letter.group(0)], plain)
+
+
+def _all_candidates(plain):
+    """(start, end, kind) of every number in the normalised text, in order: those written in
+    digits, then those that need letters read as digits (85O3l2-1231) where they do not overlap
+    one already found."""
+    found = [(match.start(), match.end(), kind) for match, kind in _candidates(plain)]
+    digits = _letters_as_digits(plain)
+    if digits is None:
+        return found
+    for match, kind in _candidates(digits):
+        start, end = match.span()
+        if not any(start < other_end and other_start < end for other_start, other_end, _k in found):
+            found.append((start, end, kind))
+    return sorted(found)
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -203,27 +291,26 @@ def _strip_tags(text):
 def find_identity_numbers(text: str, context: int = 40) -> list[Finding]:
     # Rich text keeps entities (&nbsp;, &#8209;): a reader sees the characters.
     plain = normalise(html.unescape(_strip_tags(text or "")))
-    found = list(_candidates(plain))
-    masked_text = plain
-    for match, _kind in reversed(found):
-        start, end = match.span()
-        masked_text = masked_text[:start] + mask(match.group(0)) + masked_text[end:]
+    found = _all_candidates(plain)
+    masked_text = _masked(plain, found)
     findings = []
-    for match, kind in found:
+    for start, end, kind in found:
         # Masking keeps lengths, so spans hold in the masked text too.
-        start, end = match.span()
         passage = masked_text[max(0, start - context) : min(len(plain), end + context)]
-        findings.append(Finding(number=match.group(0), kind=kind, passage=passage))
+        findings.append(Finding(number=plain[start:end], kind=kind, passage=passage))
     return findings
+
+
+def _masked(plain, found):
+    for start, end, _kind in reversed(found):
+        plain = plain[:start] + mask(plain[start:end]) + plain[end:]
+    return plain
 
 
 def mask_identity_numbers(text: str) -> str:
     """The text (normalised) with the last four digits of every identity number hidden."""
     plain = normalise(text or "")
-    for match, _kind in reversed(list(_candidates(plain))):
-        start, end = match.span()
-        plain = plain[:start] + mask(match.group(0)) + plain[end:]
-    return plain
+    return _masked(plain, _all_candidates(plain))
 
 
 HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -271,19 +358,43 @@ MAX_PDF_PAGES = 1000
 
 def linked_document_ids(body) -> list[int]:
     """Ids of the Wagtail documents (files) the body links to, in order, once each."""
+    return document_ids_in(block_texts(body))
+
+
+def document_ids_in(markup: str) -> list[int]:
+    """Ids of the Wagtail documents (files) rich text markup links to, in order, once each."""
     ids = []
-    for found in DOCUMENT_LINK.findall(block_texts(body)):
+    for found in DOCUMENT_LINK.findall(markup or ""):
         if int(found) not in ids:
             ids.append(int(found))
     return ids
 
 
 def linked_documents(body):
-    ids = linked_document_ids(body)
+    return documents_by_ids(linked_document_ids(body))
+
+
+def documents_by_ids(ids):
+    """The documents with these ids, in the same order; ids of deleted documents are skipped."""
     if not ids:
         return []
     documents = {doc.pk: doc for doc in get_document_model().objects.filter(pk__in=ids)}
     return [documents[pk] for pk in ids if pk in documents]
+
+
+def attached_file_findings(title: str, filename: str, text: str):
+    """(the file name as a message may show it, findings) for what an attached file publishes:
+    its title and name (shown in the link and the address) and its text. The name is masked
+    when it holds a number itself."""
+    name_findings = find_identity_numbers(f"{title}\n{filename}")
+    shown = mask_identity_numbers(filename) if name_findings else filename
+    return shown, name_findings + find_identity_numbers(text)
+
+
+def document_findings(document):
+    """attached_file_findings for a stored Wagtail document."""
+    name = os.path.basename(document.file.name or "")
+    return attached_file_findings(document.title or "", name, file_text(document))
 
 
 def file_text(document) -> str:

@@ -17,7 +17,6 @@ groups) and are checked again on the decided draft by DECISION before anything i
 
 import copy
 import inspect
-import os
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -33,11 +32,10 @@ from .dates import add_months
 from .models.choices import Publicity
 from .personnummer import (
     block_texts,
-    file_text,
+    document_findings,
     find_identity_numbers,
     link_targets,
     linked_documents,
-    mask_identity_numbers,
 )
 
 EDIT = "edit"
@@ -193,12 +191,9 @@ def identity_numbers_in_attached_files(publicity, body, stage=EDIT):
         return {}
     findings = []
     for document in linked_documents(body):
-        name = os.path.basename(document.file.name or "")
-        name_findings = find_identity_numbers(f"{document.title}\n{name}")
-        shown = mask_identity_numbers(name) if name_findings else name
+        shown, found = document_findings(document)
         where = _("den bifogade filen ”%(name)s”") % {"name": shown}
-        findings.extend((where, finding) for finding in name_findings)
-        findings.extend((where, finding) for finding in find_identity_numbers(file_text(document)))
+        findings.extend((where, finding) for finding in found)
     return _identity_number_errors(findings, stage)
 
 

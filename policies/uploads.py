@@ -6,6 +6,13 @@ gets something else, so each extension must come with the bytes that format star
 "magic bytes"). Text formats (txt, csv) must be text and must not be markup. The check is in the
 documents' form base (WAGTAILDOCS_DOCUMENT_FORM_BASE), which Wagtail uses for every upload:
 the documents library, the multiple upload and the chooser in the page editor.
+
+The same form checks a file that replaces another, or a new title, on a document that a page of
+the public site links to (a public styrdokument, or any page that is not one): the personnummer
+guard checked the old file when the page was saved or adopted, and the new one would be
+published at the same address without a new decision. A new file with a personnummer or
+samordningsnummer is refused and the old file is kept. A new document is not linked by any
+page yet: the page that links it checks it (policies.rules, policies.public_pages).
 """
 
 import os
@@ -14,6 +21,8 @@ import zipfile
 from django import forms
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
+
+from .personnummer import MAX_FILE_BYTES, attached_file_findings, extract_text
 
 HEAD_BYTES = 8192
 
@@ -128,8 +137,56 @@ def check_upload(uploaded):
         raise forms.ValidationError(mismatch_message(name, extension), code="content_mismatch")
 
 
+def public_pages_using(document):
+    """Titles of the pages that link `document` and that the public site shows or will show: a
+    styrdokument marked public, or any page that is not a styrdokument (Wagtail's reference
+    index of the pages' stored content)."""
+    from wagtail.models import Page, ReferenceIndex
+
+    from .models import Publicity, Styrdokument
+
+    ids = {
+        int(pk)
+        for pk in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    }
+    if not ids:
+        return []
+    not_public = Styrdokument.objects.filter(pk__in=ids).exclude(publicity=Publicity.PUBLIC)
+    pages = Page.objects.filter(pk__in=ids).exclude(pk__in=not_public.values("pk"))
+    return list(pages.order_by("title").values_list("title", flat=True))
+
+
+def _uploaded_text(uploaded):
+    name = os.path.basename(getattr(uploaded, "name", "") or "")
+    uploaded.seek(0)
+    data = uploaded.read(MAX_FILE_BYTES)
+    uploaded.seek(0)
+    return name, extract_text(name, data)
+
+
+def identity_number_message(titles, where, finding, more):
+    message = _(
+        "Filen används av sidor som visas på den externa webbplatsen (%(pages)s), och "
+        "%(where)s innehåller ett %(kind)s (%(number)s) i avsnittet ”…%(passage)s…”. En "
+        "offentlig sida får inte innehålla personnummer eller samordningsnummer. Ta bort numret "
+        "och försök igen; den tidigare filen och titeln finns kvar."
+    ) % {
+        "pages": ", ".join(f"”{title}”" for title in titles[:5]),
+        "where": where,
+        "kind": finding.kind,
+        "number": finding.masked,
+        "passage": finding.passage,
+    }
+    if more:
+        message += " " + _("Ytterligare %(count)s nummer hittades.") % {"count": more}
+    return message
+
+
 class DocumentForm(BaseDocumentForm):
-    """Wagtail's document form, with the content check on every newly uploaded file."""
+    """Wagtail's document form, with the content check on every newly uploaded file and the
+    personnummer guard on a new file or title of a document that a public page links to."""
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
@@ -137,3 +194,28 @@ class DocumentForm(BaseDocumentForm):
         if uploaded and "file" in self.changed_data and hasattr(uploaded, "read"):
             check_upload(uploaded)
         return uploaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        changed = {"file", "title"} & set(self.changed_data)
+        if self.instance.pk and changed and not self.has_error("file"):
+            self._refuse_identity_numbers(cleaned_data)
+        return cleaned_data
+
+    def _refuse_identity_numbers(self, cleaned_data):
+        # One query first: most documents are not linked from a public page, and reading a
+        # large PDF costs far more.
+        titles = public_pages_using(self.instance)
+        if not titles:
+            return
+        uploaded = cleaned_data.get("file")
+        replaced = "file" in self.changed_data and hasattr(uploaded, "read")
+        name, text = _uploaded_text(uploaded) if replaced else ("", "")
+        title = cleaned_data.get("title", self.instance.title) or ""
+        shown, findings = attached_file_findings(title, name, text)
+        if not findings:
+            return
+        where = _("filen ”%(name)s”") % {"name": shown} if replaced else _("titeln")
+        message = identity_number_message(titles, where, findings[0], len(findings) - 1)
+        field = "file" if replaced and "file" in self.fields else "title"
+        self.add_error(field if field in self.fields else None, message)

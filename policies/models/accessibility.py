@@ -17,12 +17,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..public_pages import PublicPageForm, PublicTextGuard
 from .routing import ServedPage
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -113,7 +113,7 @@ class DeficiencyBlock(blocks.StructBlock):
         label = _("Känd brist")
 
 
-class AccessibilityStatementForm(WagtailAdminPageForm):
+class AccessibilityStatementForm(PublicPageForm):
     """The required bedömningsdatum says what is missing, not only that something is."""
 
     def __init__(self, *args, **kwargs):
@@ -125,7 +125,7 @@ class AccessibilityStatementForm(WagtailAdminPageForm):
             )
 
 
-class AccessibilityStatementPage(ServedPage, Page):
+class AccessibilityStatementPage(PublicTextGuard, ServedPage, Page):
     """Tillgänglighetsredogörelse for the website, following DIGG's model statement."""
 
     organisation_name = models.CharField(

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from ..blocks import HeadingBlock, InformationBodyBlock
 from ..channels import PUBLIC, get_channel
+from ..public_pages import PublicPageForm, PublicTextGuard
 from ..register import build_register
 from ..visibility import document_shown_to_request
 from .choices import Publicity
@@ -28,12 +29,13 @@ class RegisterPermissionTester(PagePermissionTester):
         return False
 
 
-class HomePage(ServedPage, Page):
+class HomePage(PublicTextGuard, ServedPage, Page):
     """Startsida: the root of both channels."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = PublicPageForm
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "policies.RegisterPage",
@@ -104,12 +106,13 @@ def latest_documents(request):
     return shown[:LATEST]
 
 
-class RegisterPage(ServedPage, Page):
+class RegisterPage(PublicTextGuard, ServedPage, Page):
     """Styrdokumentregister: every adopted document with its metadata, filterable and sortable."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = PublicPageForm
     parent_page_types = ["policies.HomePage"]
     subpage_types = ["policies.PolicyPage", "policies.RiktlinjePage"]
     max_count = 1
@@ -134,7 +137,7 @@ class RegisterPage(ServedPage, Page):
         return context
 
 
-class InformationPage(ServedPage, Page):
+class InformationPage(PublicTextGuard, ServedPage, Page):
     """Så arbetar kommunen med informationssäkerhet: editable text around live parts.
 
     The live parts (adopted public documents, roles, contact, latest decision) are blocks the
@@ -145,6 +148,7 @@ class InformationPage(ServedPage, Page):
     body = StreamField(InformationBodyBlock(), verbose_name=_("innehåll"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    base_form_class = PublicPageForm
     parent_page_types = ["policies.HomePage"]
     subpage_types = []
 
@@ -155,7 +159,7 @@ class InformationPage(ServedPage, Page):
         verbose_name_plural = _("informationssidor")
 
 
-class ContentPage(ServedPage, Page):
+class ContentPage(PublicTextGuard, ServedPage, Page):
     """A plain page, e.g. the tillgänglighetsredogörelse (accessibility statement)."""
 
     intro = RichTextField(_("inledning"), blank=True, features=["bold", "italic", "link"])
@@ -176,6 +180,7 @@ class ContentPage(ServedPage, Page):
     )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    base_form_class = PublicPageForm
     parent_page_types = ["policies.HomePage"]
     subpage_types = []
 
