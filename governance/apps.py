@@ -34,6 +34,10 @@ class GovernanceConfig(AppConfig):
         from . import decision_makers
 
         decision_makers.connect()
+        # The decision history (governance.* audit entries) is never edited or deleted.
+        from . import record_guard
+
+        record_guard.connect()
         from . import wagtail_labels
 
         wagtail_labels.translate_field_labels()

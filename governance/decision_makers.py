@@ -1,18 +1,32 @@
 """Who decides is itself governed: every change of a body's decision makers is logged.
 
-A body's official, deputy, review delegate and workflow decide who adopts its documents, so a
-change to any of them is recorded (action governance.decision_makers_changed, with the old and
-new values by id and name) in the body's history, whichever route saved it. Saving the model is
+A body's official, deputy, review delegate and workflow decide who adopts its documents, and its
+kind and document types decide at which level a document type is adopted (a policy by KF, not
+by a stabschef) and who records its aktualitetsprövning, so a change to any of them is recorded
+(action governance.decision_makers_changed, with the old and new values by id and name) in the
+body's history, whichever route saved it. Saving the model is
 the one place every route passes; the admin's LogContext supplies the user.
 """
 
 from django.db.models.signals import post_save, pre_save
 from wagtail.log_actions import log
 
+from .constants import BodyKind, DocumentType
 from .models import DecisionBody
 
 # The order in which changes are listed in the log entry.
-DECISION_MAKER_FIELDS = ("official", "deputy", "review_delegate", "workflow")
+DECISION_MAKER_FIELDS = (
+    "official",
+    "deputy",
+    "review_delegate",
+    "workflow",
+    "kind",
+    "document_types",
+)
+# The fields that set a body's decision level. A new body has no workflow, official or deputy
+# (those stay guarded), so it adopts nothing until an administrator gives it a workflow: its
+# level may be chosen when it is created.
+LEVEL_FIELDS = ("kind", "document_types")
 ACTION = "governance.decision_makers_changed"
 
 
@@ -22,12 +36,28 @@ def decision_maker_fields():
     return [name for name in DECISION_MAKER_FIELDS if name in names]
 
 
+def identity(value):
+    """What a guarded value is, for comparison: a related object's id, a plain value, or the
+    set of document types as a sorted tuple."""
+    if isinstance(value, (list, tuple, set)):
+        return tuple(sorted(str(item) for item in value))
+    if value in (None, ""):
+        return None
+    return getattr(value, "pk", value)
+
+
 def described(field_name, value):
     """A value as the log keeps it: its id and a readable name, so the entry outlives renames."""
-    if value is None:
+    if value in (None, "") or (field_name == "document_types" and not value):
         return None
     if field_name in ("official", "deputy"):
         name = value.get_full_name() or value.get_username()
+    elif field_name == "kind":
+        return {"id": value, "name": str(BodyKind(value).label) if value in BodyKind else value}
+    elif field_name == "document_types":
+        labels = dict(DocumentType.choices)
+        types = sorted(value)
+        return {"id": types, "name": ", ".join(str(labels.get(item, item)) for item in types)}
     else:
         name = str(value)
     return {"id": value.pk, "name": name}
@@ -37,8 +67,9 @@ def _remember(sender, instance, raw=False, **kwargs):
     if raw:
         return
     fields = decision_maker_fields()
+    related = [name for name in fields if name not in LEVEL_FIELDS]
     stored = (
-        DecisionBody.objects.select_related(*fields).filter(pk=instance.pk).first()
+        DecisionBody.objects.select_related(*related).filter(pk=instance.pk).first()
         if instance.pk
         else None
     )
@@ -55,7 +86,7 @@ def changes(instance):
     for name in decision_maker_fields():
         old = before.get(name)
         new = getattr(instance, name)
-        if getattr(old, "pk", None) != getattr(new, "pk", None):
+        if identity(old) != identity(new):
             found.append((name, old, new))
     return found
 

@@ -12,7 +12,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .decision_makers import decision_maker_fields
+from .decision_makers import LEVEL_FIELDS, decision_maker_fields, identity
 from .history import ACTIONS
 from .models import Assignment, DecisionBody, LisArea, Organisation, Role, TargetGroup
 from .viewsets import CasesViewSet, OutboxViewSet
@@ -67,15 +67,22 @@ class AssignmentViewSet(SnippetViewSet):
 class DecisionBodyForm(WagtailAdminModelForm):
     """Only those with governance.manage_decision_makers change who decides.
 
-    Others (the samordnare edits names and document types) see the fields disabled; a posted
-    change to them is refused rather than silently ignored, so a forged form cannot pass.
+    Others (the samordnare edits names) see the fields disabled; a posted change to them is
+    refused rather than silently ignored, so a forged form cannot pass. The body's kind and the
+    document types it may adopt are guarded too: widening a stabschef's types to policies would
+    let a policy be adopted on delegation instead of by kommunfullmäktige.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
         self.may_manage = user is not None and user.has_perm("governance.manage_decision_makers")
-        self.guarded = [name for name in decision_maker_fields() if name in self.fields]
+        new_body = self.instance.pk is None
+        self.guarded = [
+            name
+            for name in decision_maker_fields()
+            if name in self.fields and not (new_body and name in LEVEL_FIELDS)
+        ]
         if not self.may_manage:
             for name in self.guarded:
                 self.fields[name].disabled = True
@@ -83,27 +90,38 @@ class DecisionBodyForm(WagtailAdminModelForm):
                     "Ändras bara av en administratör (behörigheten att ändra beslutsfattare)."
                 )
 
-    def _initial_key(self, name):
-        value = self.initial.get(name)
-        return "" if value is None else str(getattr(value, "pk", value))
+    def _posted_change(self, name):
+        """Whether the form posts another value for `name` than the body has (a field a browser
+        does not post, being disabled, changes nothing)."""
+        field = self.fields[name]
+        posted = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        if posted is None or posted == []:
+            return False
+        initial = self.get_initial_for_field(field, name)
+        key = identity if isinstance(posted, list) else _plain_key
+        return key(posted) != key(initial)
 
     def clean(self):
         cleaned_data = super().clean()
         if self.may_manage:
             return cleaned_data
         for name in self.guarded:
-            posted = self.data.get(self.add_prefix(name))
-            if posted is not None and str(posted) != self._initial_key(name):
+            if self._posted_change(name):
                 self.add_error(
                     name,
                     _(
-                        "Du får inte ändra %(field)s. Beslutsfattare, ersättare, delegat och "
-                        "arbetsflöde för ett beslutande organ ändras bara av en administratör. "
+                        "Du får inte ändra %(field)s. Beslutsfattare, ersättare, delegat, "
+                        "arbetsflöde, slag av beslutsfattare och vilka dokumenttyper ett "
+                        "beslutande organ får besluta om ändras bara av en administratör. "
                         "Inget har sparats."
                     )
                     % {"field": self.fields[name].label.lower()},
                 )
         return cleaned_data
+
+
+def _plain_key(value):
+    return "" if value is None else str(getattr(value, "pk", value))
 
 
 def _decision_body_panels():

@@ -369,7 +369,7 @@ def apply_decision(task_state, user, *, body, decision_date, diarienummer, parag
     if page.decides_repeal(task_state.workflow_state_id):
         page._styrdok_repeal = True
         return page
-    page.prepare_decision(body)
+    page.prepare_decision(body, decision_date=decision_date)
     page.decision_body = body
     page.decision_date = decision_date
     page.diarienummer = diarienummer

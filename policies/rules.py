@@ -367,24 +367,61 @@ def next_review_after_decision(decision_date, next_review):
     return {}
 
 
-def later_review_has_reason(decision_date, review_interval_months, next_review, next_review_reason):
+def later_review_has_reason(
+    decision_date, review_interval_months, next_review, next_review_reason, last_reviewed=None
+):
+    """A review later than the cycle allows needs a reason. The cycle runs from the decision,
+    or from the latest aktualitetsprövning after it, which restarts it without a new version
+    (revision.review.confirm_unchanged) and so leaves no reason to give."""
     if not (decision_date and review_interval_months and next_review):
         return {}
     if next_review <= decision_date:
         return {}  # next_review_after_decision says what is wrong
-    derived = add_months(decision_date, review_interval_months)
-    if next_review > derived and not (next_review_reason or "").strip():
-        return {
-            "next_review_reason": [
-                _(
-                    "Nästa revision (%(chosen)s) är senare än beslutsdatum plus "
-                    "granskningsintervallet (%(derived)s). Ange skälet till den senare "
-                    "revisionen, eller välj ett tidigare datum."
-                )
-                % {"chosen": next_review, "derived": derived}
-            ]
-        }
-    return {}
+    reviewed = bool(last_reviewed and last_reviewed > decision_date)
+    derived = add_months(last_reviewed if reviewed else decision_date, review_interval_months)
+    if next_review <= derived or (next_review_reason or "").strip():
+        return {}
+    if reviewed:
+        message = _(
+            "Nästa revision (%(chosen)s) är senare än den senaste aktualitetsprövningen plus "
+            "granskningsintervallet (%(derived)s). Ange skälet till den senare revisionen, "
+            "eller välj ett tidigare datum."
+        )
+    else:
+        message = _(
+            "Nästa revision (%(chosen)s) är senare än beslutsdatum plus granskningsintervallet "
+            "(%(derived)s). Ange skälet till den senare revisionen, eller välj ett tidigare "
+            "datum."
+        )
+    return {"next_review_reason": [message % {"chosen": next_review, "derived": derived}]}
+
+
+def decided_after_the_latest_version(pk, decision_date, stage=EDIT):
+    """A new decision is not dated before the decision on the document's latest adopted version:
+    the past dates the decision step accepts are for documents adopted before Styrdok, whose
+    first decision is entered through the workflow, not for backdating a new version."""
+    if stage != DECISION_STAGE or not (pk and decision_date):
+        return {}
+    from .models.versions import AdoptedVersion
+
+    latest = (
+        AdoptedVersion.objects.filter(document_id=pk, decision_date__isnull=False)
+        .order_by("-decision_date")
+        .values_list("decision_date", "version")
+        .first()
+    )
+    if latest is None or decision_date >= latest[0]:
+        return {}
+    return {
+        "decision_date": [
+            _(
+                "Beslutsdatum (%(date)s) kan inte ligga före beslutet om dokumentets senast "
+                "fastställda version %(version)s (%(previous)s). Ett nytt beslut dateras samma "
+                "dag eller senare än det beslut det ersätter."
+            )
+            % {"date": decision_date, "version": latest[1], "previous": latest[0]}
+        ]
+    }
 
 
 def does_not_supersede_itself(pk, supersedes_id):
@@ -413,6 +450,7 @@ RULES = {
         next_review_after_decision,
         later_review_has_reason,
         does_not_supersede_itself,
+        decided_after_the_latest_version,
     )
 }
 
@@ -445,6 +483,7 @@ DECISION = (
     "identity_numbers_in_attached_files",
     "links_to_hidden_documents",
     "body_may_adopt_type",
+    "decided_after_the_latest_version",
 )
 
 
@@ -499,6 +538,8 @@ PAGE_FIELDS = (
     "review_interval_months",
     "next_review",
     "next_review_reason",
+    # Set by the aktualitetsprövning, never by the editor: the review cycle runs from it.
+    "last_reviewed",
     # Shown on the public site too: checked by identity_numbers_in_public_text.
     "slug",
     "seo_title",
@@ -530,9 +571,13 @@ def values_of(page, **overrides):
     return values
 
 
-def refuse_unfit_decision(page, body):
-    """Raise ValidationError (Swedish messages) if `body` may not adopt this draft as it is."""
-    errors = check(DECISION, values_of(page, decision_body=body, stage=DECISION_STAGE))
+def refuse_unfit_decision(page, body, decision_date=None):
+    """Raise ValidationError (Swedish messages) if `body` may not adopt this draft as it is,
+    on `decision_date` (the date the decision step records)."""
+    values = values_of(page, decision_body=body, stage=DECISION_STAGE)
+    if decision_date is not None:
+        values["decision_date"] = decision_date
+    errors = check(DECISION, values)
     if errors:
         raise ValidationError([message for messages in errors.values() for message in messages])
 

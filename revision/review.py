@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.models import PageLogEntry
 
 from governance.constants import BodyKind
 from governance.fields import clean_diarienummer
@@ -167,15 +168,37 @@ def confirm_blocker(page):
     return None
 
 
+def _already_reviewed(page, body, decision_date):
+    """Whether this body's prövning on this date is the one the document already records."""
+    if page.last_reviewed != decision_date:
+        return False
+    return PageLogEntry.objects.filter(
+        page_id=page.pk,
+        action="governance.reviewed",
+        data__body=body.name,
+        data__decision_date=decision_date.isoformat(),
+    ).exists()
+
+
 @transaction.atomic
 def confirm_unchanged(
     page, user, *, body, decision_date, paragraph=None, diarienummer="", comment=""
 ):
-    """Record that the document is still valid: resets nästa revision, keeps the version."""
+    """Record that the document is still valid: resets nästa revision, keeps the version.
+
+    The document's row is locked first, so a double click or a replayed form records the
+    prövning once: the second finds it already recorded and changes nothing.
+    """
+    Styrdokument.objects.select_for_update().filter(pk=page.pk).values_list("pk").first()
     page = _live_document(page)
     blocker = confirm_blocker(page)
     if blocker:
         raise ValidationError(blocker)
+    if _already_reviewed(page, body, decision_date):
+        raise ValidationError(
+            _("”%(title)s” är redan aktualitetsprövad %(date)s av %(body)s. Inget har ändrats.")
+            % {"title": page.title, "date": decision_date.isoformat(), "body": body.name}
+        )
     if body not in review_bodies(page) or not user_may_confirm_for(user, body):
         raise PermissionDenied(
             _("Du får inte aktualitetspröva dokumentet för %(body)s.") % {"body": body.name}

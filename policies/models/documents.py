@@ -865,9 +865,10 @@ class Styrdokument(ServedPage, Page):
         """Whether the run decides a repeal (upphävande) rather than this draft's text."""
         return is_repeal_run(workflow_state_id)
 
-    def prepare_decision(self, body):
-        """Refuse a draft that `body` may not adopt; give it a version label of its own."""
-        rules.refuse_unfit_decision(self, body)
+    def prepare_decision(self, body, decision_date=None):
+        """Refuse a draft that `body` may not adopt (on `decision_date`); give it a version
+        label of its own."""
+        rules.refuse_unfit_decision(self, body, decision_date)
         assign_version_label(self)
 
     def finish_decision(self, workflow_state, user=None):

@@ -13,7 +13,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Task, TaskState, Workflow, WorkflowState
 
@@ -512,3 +512,44 @@ def test_the_stalled_runs_panel_reads_a_fixed_number_of_queries(people, time_mac
 
     assert two[0] == 2 and six[0] == 6
     assert six[1] == two[1]
+
+
+# -- the decision history is a record ----------------------------------------------------------
+
+RECORD_MESSAGE = (
+    "Beslutshistoriken är en allmän handling och kan inte ändras eller raderas. Ett beslut "
+    "ändras bara genom ett nytt beslut."
+)
+
+
+def test_the_decision_history_is_neither_edited_nor_deleted(people):
+    """The shell or an import cannot rewrite who decided what, nor remove the decision that
+    is the proof a revision may be live; the admin has no route for it at all."""
+    page = make_draft("rutin", "stabschef")
+    run_to_step(people, page, OFFICIAL_DECISION, people.redaktor)
+    decide(people, page)
+    decided = PageLogEntry.objects.get(page_id=page.pk, action="governance.decided")
+    entries = PageLogEntry.objects.filter(page_id=page.pk, action__startswith="governance.")
+    before = list(entries.order_by("pk").values_list("pk", "action", "user_id", "data"))
+    assert reload(page).live
+
+    decided.data = {**decided.data, "body": "Kommunfullmäktige", "paragraph": 1}
+    attempts = [
+        decided.save,
+        decided.delete,
+        entries.delete,
+        PageLogEntry.objects.filter(pk=decided.pk).delete,
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as refused, transaction.atomic():
+            attempt()
+        assert refused.value.messages == [RECORD_MESSAGE]
+
+    # An ordinary entry is not turned into one either.
+    edit = PageLogEntry.objects.filter(page_id=page.pk).exclude(pk__in=entries).first()
+    if edit is not None:
+        edit.action = "governance.decided"
+        with pytest.raises(ValidationError), transaction.atomic():
+            edit.save()
+    assert list(entries.order_by("pk").values_list("pk", "action", "user_id", "data")) == before
+    assert reload(page).live

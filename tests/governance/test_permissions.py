@@ -2,9 +2,10 @@
 
 The permissions live on DecisionBody (Meta.permissions) and are granted to groups by setup; code
 asks user.has_perm. Changing a body's official, deputy, review delegate or workflow is an
-administrator's act (governance.manage_decision_makers): the samordnare still edits names and
-document types, a forged change is refused and nothing is saved, and every change is logged with
-old and new values in the body's history. A body's workflow must end in a Styrdok decision.
+administrator's act (governance.manage_decision_makers), and so is changing its kind or the
+document types it may adopt (its decision level): the samordnare still edits names, a forged
+change is refused and nothing is saved, and every change is logged with old and new values in the
+body's history. A body's workflow must end in a Styrdok decision.
 """
 
 import pytest
@@ -46,10 +47,11 @@ GRANTS = {
 }
 
 REFUSED = (
-    "Du får inte ändra {field}. Beslutsfattare, ersättare, delegat och arbetsflöde för ett "
-    "beslutande organ ändras bara av en administratör. Inget har sparats."
+    "Du får inte ändra {field}. Beslutsfattare, ersättare, delegat, arbetsflöde, slag av "
+    "beslutsfattare och vilka dokumenttyper ett beslutande organ får besluta om ändras bara av "
+    "en administratör. Inget har sparats."
 )
-GUARDED = ("official", "deputy", "review_delegate", "workflow")
+GUARDED = ("official", "deputy", "review_delegate", "workflow", "kind", "document_types")
 
 
 def edit_url(body):
@@ -96,6 +98,8 @@ def state(body):
         getattr(body, "deputy_id", None),
         body.workflow_id,
         body.review_delegate_id,
+        body.kind,
+        sorted(body.document_types),
     )
 
 
@@ -204,6 +208,8 @@ def test_the_samordnare_still_edits_the_name(samordnare, stabschef_body):
         ("workflow", "arbetsflöde"),
         ("review_delegate", "aktualitetsprövas av"),
         ("deputy", "ersättare"),
+        ("kind", "slag av beslutsfattare"),
+        ("document_types", "får besluta om"),
     ],
 )
 def test_a_forged_change_of_who_decides_is_refused_and_nothing_saved(
@@ -215,6 +221,10 @@ def test_a_forged_change_of_who_decides_is_refused_and_nothing_saved(
         "workflow": Workflow.objects.get(name="Kommundirektörens beslut").pk,
         "review_delegate": get_body("kommundirektor").pk,
         "deputy": samordnare.pk,
+        # An assembly's aktualitetsprövning is recorded by anyone with the permission when no
+        # recording step names the body; a stabschef adopting policies skips KF.
+        "kind": "assembly",
+        "document_types": ["policy", "program", "rutin", "stodanvisning"],
     }[field]
 
     response = client_for(samordnare).post(
@@ -446,3 +456,72 @@ def test_a_change_outside_the_admin_is_logged_too(stabschef_body, admin):
     ]
     history = client_for(admin).get(history_url(stabschef_body))
     assert "Beslutsfattare (person): Stefan Stab → –" in page_text(history)
+
+
+# -- a body's decision level: its kind and the document types it may adopt ---------------------
+
+
+def test_an_administrator_changes_the_decision_level_and_the_history_shows_old_and_new(
+    admin, stabschef_body
+):
+    response = client_for(admin).post(
+        edit_url(stabschef_body),
+        form_data(stabschef_body, kind="assembly", document_types=["rutin"]),
+    )
+
+    assert response.status_code == 302, error_texts(response)
+    (entry,) = decision_maker_logs(stabschef_body)
+    assert entry.user == admin
+    assert entry.data["changes"] == [
+        {
+            "field": "kind",
+            "label": "slag av beslutsfattare",
+            "old": {"id": "official", "name": "Tjänsteperson (beslutar på delegation)"},
+            "new": {"id": "assembly", "name": "Politiskt organ (beslutar i sammanträde)"},
+        },
+        {
+            "field": "document_types",
+            "label": "får besluta om",
+            "old": {"id": ["rutin", "stodanvisning"], "name": "Rutin, Stödanvisning"},
+            "new": {"id": ["rutin"], "name": "Rutin"},
+        },
+    ]
+    text = page_text(client_for(admin).get(history_url(stabschef_body)))
+    assert "Får besluta om: Rutin, Stödanvisning → Rutin" in text
+
+
+def test_the_samordnare_cannot_route_a_policy_to_the_stabschef_through_the_organ(
+    samordnare, stabschef_body
+):
+    """The attack: widen the stabschef's document types, then submit a policy to the
+    stabschef's delegation workflow instead of kommunfullmäktige's."""
+    from policies.models import PolicyPage
+    from tests.factories import get_register
+
+    from .workflow_helpers import page_form_data
+
+    forged = client_for(samordnare).post(
+        edit_url(stabschef_body),
+        browser_data(
+            stabschef_body, document_types=["policy", "program", "rutin", "stodanvisning"]
+        ),
+    )
+    assert forged.status_code == 200
+    assert REFUSED.format(field="får besluta om") in error_texts(forged)
+
+    data = page_form_data(
+        PolicyPage, "Policy på delegation", "policy-pa-delegation", "stabschef", doc_type="policy"
+    )
+    data["action-submit"] = "1"
+    redaktor = make_user("redaktor_p", groups=["Redaktörer"])
+    response = client_for(redaktor).post(
+        f"/admin/pages/add/policies/policypage/{get_register().pk}/", data
+    )
+
+    assert response.status_code == 200
+    assert any(
+        f"{stabschef_body.name} får inte fastställa en policy." in text
+        for text in error_texts(response)
+    )
+    assert messages_of(response) == ["Sidan kunde inte skapas på grund av valideringsfel."]
+    assert not PolicyPage.objects.filter(slug="policy-pa-delegation").exists()

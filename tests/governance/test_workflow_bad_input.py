@@ -292,3 +292,64 @@ def test_a_stale_form_after_a_return_is_refused(people, ks_decision):
     assert snapshot(page) == before
     case = client_for(people.sekreterare).get(case_url(task_state))
     assert "Dokumentet står inte längre på steget ”KS-beslut”." in page_text(case)
+
+
+# -- a new version is not dated before the decision it replaces ------------------------------------
+
+BACKDATED = (
+    "Beslutsdatum ({date}) kan inte ligga före beslutet om dokumentets senast fastställda "
+    "version {version} ({previous}). Ett nytt beslut dateras samma dag eller senare än det "
+    "beslut det ersätter. Inget har ändrats."
+)
+
+
+def new_version_at(people, body_code, step):
+    """A riktlinje adopted 30 days ago whose next version waits at `step`."""
+    from policies.models import RiktlinjePage
+    from tests.factories import get_body, make_document
+
+    page = make_document(
+        RiktlinjePage,
+        decision_body=get_body(body_code),
+        decision_date=days_ago(30),
+        protocol_paragraph=10 if body_code == "ks" else None,
+    )
+    page.save_revision(user=people.redaktor)
+    return reload_pk(page.pk), run_to_step(people, page, step, people.redaktor)
+
+
+@pytest.mark.parametrize(
+    ("body_code", "step", "actor", "data"),
+    [
+        ("ks", KS_DECISION, "sekreterare", lambda day: record_data(meeting_date=day)),
+        (
+            "kommundirektor",
+            KD_DECISION,
+            "kommundirektor",
+            lambda day: approve_data(decision_date=day, diarienummer="KS-2025-9"),
+        ),
+    ],
+    ids=["recorded", "official"],
+)
+def test_a_new_version_is_not_dated_before_the_decision_it_replaces(
+    people, body_code, step, actor, data
+):
+    page, task_state = new_version_at(people, body_code, step)
+    before = snapshot(page)
+
+    response = client_for(people[actor]).post(case_url(task_state), data(days_ago(31)))
+
+    assert response.status_code == 302
+    assert response["Location"] == case_url(task_state)
+    assert messages_of(response) == [
+        BACKDATED.format(date=days_ago(31), version=page.version, previous=days_ago(30))
+    ]
+    assert snapshot(page) == before
+
+    # The same day as the decision it replaces is a date the body may well have decided on.
+    response = client_for(people[actor]).post(case_url(task_state), data(days_ago(30)))
+
+    assert response.status_code == 302, messages_of(response)
+    decided = reload_pk(page.pk)
+    assert decided.live_revision_id != before["live_revision"]
+    assert decided.decision_date == days_ago(30)

@@ -235,6 +235,35 @@ CASES = [
         },
         {},
     ),
+    # An aktualitetsprövning restarts the cycle from its date: no reason is owed for that.
+    (
+        "later_review_has_reason",
+        {
+            "decision_date": D(2025, 1, 31),
+            "review_interval_months": 12,
+            "next_review": D(2027, 3, 1),
+            "next_review_reason": "",
+            "last_reviewed": D(2026, 3, 1),
+        },
+        {},
+    ),
+    (
+        "later_review_has_reason",
+        {
+            "decision_date": D(2025, 1, 31),
+            "review_interval_months": 12,
+            "next_review": D(2027, 6, 1),
+            "next_review_reason": "",
+            "last_reviewed": D(2026, 3, 1),
+        },
+        {
+            "next_review_reason": [
+                "Nästa revision (2027-06-01) är senare än den senaste aktualitetsprövningen "
+                "plus granskningsintervallet (2027-03-01). Ange skälet till den senare "
+                "revisionen, eller välj ett tidigare datum."
+            ]
+        },
+    ),
     # Not before the decision: that is next_review_after_decision's message, not a second one.
     (
         "later_review_has_reason",

@@ -934,6 +934,39 @@ def test_opening_the_confirm_address_only_shows_the_review_page(people, kd_riktl
     assert unchanged_state(kd_riktlinje) == before
 
 
+def test_after_a_review_the_owner_still_locks_and_revises_the_document(people):
+    """The review restarts the cycle from its own date, later than the decision date plus the
+    interval: the record stays valid, so saving the page (Wagtail's lock) and the owner's draft
+    of the next version are not refused for a missing reason (a lock answered 500 before)."""
+    page = make_riktlinje("kommundirektor", responsible=people.agare, decided=400)
+    client_for(people.kommundirektor).post(confirm_url(page), confirm_data("kommundirektor"))
+    assert reload(page).next_review == add_months(today(), 12)
+    owner = client_for(people.agare)
+
+    lock = owner.post(f"/admin/pages/{page.pk}/lock/")
+
+    assert lock.status_code == 302
+    assert reload(page).locked_by == people.agare
+    owner.post(f"/admin/pages/{page.pk}/unlock/")
+
+    owner.post(start_url(page))
+    draft = latest(page)
+    data = page_form_data(
+        RiktlinjePage,
+        TITLE,
+        page.slug,
+        "kommundirektor",
+        version=draft.version,
+        next_review=str(draft.next_review),
+        responsible=str(people.agare.pk),
+    )
+    response = owner.post(edit_url(page), data)
+
+    assert response.status_code == 302, messages_of(response)
+    assert last_message(response) == f"Sida '{TITLE}' har blivit uppdaterad."
+    assert latest(page).next_review == add_months(today(), 12)
+
+
 def test_review_keeps_an_unsubmitted_draft(people, kd_riktlinje):
     """A draft someone is working on is neither lost nor published by the review."""
     client_for(people.agare).post(start_url(kd_riktlinje))
@@ -1351,3 +1384,32 @@ def test_matrix(people, actors, action, role):
     else:
         assert last_message(response) == MAY_NOT_CONFIRM.format(body=page.decision_body.name)
         assert unchanged_state(page) == before
+
+
+@pytest.mark.parametrize("route", ["review_page", "my_documents"])
+def test_a_replayed_confirmation_records_the_review_once(people, kd_riktlinje, route):
+    """A double click or a replayed form: one prövning in the history, one message to the
+    owner, and the second post is told it is already recorded."""
+    page = kd_riktlinje
+    client = client_for(people.kommundirektor)
+    if route == "review_page":
+        url, data = confirm_url(page), confirm_data("kommundirektor")
+    else:
+        url, data = (
+            f"/admin/mina-dokument/{page.pk}/bekrafta/",
+            {"body": get_body("kommundirektor").pk},
+        )
+    client.post(url, data)
+    before = unchanged_state(page)
+    sent = len(mail.outbox)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert last_message(response) == (
+        f"”{TITLE}” är redan aktualitetsprövad {today().isoformat()} av Kommundirektör. "
+        "Inget har ändrats."
+    )
+    assert unchanged_state(page) == before
+    assert review_entries(page, "governance.reviewed") == 1
+    assert len(mail.outbox) == sent
