@@ -30,6 +30,11 @@ class GovernanceConfig(AppConfig):
             for sender in (None, *self._workflow_senders()):
                 signal.disconnect(sender=sender, dispatch_uid=dispatch_uid)
         signal_handlers.connect()
+        # The page editor's comment e-mails go through the outbox, to people who may see the
+        # document (governance.comment_notifications).
+        from . import comment_notifications
+
+        comment_notifications.install()
         # Changes to who decides are logged from the admin, imports and the shell alike.
         from . import decision_makers
 

@@ -532,6 +532,16 @@ class OutboxMessage(models.Model):
         related_name="+",
     )
     email = models.EmailField(_("e-postadress"))
+    # The document the message names, if one: the Utskick report shows a message only to those
+    # who may see that document (the styrdok_filter_outbox hook).
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("dokument"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     subject = models.CharField(_("ämne"), max_length=255)
     body = models.TextField(_("text"))
     kind = models.CharField(_("slag"), max_length=40)

@@ -15,7 +15,7 @@ from wagtail.log_actions import log
 from .links import admin_absolute_url, intranet_page_url
 from .models import StyrdokSettings
 from .outbox import queue
-from .workflows import StyrdokTaskMixin
+from .workflows import StyrdokTaskMixin, may_see
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +63,28 @@ def unique_recipients(users, exclude=()):
     return recipients
 
 
+def readers_of(recipients, documents):
+    """The recipients who may know of every one of `documents` (the stored document and the
+    draft a message names): a document restricted to groups exists only for their members, so
+    nobody else is told its title, whether they approve a step, submitted the run or own it."""
+    documents = [document for document in documents if document is not None]
+    return [
+        recipient
+        for recipient in recipients
+        if all(may_see(document, recipient) for document in documents)
+    ]
+
+
 def send_notification(template, recipients, context):
     """One message per recipient, recorded in the outbox in the caller's transaction.
 
     Nothing leaves before the transition commits (governance.outbox delivers the rows after
-    commit and retries failures), so a rolled-back decision never announces itself. Returns the
+    commit and retries failures), so a rolled-back decision never announces itself. Only
+    recipients who may see the document (and its draft) are mailed (readers_of). Returns the
     number of messages recorded.
     """
     sent = 0
-    for recipient in recipients:
+    for recipient in readers_of(recipients, [context.get("page"), context.get("draft")]):
         message_context = {
             **context,
             "recipient": recipient,
@@ -81,7 +94,14 @@ def send_notification(template, recipients, context):
             render_to_string(f"governance/emails/{template}_subject.txt", message_context).split()
         )
         body = render_to_string(f"governance/emails/{template}.txt", message_context)
-        queue(recipient.email, subject, body, kind=template, recipient=recipient)
+        queue(
+            recipient.email,
+            subject,
+            body,
+            kind=template,
+            recipient=recipient,
+            page=context.get("page"),
+        )
         sent += 1
     return sent
 

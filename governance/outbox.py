@@ -43,11 +43,14 @@ def backoff(attempts):
     return min(delay, MAX_RETRY)
 
 
-def queue(email, subject, body, kind, recipient=None):
-    """Record one message in the current transaction; it is delivered once that commits."""
+def queue(email, subject, body, kind, recipient=None, page=None):
+    """Record one message in the current transaction; it is delivered once that commits.
+
+    `page` is the document the message names (shown in Utskick only to those who may see it)."""
     message = OutboxMessage.objects.create(
         recipient=recipient,
         email=email,
+        page_id=getattr(page, "pk", None),
         subject=subject[:255],
         body=body,
         kind=kind,

@@ -172,7 +172,9 @@ class KvittensRun:
                     ]
                 )
                 subject, body = render_digest(user, items, self.today)
-                queue(user.email, subject, body, kind=KIND, recipient=user)
+                # A digest of one document names it in the subject (Utskick shows it).
+                page = items[0].document if len(items) == 1 else None
+                queue(user.email, subject, body, kind=KIND, recipient=user, page=page)
         except IntegrityError:
             # Another run recorded one of these rounds a moment ago: it sends them.
             return

@@ -3,7 +3,8 @@
 Off unless SENTRY_DSN is set (styrdok/settings/production.py). Nothing personal is sent by
 default: no cookies, headers, request bodies, local variables or user details other than the
 id, and anything that looks like a personnummer or samordningsnummer, in any string of the
-event (a URL's query string, an exception's message, a breadcrumb), is replaced.
+event (a URL's query string, an exception's message, a breadcrumb), is replaced, as is the secret
+in a review calendar's address (/kalender/<secret>.ics: the address is the credential).
 """
 
 import re
@@ -12,6 +13,9 @@ import re
 # 4 digits. Broad on purpose: a ten-digit phone number is blanked too, which costs nothing.
 PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}(?:[-+ ]|%2[bB]|%20)?\d{4}(?!\d)")
 REPLACEMENT = "[personnummer]"
+# The review calendar's address (revision.calendar): whoever has it reads the calendar.
+CALENDAR_SECRET = re.compile(r"(/kalender/)[A-Za-z0-9_-]{16,64}(\.ics)")
+CALENDAR_REPLACEMENT = r"\1[hemlig]\2"
 
 REQUEST_KEYS_DROPPED = ("cookies", "headers", "data", "env")
 USER_KEYS_KEPT = ("id",)
@@ -20,6 +24,7 @@ USER_KEYS_KEPT = ("id",)
 def scrub(value):
     """`value` with every personnummer-like string replaced, recursively."""
     if isinstance(value, str):
+        value = CALENDAR_SECRET.sub(CALENDAR_REPLACEMENT, value)
         return PERSONNUMMER.sub(REPLACEMENT, value)
     if isinstance(value, dict):
         return {key: scrub(item) for key, item in value.items()}

@@ -25,10 +25,10 @@ def _date(value):
 
 def superseded_title(page, public):
     """The document this one replaces, as the PDF's readers may know it: by the title it was
-    adopted under (public: a public adoption), never if it is restricted to groups. Its current
-    title may have become internal since, so that is not used."""
-    other = Styrdokument.objects.filter(pk=page.supersedes_id).first()
-    if other is None or other.restricted_to.exists():
+    adopted under (public: a public adoption), never if it is restricted to groups, itself or
+    through an ancestor. Its current title may have become internal since, so that is not used."""
+    other = Styrdokument.objects.filter(pk=page.supersedes_id).visible_to(None).first()
+    if other is None:
         return ""
     versions = AdoptedVersion.objects.filter(document_id=other.pk)
     if public:

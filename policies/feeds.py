@@ -8,8 +8,9 @@ from django.utils.html import escape
 from governance.models import StyrdokSettings
 
 from .channels import public_listing
-from .models import AdoptedVersion, Publicity, Styrdokument
+from .models import AdoptedVersion, Publicity
 from .text import xml_text
+from .visibility import hidden_page_ids
 
 FEED_SIZE = 30
 
@@ -49,7 +50,9 @@ class AdoptedDocumentsFeed(Feed):
         return "Styrdokument som kommunen har fastställt eller reviderat och som är offentliga."
 
     def items(self):
-        restricted = Styrdokument.restricted_to.through.objects.values("styrdokument_id")
+        # A restriction covers the document's whole subtree (policies.visibility). Read in a
+        # statement of its own, so that the feed's statement reads no page row.
+        restricted = list(hidden_page_ids(None))
         return (
             AdoptedVersion.objects.filter(publicity=Publicity.PUBLIC)
             .exclude(document_id__in=restricted)

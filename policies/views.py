@@ -29,9 +29,10 @@ PDF_RETRY_AFTER_SECONDS = 30
 def visible_version(request, pk):
     """The adopted version and its document, or 404 if this reader may not read it here.
 
-    The public site shows versions adopted as public of documents not restricted to groups; the
-    intranet shows every version, except of documents restricted to groups the reader is not in
-    (restrictions follow the document as it is now: a restricted document's history is too).
+    The public site shows versions adopted as public of documents outside every subtree
+    restricted to groups; the intranet shows every version, except of documents in a subtree
+    restricted to groups the reader is not in (restrictions follow the document as it is now,
+    itself or through an ancestor: a restricted document's history is too).
     """
     version = get_object_or_404(
         AdoptedVersion.objects.select_related("superseded_by", "document"), pk=pk
@@ -39,10 +40,12 @@ def visible_version(request, pk):
     document = Styrdokument.objects.filter(pk=version.document_id).first()
     if document is None:
         raise Http404
-    if get_channel(request) == PUBLIC:
-        if version.publicity != Publicity.PUBLIC or document.restricted_to.exists():
-            raise Http404
-    elif not Styrdokument.objects.filter(pk=document.pk).visible_to(request.user).exists():
+    public = get_channel(request) == PUBLIC
+    if public and version.publicity != Publicity.PUBLIC:
+        raise Http404
+    # Nobody is the public site's reader: a restriction anywhere above hides the document.
+    reader = None if public else request.user
+    if not Styrdokument.objects.filter(pk=document.pk).visible_to(reader).exists():
         raise Http404
     if version.imported and not document.live and not _may_edit(request, document):
         # A decision taken before Styrdok, registered by an import, of a document that is not

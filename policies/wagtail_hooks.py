@@ -125,6 +125,12 @@ def hidden_page_links_in_the_editor(features):
 # own querysets and are narrowed here.
 
 
+@hooks.register("styrdok_filter_outbox")
+def outbox_rows_for_reader(rows, user):
+    """Utskick lists no message naming a document hidden from the reader (policies.visibility)."""
+    return rows.exclude(page_id__in=hidden_page_ids(user))
+
+
 @hooks.register("construct_page_chooser_queryset")
 def hide_restricted_in_chooser(pages, request):
     return pages.exclude(pk__in=hidden_page_ids(request.user))

@@ -30,7 +30,7 @@ from governance.notifications import display_name
 from policies.channels import PUBLIC, get_channel
 from policies.models import Styrdokument
 
-from .models import CalendarFeed, new_calendar_token
+from .models import CalendarFeed, fresh_token_fields, token_digest
 
 # What secrets.token_urlsafe produces; anything else cannot be a token, so it never reaches
 # the database (no odd bytes, no huge strings in a query).
@@ -48,7 +48,11 @@ def feed_base_url():
 
 
 def feed_url(feed):
-    return feed_base_url() + reverse("styrdok_calendar_feed", args=[feed.token])
+    """The address to subscribe to; "" when its secret can no longer be shown (CalendarFeed)."""
+    token = feed.token
+    if not token:
+        return ""
+    return feed_base_url() + reverse("styrdok_calendar_feed", args=[token])
 
 
 # -- the feed ----------------------------------------------------------------------------------
@@ -156,9 +160,11 @@ def calendar_feed(request, token):
         raise Http404
     if not TOKEN_PATTERN.fullmatch(token):
         raise Http404
+    # Looked up by the digest of the secret: the database holds no secret to compare with,
+    # and the time a lookup takes says nothing about how much of a guess was right.
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
+        .filter(token_hash=token_digest(token), user__is_active=True)
         .first()
     )
     if feed is None:
@@ -204,7 +210,7 @@ def _apply(request, action, target, own):
     elif action == "regenerate":
         # One UPDATE: the old token stops working the moment the new one exists.
         changed = CalendarFeed.objects.filter(user=target).update(
-            token=new_calendar_token(), created_at=timezone.now(), last_fetched_at=None
+            **fresh_token_fields(), created_at=timezone.now(), last_fetched_at=None
         )
         if changed:
             messages.success(

@@ -1,5 +1,8 @@
 """The review cycle's own records: reminders sent and personal calendar addresses."""
 
+import base64
+import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -64,11 +67,40 @@ class ReviewReminder(models.Model):
 
 
 def new_calendar_token():
+    """A random secret (migration 0001 names this as the old column's default)."""
     return secrets.token_urlsafe(32)
 
 
+new_calendar_nonce = new_calendar_token
+
+TOKEN_CONTEXT = b"styrdok.revision.calendar:"
+
+
+def calendar_token(nonce):
+    """The address's secret: an HMAC of the stored nonce under SECRET_KEY (43 URL-safe
+    characters, 256 bits). The database alone (a backup, a read-only leak) holds no address
+    that works, yet the owner's page can show the address again."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), TOKEN_CONTEXT + nonce.encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_digest(token):
+    """What is stored and looked up: the SHA-256 of the secret, never the secret itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def fresh_token_fields():
+    """A new nonce and the digest of its secret, for a new or regenerated address."""
+    nonce = new_calendar_nonce()
+    return {"nonce": nonce, "token_hash": token_digest(calendar_token(nonce))}
+
+
 class CalendarFeed(models.Model):
-    """A secret address for one person's review calendar; regenerating it revokes the old one."""
+    """A secret address for one person's review calendar; regenerating it revokes the old one.
+
+    Only a nonce and the digest of the secret are stored (calendar_token, token_digest)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -76,9 +108,10 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="review_calendar",
     )
-    token = models.CharField(
-        _("hemlig nyckel"), max_length=64, unique=True, default=new_calendar_token
+    nonce = models.CharField(
+        _("slumpvärde"), max_length=64, unique=True, default=new_calendar_nonce, editable=False
     )
+    token_hash = models.CharField(_("kontrollsumma"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     last_fetched_at = models.DateTimeField(_("senast hämtad"), null=True, blank=True)
 
@@ -89,3 +122,16 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.token_hash = token_digest(calendar_token(self.nonce))
+        super().save(*args, **kwargs)
+
+    @property
+    def token(self):
+        """The secret of the address, or "" when it can no longer be shown (SECRET_KEY was
+        changed since it was made: the old address still works, a new one must be made to
+        see an address again)."""
+        token = calendar_token(self.nonce)
+        return token if hmac.compare_digest(token_digest(token), self.token_hash) else ""

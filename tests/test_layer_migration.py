@@ -19,7 +19,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from policies.demo import DEFAULT_FIXTURE
 from policies.models import AdoptedVersion, Styrdokument
-from revision.models import CalendarFeed, ReviewReminder
+from revision.models import CalendarFeed, ReviewReminder, token_digest
 from search.models import DocumentWord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -137,7 +137,10 @@ def test_demo_kommun_migrates_from_the_previous_layout_with_its_rows(committed_b
     assert reminder.document_id == document_id
     assert reminder.recipient_id == owner.pk
     assert reminder.email == "agare@exempelkommun.se"
-    assert CalendarFeed.objects.get().token == "hemlig-kalenderadress"
+    # The address keeps working; only the digest of its secret is kept (revision 0002).
+    feed = CalendarFeed.objects.get()
+    assert feed.token_hash == token_digest("hemlig-kalenderadress")
+    assert "hemlig-kalenderadress" not in {feed.nonce, feed.token_hash, feed.token}
     assert ReviewReminder._meta.db_table == "governance_reviewreminder"
     assert CalendarFeed._meta.db_table == "governance_calendarfeed"
 

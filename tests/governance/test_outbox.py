@@ -269,6 +269,45 @@ def test_resend_of_an_unknown_message_is_a_404(people):
     assert response.status_code == 404
 
 
+def test_utskick_hides_messages_about_a_document_restricted_from_the_reader(
+    people, draft, settings
+):
+    """A coordinator outside a restricted document's groups sees no subject naming it, in the
+    report, its export or a resend; one inside them does."""
+    from django.contrib.auth.models import Group
+
+    from .workflow_helpers import second_coordinator
+
+    outsider = second_coordinator()
+    management = Group.objects.create(name="Ledning")
+    for member in (people.redaktor, people.samordnare, people.agare):
+        member.groups.add(management)
+    for member in (people.kommundirektor, people.sekreterare):
+        member.groups.add(management)
+    draft.restricted_to = [management]
+    draft.publicity = "internal"
+    draft.save()
+    settings.EMAIL_BACKEND = "tests.governance.test_outbox.RefusingBackend"
+    start(draft, people.redaktor)
+    run_commit_callbacks()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    row = OutboxMessage.objects.get()
+    index = reverse("styrdok_outbox:index")
+
+    client = client_for(outsider)
+    assert outsider.has_perm("governance.view_outbox")
+    for url in (index, index + "?status=failed"):
+        assert TITLE not in page_text(client.get(url))
+    export = client.get(index + "?export=csv")
+    content = b"".join(export.streaming_content) if export.streaming else export.content
+    assert TITLE not in content.decode("utf-8-sig")
+    assert client.post(reverse("styrdok_outbox:resend", args=[row.pk])).status_code == 404
+    row.refresh_from_db()
+    assert row.status == OutboxMessage.FAILED
+
+    assert WAITING in page_text(client_for(people.samordnare).get(index))
+
+
 # -- concurrent workers on PostgreSQL -----------------------------------------------------------
 
 

@@ -359,3 +359,57 @@ def test_refused_actions_send_no_mail(people):
     client_for(people.kommundirektor).post(case_url(task_state), approve_data())
 
     assert delivered() == []
+
+
+# -- documents restricted to groups ----------------------------------------------------------
+
+
+def restricted_to_management(people, *members):
+    """A group "Ledning" with `members`: the people who may know of a restricted document."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Ledning")
+    for member in members:
+        member.groups.add(group)
+    return group
+
+
+def test_a_restricted_document_is_announced_only_to_members_of_its_groups(people):
+    colleague = second_coordinator()
+    management = restricted_to_management(
+        people, people.redaktor, people.samordnare, people.kommundirektor
+    )
+    # The dokumentansvarig and the other reviewer are not in the group.
+    page = make_draft("riktlinje", "kommundirektor", title=TITLE, responsible=people.agare)
+    page.restricted_to = [management]
+    page.save()
+
+    start(page, people.redaktor)
+    waiting = subjects_by_recipient()
+    clear_mail()
+    client_for(people.samordnare).post(case_url(current_task_state(page)), approve_data())
+
+    assert waiting == {people.samordnare.email: [f"Att besluta: {TITLE} – Granskning"]}
+    assert subjects_by_recipient() == {
+        people.kommundirektor.email: [f"Att besluta: {TITLE} – {KD_DECISION}"],
+        people.redaktor.email: [f"Godkänt: {TITLE} – Granskning"],
+    }
+    assert colleague.email not in subjects_by_recipient()
+
+
+def test_a_restriction_added_in_the_draft_is_obeyed_before_it_is_adopted(people):
+    colleague = second_coordinator()
+    management = restricted_to_management(
+        people, people.redaktor, people.samordnare, people.kommundirektor
+    )
+    page = make_draft("riktlinje", "kommundirektor", title=TITLE, responsible=people.agare)
+    draft = page.get_latest_revision_as_object()
+    draft.restricted_to = [management]
+    draft.save_revision(user=people.redaktor)
+
+    start(page, people.redaktor)
+
+    assert subjects_by_recipient() == {
+        people.samordnare.email: [f"Att besluta: {TITLE} – Granskning"]
+    }
+    assert colleague.email not in subjects_by_recipient()

@@ -35,6 +35,15 @@ def test_personnummer_in_any_spelling_is_replaced(spelling):
     assert scrub(f"/sok/?q={spelling}&sida=2") == "/sok/?q=[personnummer]&sida=2"
 
 
+def test_a_calendar_address_is_reported_without_its_secret():
+    secret = "MCeagj9CB0O21LvOdTm_5FEvxM9JpKKh3z8NtDFZm9I"
+    url = f"http://intranet.localhost/kalender/{secret}.ics"
+    assert scrub(url) == "http://intranet.localhost/kalender/[hemlig].ics"
+    assert scrub({"request": {"url": url}}) == {
+        "request": {"url": "http://intranet.localhost/kalender/[hemlig].ics"}
+    }
+
+
 def test_dates_and_diarienummer_stay_readable():
     text = "Beslut 2026-11-23, KS-2026-700, version 2.1"
     assert scrub(text) == text

@@ -365,3 +365,37 @@ def test_account_page_links_to_the_calendar(owner_client):
     content = response.content.decode()
     assert "Revisionskalender" in content
     assert f'href="{MANAGE}"' in content
+
+
+# -- what is stored ----------------------------------------------------------------------------
+
+
+def test_the_database_holds_no_working_address(feed, anonymous_intranet_client):
+    """Only a nonce and the digest of the secret are stored: a copy of the table (a backup, a
+    read-only leak) opens no calendar."""
+    stored = CalendarFeed.objects.filter(pk=feed.pk).values().get()
+    assert feed.token not in {str(value) for value in stored.values()}
+    for value in (stored["nonce"], stored["token_hash"]):
+        assert anonymous_intranet_client.get(f"/kalender/{value}.ics").status_code == 404
+    assert anonymous_intranet_client.get(feed_path(feed.token)).status_code == 200
+
+
+def test_an_address_that_cannot_be_shown_again_still_works(
+    owner, feed, owner_client, anonymous_intranet_client
+):
+    """An address made before only its digest was stored (migration 0002), or before SECRET_KEY
+    was changed, cannot be shown; subscribers keep it, and the owner is told to make a new one."""
+    token = feed.token
+    CalendarFeed.objects.filter(pk=feed.pk).update(nonce="fore-bytet")
+
+    content = owner_client.get(MANAGE).content.decode()
+    assert "Adressen kan inte visas längre" in content
+    assert 'id="kalenderadress"' not in content
+    assert anonymous_intranet_client.get(feed_path(token)).status_code == 200
+
+    owner_client.post(MANAGE, {"action": "regenerate"})
+    content = owner_client.get(MANAGE).content.decode()
+    assert anonymous_intranet_client.get(feed_path(token)).status_code == 404
+    assert "Adressen kan inte visas längre" not in content
+    new_token = CalendarFeed.objects.get(user=owner).token
+    assert f"/kalender/{new_token}.ics" in content
