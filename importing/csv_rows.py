@@ -301,6 +301,16 @@ def _delimiter(first_line):
     return best if counts[best] else ";"
 
 
+def _csv_problem(error):
+    """What the csv module's error (in English) means, in Swedish."""
+    if "field larger than field limit" in str(error):
+        return _(
+            "ett fält är längre än %(max)s tecken. Kontrollera att filen är rätt CSV-fil och "
+            'att inget citattecken (") saknar sitt slut.'
+        ) % {"max": f"{csv.field_size_limit():,}".replace(",", " ")}
+    return _("raden är inte giltig CSV. Spara filen ur Excel som CSV igen.")
+
+
 def read_table(data, filename, max_rows):
     """(header, [(row number, cells)]) from the CSV's bytes; blank lines are left out."""
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -309,13 +319,15 @@ def read_table(data, filename, max_rows):
     if not text.strip():
         raise CsvFileError(_("”%(file)s” är tom.") % {"file": filename})
     first_line = text.lstrip("\ufeff").splitlines()[0]
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(first_line))
+    # Universal newlines: Excel for Mac ("CSV (Macintosh)") ends its lines with CR alone.
+    stream = io.StringIO(text.lstrip("\ufeff"), newline=None)
+    reader = csv.reader(stream, delimiter=_delimiter(first_line))
     try:
         records = list(reader)
     except csv.Error as exc:
         raise CsvFileError(
             _("”%(file)s” kunde inte läsas som CSV (rad %(row)s): %(error)s")
-            % {"file": filename, "row": reader.line_num, "error": exc}
+            % {"file": filename, "row": reader.line_num, "error": _csv_problem(exc)}
         ) from None
     header, rows = records[0], []
     for number, cells in enumerate(records[1:], start=2):

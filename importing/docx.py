@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import metadata as metadata_rules
+from .archive_zip import MB, RATIO_FLOOR, Limits
 from .html_blocks import ParsedBody, blocks_from_items, parse_body
 
 # Word's built-in styles keep their English names inside the file in a Swedish Word, but a
@@ -186,7 +187,43 @@ def _open_zip(data, name):
         raise ImportFileError(
             _("”%(name)s” är inte ett Word-dokument: den saknar dokumentets text.") % {"name": name}
         )
+    _check_unpacked(archive, name)
     return archive
+
+
+# A .docx unpacks to at most this many times the largest file an import takes: Word's XML
+# packs about ten times smaller, its images hardly at all.
+UNPACKED_FACTOR = 5
+
+
+def _check_unpacked(archive, name):
+    """Refuse a zip bomb before anything inflates it: the sizes a member declares bound what
+    zipfile reads (it stops at the declared size), so they are checked first. A part larger
+    than an import file, a whole larger than UNPACKED_FACTOR of them, or a part that packs
+    more tightly than the zip import allows (STYRDOK_IMPORT_ZIP_MAX_RATIO) is refused; mammoth's
+    XML parser also takes time that grows with the square of a long text."""
+    limits = Limits.from_settings()
+    infos = archive.infolist()
+    total = sum(info.file_size for info in infos)
+    too_large = total > UNPACKED_FACTOR * max_bytes() or any(
+        info.file_size > max_bytes() for info in infos
+    )
+    too_packed = any(
+        info.file_size > RATIO_FLOOR
+        and info.file_size / max(info.compress_size, 1) > limits.max_ratio
+        for info in infos
+    )
+    if too_large or too_packed:
+        archive.close()
+        raise ImportFileError(
+            _(
+                "”%(name)s” ser ut att vara konstruerad för att överbelasta servern (en "
+                "zip-bomb): den packas upp till %(size)s MB, eller mycket tätare än ett "
+                "Word-dokument packas. Den importeras inte. Öppna den i Word, spara den på nytt "
+                "och försök igen."
+            )
+            % {"name": name, "size": round(total / MB)}
+        )
 
 
 # -- converting -----------------------------------------------------------------------------

@@ -122,6 +122,29 @@ def _task_state_pages(kwargs):
     return pages
 
 
+# The range of a database id (a signed 64-bit integer, PostgreSQL's bigint and SQLite's INTEGER).
+LARGEST_ID = 2**63 - 1
+
+
+class IdRangeMiddleware:
+    """An id in the address that no database column can hold names nothing: 404. Django's
+    <int:…> accepts any number of digits, and SQLite refuses to compare such a number (an
+    OverflowError, a server error) wherever it is looked up through a relation, e.g. the
+    pk of a styrdokument (its page_ptr)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        values = [*view_args, *view_kwargs.values()]
+        if any(isinstance(value, int) and abs(value) > LARGEST_ID for value in values):
+            raise Http404
+        return None
+
+
 class HiddenDocumentMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -348,10 +348,13 @@ def document_text(page) -> str:
 # Rich text stores a link to a Wagtail document as <a linktype="document" id="N">.
 DOCUMENT_LINK = re.compile(r'<a\b(?=[^>]*\blinktype="document")[^>]*?\bid="(\d+)"')
 
-# Read no more than this from one file, or from one member of a DOCX/XLSX archive: the upload
-# limit is 20 MB, and a zip bomb must not exhaust the memory of the editor's request.
+# Read no more than this from one file, from one member of a DOCX/XLSX archive, or from all
+# the members of one archive together: the upload limit is 20 MB, and a zip bomb (members that
+# declare little each but inflate to gigabytes together) must not exhaust the memory or the
+# time of the editor's request.
 MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_MEMBER_BYTES = 50 * 1024 * 1024
+MAX_MEMBER_BYTES = 20 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 40 * 1024 * 1024
 MAX_TEXT_CHARS = 5_000_000
 MAX_PDF_PAGES = 1000
 
@@ -488,11 +491,39 @@ def _markup_text(data: bytes) -> str:
     return "\n".join([_TAG.sub(" ", text), *(a or b for a, b in attributes)])
 
 
-def _member(archive: zipfile.ZipFile, name: str) -> bytes:
-    info = archive.getinfo(name)
-    if info.file_size > MAX_MEMBER_BYTES:
-        return b""
-    return archive.read(info)
+class _Archive:
+    """A DOCX/XLSX/PPTX/ODT archive read within the budgets above. zipfile never inflates a
+    member past the size it declares, so the declared sizes are counted before reading: a
+    member over MAX_MEMBER_BYTES, or past what is left of MAX_ARCHIVE_BYTES, is not read (the
+    members read before it are still checked)."""
+
+    def __init__(self, data: bytes):
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.left = MAX_ARCHIVE_BYTES
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.zip.close()
+
+    def namelist(self) -> list[str]:
+        return self.zip.namelist()
+
+    def root(self, name: str):
+        """The parsed XML of a member, or None when it is over a budget."""
+        info = self.zip.getinfo(name)
+        if info.file_size > min(MAX_MEMBER_BYTES, self.left):
+            return None
+        self.left -= info.file_size
+        return _xml(self.zip.read(info))
+
+
+def _within_budget(data: bytes) -> bool:
+    """Whether every member of the archive `data` fits the budgets above, as declared."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sizes = [info.file_size for info in archive.infolist()]
+    return max(sizes, default=0) <= MAX_MEMBER_BYTES and sum(sizes) <= MAX_ARCHIVE_BYTES
 
 
 _XML_COMMENT_OR_CDATA = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
@@ -524,16 +555,19 @@ def _docx_text(data: bytes) -> str:
     Then what else the file carries: image descriptions (alt text), link targets, charts,
     SmartArt, the extended and custom properties (_zip_xml_text)."""
     texts = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with _Archive(data) as archive:
         parts = _docx_parts(archive.namelist())
         for name in parts:
-            root = _xml(_member(archive, name))
+            root = archive.root(name)
+            if root is None:
+                continue
             if name == DOCX_CORE:
                 texts.append(" ".join(node.text or "" for node in root.iter()))
                 continue
             texts += [_docx_paragraph(node) for node in root.iter() if _local(node.tag) == "p"]
             texts += _attribute_texts(root)
-    return "\n".join(texts + [_zip_xml_text(data, skip=set(parts))])
+        texts.append(_archive_xml_text(archive, skip=set(parts)))
+    return "\n".join(texts)
 
 
 # Attributes that hold text a reader sees or follows: alt text, titles, link targets, values.
@@ -553,14 +587,21 @@ def _zip_xml_text(data: bytes, skip=frozenset()) -> str:
     """The text of an Office Open XML or OpenDocument file (PPTX, ODT, and the parts of a DOCX
     that _docx_text does not read): each paragraph (<a:p>, <text:p>, <text:h>, <w:p>) joined as
     shown, the text of every other element, and the attribute values that carry text."""
+    with _Archive(data) as archive:
+        return _archive_xml_text(archive, skip)
+
+
+def _archive_xml_text(archive: _Archive, skip=frozenset()) -> str:
     texts = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if name in skip or not name.endswith((".xml", ".rels")):
-                continue
-            root = _xml(_member(archive, name))
+    for name in archive.namelist():
+        if name in skip or not name.endswith((".xml", ".rels")):
+            continue
+        root = archive.root(name)
+        if root is not None:
             texts += _element_texts(root)
             texts += _attribute_texts(root)
+        # Free one member's tree before the next is parsed: a tree is many times its XML.
+        root = None
     return "\n".join(texts)
 
 
@@ -624,6 +665,9 @@ def _xlsx_text(data: bytes) -> str:
         import openpyxl
     except ImportError:  # pragma: no cover - Wagtail installs it
         return _xlsx_text_from_xml(data)
+    if not _within_budget(data):
+        # openpyxl reads a part whole, however large it unpacks: read the XML within budget.
+        return _xlsx_text_from_xml(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - fall back to reading the XML directly
@@ -676,12 +720,14 @@ def _formatted_digits(value: int, number_format: str) -> str:
 
 def _xlsx_text_from_xml(data: bytes) -> str:
     texts = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with _Archive(data) as archive:
         for name in archive.namelist():
             if name == "xl/sharedStrings.xml":
-                texts += _shared_strings(_xml(_member(archive, name)))
+                root = archive.root(name)
+                texts += _shared_strings(root) if root is not None else []
             elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                texts += _sheet_values(_xml(_member(archive, name)))
+                root = archive.root(name)
+                texts += _sheet_values(root) if root is not None else []
     return "\n".join(texts)
 
 

@@ -86,14 +86,26 @@ def _is_text(head):
     return False
 
 
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def _odt_mimetype(archive, names):
+    """The `mimetype` member, never unpacked further than the value it may hold: a member that
+    packs to a few bytes and inflates to gigabytes (a zip bomb) is no OpenDocument file."""
+    limit = len(ODT_MIMETYPE) + 16
+    if "mimetype" not in names or archive.getinfo("mimetype").file_size > limit:
+        return b""
+    with archive.open("mimetype") as member:
+        return member.read(limit).strip()
+
+
 def _zip_matches(uploaded, extension):
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
             names = set(archive.namelist())
             if extension == "odt":
-                mimetype = archive.read("mimetype") if "mimetype" in names else b""
-                return mimetype.strip() == b"application/vnd.oasis.opendocument.text"
+                return _odt_mimetype(archive, names) == ODT_MIMETYPE
             return ZIP_FORMATS[extension](names)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
         return False

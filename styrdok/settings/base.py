@@ -169,6 +169,8 @@ MIDDLEWARE = [
     "governance.middleware.WorkflowActionErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "policies.channels.ChannelMiddleware",
+    # An id in the address larger than any database id: 404, not a server error.
+    "policies.middleware.IdRangeMiddleware",
     # A document restricted to groups answers 404 at every admin address that names it.
     "policies.middleware.HiddenDocumentMiddleware",
     # A page the admin could not create after all: a Swedish message, not a server error.

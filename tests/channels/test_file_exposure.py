@@ -100,6 +100,14 @@ def office_file(part):
     return buffer.getvalue()
 
 
+def odt_file(mimetype=b"application/vnd.oasis.opendocument.text"):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", mimetype)
+        archive.writestr("content.xml", "<x/>")
+    return buffer.getvalue()
+
+
 def upload(name, content):
     return SimpleUploadedFile(name, content)
 
@@ -113,6 +121,7 @@ def upload(name, content):
         ("text.txt", "Åtgärder för året\n".encode()),
         ("data.csv", "namn;värde\nA;1\n".encode("cp1252")),
         ("brev.rtf", b"{\\rtf1\\ansi Hej}"),
+        ("brev.odt", odt_file()),
     ],
 )
 def test_files_in_their_own_format_are_accepted(name, content):
@@ -136,6 +145,18 @@ def test_files_whose_content_does_not_match_are_refused(name, content):
     with pytest.raises(Exception) as refused:
         check_upload(upload(name, content))
     assert "innehållet stämmer inte med filändelsen" in str(refused.value)
+
+
+def test_an_odt_whose_mimetype_unpacks_to_megabytes_is_refused_unread():
+    # A zip bomb: the mimetype, then 50 MB of spaces that pack to some 50 kB.
+    bomb = odt_file(b"application/vnd.oasis.opendocument.text" + b" " * (50 * 1024 * 1024))
+    assert len(bomb) < 100 * 1024
+
+    with pytest.raises(Exception) as refused:
+        check_upload(upload("bomb.odt", bomb))
+    assert "Filen ”bomb.odt” är inte ett OpenDocument-dokument (.odt): innehållet stämmer inte" in (
+        str(refused.value)
+    )
 
 
 def test_wagtail_uses_the_checking_form():

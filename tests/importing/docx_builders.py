@@ -286,3 +286,18 @@ def broken_xml_docx_bytes():
                 data = data[: len(data) // 2]
             archive.writestr(item, data)
     return buffer.getvalue()
+
+
+def zip_bomb_docx_bytes(padding_mb=8):
+    """A real .docx whose document text is padded with whitespace that packs a thousand times
+    smaller: a few kilobytes that would unpack to megabytes (or, scaled up, gigabytes)."""
+    source = zipfile.ZipFile(io.BytesIO(sample_docx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                end = data.rindex(b"</w:body>")
+                data = data[:end] + b" " * (padding_mb * 1024 * 1024) + data[end:]
+            archive.writestr(item.filename, data)
+    return buffer.getvalue()

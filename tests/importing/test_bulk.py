@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry
 
 from importing.bulk import run_bulk_import
-from importing.csv_rows import parse_date
+from importing.csv_rows import parse_csv, parse_date
 from importing.models import ImportRecord
 from policies.decisions import register_existing_decision
 from policies.models import AdoptedVersion, PolicyPage, RiktlinjePage, RutinPage, Styrdokument
@@ -489,3 +489,26 @@ def test_a_public_earlier_decision_with_a_personnummer_is_refused_an_internal_on
     )
     page = RiktlinjePage.objects.get(title="Riktlinje")
     assert list(page.adopted_versions.values_list("publicity", flat=True)) == ["internal"]
+
+
+def test_a_csv_field_too_long_to_read_gets_a_swedish_message(w):
+    data = ("fil;titel;dokumenttyp\na.docx;" + "x" * 200_000 + ";Rutin\n").encode()
+
+    report = run_bulk_import(
+        io.BytesIO(zip_bytes({"a.docx": simple_docx("A")})), data, user=w["importer"]
+    )
+
+    assert report.errors == [
+        "”metadata.csv” kunde inte läsas som CSV (rad 2): ett fält är längre än 131 072 tecken. "
+        'Kontrollera att filen är rätt CSV-fil och att inget citattecken (") saknar sitt slut.'
+    ]
+    assert not Styrdokument.objects.filter(title="A").exists()
+
+
+def test_a_csv_from_excel_for_mac_with_cr_line_endings_is_read():
+    rows = parse_csv(b"fil;titel;dokumenttyp\ra.docx;Rutin A;Rutin\rb.docx;Rutin B;Rutin\r")
+
+    assert [(row.filename, row.title) for row in rows] == [
+        ("a.docx", "Rutin A"),
+        ("b.docx", "Rutin B"),
+    ]

@@ -13,6 +13,7 @@ from tests.importing.docx_builders import (
     legacy_doc_bytes,
     sample_docx,
     text_file_bytes,
+    zip_bomb_docx_bytes,
     zip_without_document_bytes,
 )
 
@@ -45,6 +46,11 @@ BAD_FILES = [
         "anteckning.txt",
         text_file_bytes,
         "”anteckning.txt” är inte en Word-fil (.docx). Bara .docx-filer kan importeras.",
+    ),
+    (
+        "bomb.docx",
+        zip_bomb_docx_bytes,
+        "”bomb.docx” ser ut att vara konstruerad för att överbelasta servern (en zip-bomb)",
     ),
 ]
 
@@ -84,6 +90,18 @@ def test_the_upload_form_shows_the_message_and_stores_nothing(
     assert PendingImport.objects.count() == 0
     assert ImportRecord.objects.count() == 0
     assert Page.objects.count() == pages
+
+
+def test_a_docx_that_unpacks_past_the_limits_is_refused_before_it_is_unpacked(settings):
+    # Packed no tighter than a zip import allows, but larger unpacked than five import files.
+    settings.STYRDOK_IMPORT_ZIP_MAX_RATIO = 10_000
+    settings.STYRDOK_IMPORT_MAX_MB = 1
+    with pytest.raises(ImportFileError) as error:
+        convert_docx(zip_bomb_docx_bytes(padding_mb=6), "stor-uppackad.docx")
+    assert str(error.value).startswith(
+        "”stor-uppackad.docx” ser ut att vara konstruerad för att överbelasta servern (en "
+        "zip-bomb): den packas upp till "
+    )
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from policies import rules
+from policies import personnummer, rules
 from policies.models import RiktlinjePage, Styrdokument
 from policies.personnummer import extract_text, find_identity_numbers
 from tests.channels.test_publishing_guard import edit_url, error_texts, form_data
@@ -226,6 +226,59 @@ def test_a_docx_with_a_dtd_is_not_parsed():
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", bomb)
     assert extract_text("a.docx", out.getvalue()) == ""
+
+
+def packed(members):
+    """An archive of {name: text}, deflated: whitespace or one repeated letter packs about a
+    thousand times smaller than it unpacks (a zip bomb's trick)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def bomb_part(megabytes):
+    return "<r>" + "a" * (megabytes * 1024 * 1024) + "</r>"
+
+
+def test_a_zip_bomb_docx_is_read_within_the_budget(monkeypatch):
+    # Four parts of 19 MB each, a few kilobytes packed: none over the limit for one part, but
+    # together more than one request may unpack; the body, read first, is still checked.
+    parsed = []
+    parse = personnummer._xml
+    monkeypatch.setattr(personnummer, "_xml", lambda data: parsed.append(len(data)) or parse(data))
+    document = (
+        f'<w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Anna {NUMBER}</w:t></w:r></w:p>'
+        "</w:body></w:document>"
+    )
+    parts = {f"customXml/item{n}.xml": bomb_part(19) for n in range(4)}
+    data = packed({"word/document.xml": document, **parts})
+    assert len(data) < 1024 * 1024
+
+    assert NUMBER in extract_text("bomb.docx", data)
+    assert sum(parsed) <= 40 * 1024 * 1024
+
+
+def test_a_zip_bomb_xlsx_is_not_unpacked_whole(monkeypatch):
+    # openpyxl reads a part whole: a shared strings part that unpacks past the budget is left
+    # unread, and the sheet's own values are still checked.
+    loaded = []
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: loaded.append(args))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    data = packed(
+        {
+            "xl/workbook.xml": f'<workbook xmlns="{main}"/>',
+            "xl/sharedStrings.xml": bomb_part(21),
+            "xl/worksheets/sheet1.xml": (
+                f'<worksheet xmlns="{main}"><sheetData><row><c t="inlineStr"><is>'
+                f"<t>{NUMBER}</t></is></c></row></sheetData></worksheet>"
+            ),
+        }
+    )
+
+    assert NUMBER in extract_text("bomb.xlsx", data)
+    assert loaded == []
 
 
 def make_file(filename, data, title="Bilaga"):
