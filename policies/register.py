@@ -61,6 +61,27 @@ SORTS = {
 }
 DEFAULT_SORT = "typ"
 
+# The register table's columns (header text), and which one each sort orders by and in which
+# direction: the sorted column's header carries aria-sort, so that a screen reader moving through
+# the table hears the order, not only the "Sortera" list above it (WCAG 1.3.1).
+REGISTER_COLUMNS = (
+    gettext_lazy("Titel"),
+    gettext_lazy("Dokumenttyp"),
+    gettext_lazy("Beslut"),
+    gettext_lazy("Förvaltning"),
+    gettext_lazy("LIS-område"),
+    gettext_lazy("Revideras senast"),
+)
+SORT_COLUMNS = {
+    "typ": (1, "ascending"),
+    "titel": (0, "ascending"),
+    "-titel": (0, "descending"),
+    "-beslutsdatum": (2, "descending"),
+    "beslutsdatum": (2, "ascending"),
+    "revision": (5, "ascending"),
+    "-revision": (5, "descending"),
+}
+
 FILTER_LABELS = {
     "typ": gettext_lazy("dokumenttyp"),
     "organ": gettext_lazy("beslutande organ"),
@@ -791,4 +812,14 @@ def build_register(request, register_page):
         "base_query": query.urlencode(),
         "active_filters": active_filters,
         "current_sort": sort,
+        "columns": register_columns(sort),
     }
+
+
+def register_columns(sort):
+    """[(header, aria-sort or "")] for the register table's column headers under `sort`."""
+    column, direction = SORT_COLUMNS[sort]
+    return [
+        (header, direction if index == column else "")
+        for index, header in enumerate(REGISTER_COLUMNS)
+    ]

@@ -70,6 +70,27 @@ def test_a_reader_confirms_from_the_start_page_list(styrdok, page):
 
 
 @pytest.mark.browser
+def test_a_keyboard_reader_hears_that_the_confirmation_went_through(styrdok, page):
+    """WCAG 4.1.3: after Enter on the button the new page opens at the box, with focus on it,
+    and what a screen reader says there is the confirmation; the next Tab goes on from the box,
+    not from the top of the page."""
+    world = build()
+    log_in_on_the_intranet(page, styrdok, "anna")
+    page.goto(f"{styrdok.intranet}{path_of(world['rutin'])}")
+
+    a11y.tab_to(page, page.get_by_role("button", name=BUTTON))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(re.escape(path_of(world["rutin"])) + "#kvittens$"))
+    box = page.get_by_role("region", name="Läs och bekräfta")
+    expect(box).to_be_focused()
+    expect(box).to_have_accessible_description(re.compile(r"^Du bekräftade version 1\.0 den "))
+    page.keyboard.press("Tab")
+    assert not a11y.focus_is_in(page, ".site-header"), a11y.focused(page)
+    assert page.js_errors == []
+
+
+@pytest.mark.browser
 def test_the_coverage_report_and_a_documents_coverage_pass_axe(styrdok, page):
     world = build()
     confirm(world["people"]["anna"], world["rutin"], required_version(world["rutin"]))

@@ -2,6 +2,7 @@
 start page's list; and nothing of it on the public site (issue 20)."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -82,6 +83,28 @@ def test_the_reader_in_the_audience_sees_the_box_and_confirms(w):
     assert f"Du bekräftade version {version.version} den" in after
     assert BUTTON not in after
     assert Acknowledgement.objects.filter(user=anna, version=version).count() == 1
+
+
+def test_the_confirmation_is_where_the_reader_lands_and_is_read_out(w):
+    """WCAG 4.1.3: the confirmation returns to #kvittens on a new page, where a role="status"
+    that is already there is not announced. The box takes focus from the address (tabindex="-1")
+    and is described by the confirmation, so a screen reader says the result on arrival."""
+    client = client_for(w["people"]["cecilia"])
+    before = BeautifulSoup(client.get(url(w["policy"])).content, "html.parser")
+    box = before.select_one("section#kvittens")
+    assert box["tabindex"] == "-1"
+    assert not box.has_attr("aria-describedby")
+    version = required_version(w["policy"])
+
+    response = client.post(f"/kvittens/{w['policy'].pk}/bekrafta/", {"version": version.pk})
+
+    assert response["Location"].endswith("#kvittens")
+    after = BeautifulSoup(client.get(url(w["policy"])).content, "html.parser")
+    box = after.select_one("section#kvittens")
+    assert box["tabindex"] == "-1"
+    description = after.find(id=box["aria-describedby"])
+    assert description in box.find_all(True)
+    assert description.get_text().startswith(f"Du bekräftade version {version.version} den ")
 
 
 def test_a_second_post_changes_nothing(w):

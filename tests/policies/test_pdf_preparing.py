@@ -6,6 +6,7 @@ The queue-only backend (django-tasks' DummyBackend) stands for the database back
 """
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django_tasks import default_task_backend
 
@@ -61,6 +62,21 @@ def test_a_missing_pdf_is_queued_and_the_reader_told_in_swedish(
     for _ in range(3):
         assert client.get(version.get_pdf_url(), HTTP_HOST=PUBLIC_HOST).status_code == 503
     assert queued() == [[version.pk]]
+
+
+def test_the_waiting_page_does_not_reload_under_the_reader(queue_only, version, client):
+    """WCAG 2.2.1 (failure F41): a page that reloads itself on a timer starts a screen reader
+    over from the top while the reader is still reading. The reader is told when to try again
+    and retries with a link."""
+    response = client.get(version.get_pdf_url(), HTTP_HOST=PUBLIC_HOST)
+
+    assert response.status_code == 503
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("meta[http-equiv=refresh]") is None
+    assert "laddas om" not in page.get_text()
+    status = page.select_one('[role="status"]')
+    assert "Försök igen om en halv minut." in status.get_text()
+    assert page.find("a", string="Försök igen nu")["href"] == version.get_pdf_url()
 
 
 @pytest.mark.pdf

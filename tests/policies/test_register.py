@@ -239,6 +239,39 @@ class TestSorting:
             selected = page_soup(response).select_one('select[name="sortering"] option[selected]')
             assert selected["value"] == sort
 
+    @pytest.mark.parametrize(
+        ("sort", "column", "direction"),
+        [
+            (None, "Dokumenttyp", "ascending"),
+            ("titel", "Titel", "ascending"),
+            ("-titel", "Titel", "descending"),
+            ("-beslutsdatum", "Beslut", "descending"),
+            ("beslutsdatum", "Beslut", "ascending"),
+            ("revision", "Revideras senast", "ascending"),
+            ("-revision", "Revideras senast", "descending"),
+        ],
+    )
+    def test_the_sorted_column_says_so_to_screen_readers(
+        self, public_client, dated, sort, column, direction
+    ):
+        """WCAG 1.3.1: moving through the table, a screen reader announces the sorted column
+        and its direction (aria-sort), not only the "Sortera" list above the table."""
+        params = {"sortering": sort} if sort else {}
+
+        headers = page_soup(public_client.get(REGISTER, params)).select(".register-table thead th")
+
+        assert [text(th) for th in headers] == [
+            "Titel",
+            "Dokumenttyp",
+            "Beslut",
+            "Förvaltning",
+            "LIS-område",
+            "Revideras senast",
+        ]
+        assert [(text(th), th["aria-sort"]) for th in headers if th.has_attr("aria-sort")] == [
+            (column, direction)
+        ]
+
     def test_unknown_sort_is_ignored_with_a_notice(self, public_client, dated):
         response = public_client.get(REGISTER, {"sortering": "pris"})
 
