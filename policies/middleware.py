@@ -7,8 +7,12 @@ before any admin view: an address that names a hidden page, a hidden page's task
 only by hidden pages is a 404, as if the id had never been used.
 """
 
-from django.http import Http404
+import json
+
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
 from wagtail.models import Page, TaskState
 
 from .visibility import hidden_file_ids, hidden_paths
@@ -28,6 +32,9 @@ FILE_PK_ROUTES = {
     "wagtailadmin_api:documents:detail",
 }
 TASK_STATE_KWARGS = ("task_state_id",)
+# The admin API's answer for an id it does not know, by the model its route names (Wagtail's
+# API renders Http404 as this JSON, indented as its renderer does).
+API_NOT_FOUND = {"wagtailadmin_api:pages": "Page", "wagtailadmin_api:documents": "Document"}
 # Snippets named after the document they point at (their title is the document's), each
 # registered by its own app (register_document_snippet): model -> (the field holding the page
 # id, the URL namespaces of its viewset and of Wagtail's snippet chooser for it). Their pk at
@@ -145,6 +152,21 @@ class IdRangeMiddleware:
         return None
 
 
+def admin_not_found(request, match):
+    """The answer the admin gives for an id that was never used, so that a hidden document's
+    address cannot be told from an unknown one: Wagtail's admin 404 page (its views turn Http404
+    into it, wagtail.admin.urls.display_custom_404), or the admin API's JSON. A bare Http404 from
+    here would render the site's own 404 page instead, a different answer for hidden ids."""
+    model = API_NOT_FOUND.get(match.namespace)
+    if model is not None:
+        body = json.dumps({"message": f"No {model} matches the given query."}, indent=4)
+        response = HttpResponse(body, status=404, content_type="application/json")
+    else:
+        response = page_not_found(request, Http404(), template_name="wagtailadmin/404.html")
+    add_never_cache_headers(response)
+    return response
+
+
 class HiddenDocumentMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -169,7 +191,7 @@ class HiddenDocumentMiddleware:
             if roots:
                 paths = Page.objects.filter(pk__in=pages).values_list("path", flat=True)
                 if any(path.startswith(root) for path in paths for root in roots):
-                    raise Http404
+                    return admin_not_found(request, match)
         if files and files & hidden_file_ids(user):
-            raise Http404
+            return admin_not_found(request, match)
         return None

@@ -226,6 +226,32 @@ class HiddenAddressesTest(RestrictedScene):
                     failures.append(f"{role} GET {name}: {response.status_code}")
         self.assertEqual(failures, [])
 
+    def test_a_hidden_id_answers_as_an_unused_one(self):
+        # The same 404 page (or the admin API's JSON) as for an id never used: a redaktör
+        # stepping through ids cannot tell which belong to hidden documents and files.
+        unused_page = Page.objects.order_by("-pk").first().pk + 1000
+        unused_file = get_document_model().objects.order_by("-pk").first().pk + 1000
+        addresses = [
+            (reverse(route, args=[pk]), reverse(route, args=[unused]))
+            for route, pk, unused in (
+                ("wagtailadmin_pages:edit", self.page.pk, unused_page),
+                ("wagtailadmin_pages:history", self.child.pk, unused_page),
+                ("styrdok_review:overview", self.page.pk, unused_page),
+                ("wagtailadmin_api:pages:detail", self.page.pk, unused_page),
+                ("wagtaildocs:edit", self.file.pk, unused_file),
+                ("wagtailadmin_api:documents:detail", self.file.pk, unused_file),
+            )
+        ]
+        client = self.client_for("redaktor")
+        for hidden, unused in addresses:
+            answers = [client.get(url) for url in (hidden, unused)]
+            self.assertEqual(
+                [(a.status_code, a["Content-Type"], a.get("Cache-Control")) for a in answers],
+                [(404, answers[1]["Content-Type"], answers[1].get("Cache-Control"))] * 2,
+                hidden,
+            )
+            self.assertEqual(answers[0].content, answers[1].content, hidden)
+
     def test_members_and_superusers_open_the_same_addresses(self):
         for role in SEERS:
             client = self.client_for(role)
