@@ -19,6 +19,8 @@ from .outbox import queue
 from .workflows import may_see
 
 KIND = "updated_comments"
+# What Wagtail's edit view hands over (EditView.send_commenting_notifications).
+CHANGE_KEYS = ("new_comments", "deleted_comments", "resolved_comments", "new_replies")
 TEMPLATES = "wagtailadmin/notifications/updated_comments"
 
 
@@ -81,11 +83,10 @@ def _has_news(context):
     )
 
 
-def may_hear_of(user, documents):
-    """An active person with an address, who wants comment e-mails and may see the documents."""
-    if not (user.is_active and user.email):
-        return False
-    if not UserProfile.get_for_user(user).updated_comments_notifications:
+def may_hear_of(user, profile, documents):
+    """An active person with an address, who wants comment e-mails (their `profile` says so)
+    and may see the documents."""
+    if not (user.is_active and user.email and profile.updated_comments_notifications):
         return False
     return all(may_see(document, user) for document in documents)
 
@@ -97,7 +98,8 @@ def queue_commenting_notifications(page, stored, actor, changes):
     page as it is in the database: a recipient must be allowed to see both."""
     sent = 0
     for user, threads in comment_recipients(page, changes, actor):
-        if not may_hear_of(user, [page, stored]):
+        profile = UserProfile.get_for_user(user)
+        if not may_hear_of(user, profile, [page, stored]):
             continue
         context = {
             "settings": settings,
@@ -106,7 +108,7 @@ def queue_commenting_notifications(page, stored, actor, changes):
         }
         if not _has_news(context):
             continue
-        with override(UserProfile.get_for_user(user).get_preferred_language()):
+        with override(profile.get_preferred_language()):
             subject = " ".join(render_to_string(f"{TEMPLATES}_subject.txt", context).split())
             body = render_to_string(f"{TEMPLATES}.txt", context).strip()
         queue(user.email, subject, body, kind=KIND, recipient=user, page=page)
@@ -116,12 +118,7 @@ def queue_commenting_notifications(page, stored, actor, changes):
 
 def send_commenting_notifications(view, changes):
     """Replaces Wagtail's EditView.send_commenting_notifications (install())."""
-    if not (
-        changes["new_comments"]
-        or changes["deleted_comments"]
-        or changes["resolved_comments"]
-        or changes["new_replies"]
-    ):
+    if not any(changes[key] for key in CHANGE_KEYS):
         return
     page = view.page
     stored = type(page).objects.filter(pk=page.pk).first()

@@ -203,11 +203,10 @@ def _check_unpacked(archive, name):
     more tightly than the zip import allows (STYRDOK_IMPORT_ZIP_MAX_RATIO) is refused; mammoth's
     XML parser also takes time that grows with the square of a long text."""
     limits = Limits.from_settings()
+    largest = limits.max_file
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
-    too_large = total > UNPACKED_FACTOR * max_bytes() or any(
-        info.file_size > max_bytes() for info in infos
-    )
+    too_large = total > UNPACKED_FACTOR * largest or any(info.file_size > largest for info in infos)
     too_packed = any(
         info.file_size > RATIO_FLOOR
         and info.file_size / max(info.compress_size, 1) > limits.max_ratio

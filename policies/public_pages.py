@@ -14,7 +14,6 @@ in a file the text links to. The guard sits at two layers:
   bulk action, a workflow or the scheduler.
 """
 
-import logging
 from functools import cache
 
 from django.core.exceptions import PermissionDenied
@@ -32,8 +31,7 @@ from .personnummer import (
     find_identity_numbers,
     link_targets,
 )
-
-logger = logging.getLogger(__name__)
+from .scheduling import refuse_publication
 
 # Wagtail's own fields that the public site shows: the page, its <title>, its meta description
 # and its address.
@@ -145,19 +143,11 @@ class PublicPageForm(WagtailAdminPageForm):
 class PublicTextGuard:
     """Mixin for the page models that are not styrdokument (before `Page` in the bases)."""
 
-    def publish(self, revision, *args, **kwargs):
+    def publish(self, revision, user=None, changed=True, log_action=True, **kwargs):
         try:
             refuse_identity_numbers_on_page(revision.as_object())
-        except IdentityNumberRefused:
-            log_action = kwargs.get("log_action", args[2] if len(args) > 2 else True)
-            if log_action != "wagtail.publish.scheduled":
-                raise
-            # publish_scheduled goes on with the other pages; the schedule is dropped.
-            type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
-            logger.warning(
-                "Scheduled publishing of %s (revision %s) refused: identity number",
-                self.pk,
-                revision.pk,
-            )
-            return None
-        return super().publish(revision, *args, **kwargs)
+        except IdentityNumberRefused as refused:
+            return refuse_publication(self, revision, refused, log_action)
+        return super().publish(
+            revision, user=user, changed=changed, log_action=log_action, **kwargs
+        )

@@ -2,7 +2,6 @@
 
 import datetime
 import functools
-import logging
 import re
 
 from django import forms
@@ -54,6 +53,7 @@ from ..dates import add_months
 from ..decisions import assign_version_label, run_decision_entry
 from ..expressions import Excluding, PathUnder
 from ..repeal import execute_repeal, is_repeal_run
+from ..scheduling import refuse_publication
 from ..text import search_terms
 from ..visibility import (
     document_hidden_from,
@@ -79,8 +79,6 @@ from .routing import (
     children_path_range,
     compiled_query,
 )
-
-logger = logging.getLogger(__name__)
 
 OPEN_WORKFLOW_STATUSES = [WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES]
 
@@ -1107,23 +1105,16 @@ class Styrdokument(ServedPage, Page):
             raise DecisionRequired(NOT_DELETABLE_MESSAGE)
         return super().delete(*args, **kwargs)
 
-    def publish(self, revision, *args, **kwargs):
+    def publish(self, revision, user=None, changed=True, log_action=True, **kwargs):
         """Only a decided revision, published for the first time, goes live (see decisions)."""
         from ..decisions import NOT_DECIDED_MESSAGE, DecisionRequired, may_go_live
 
         if not may_go_live(self.pk, revision.pk):
-            log_action = kwargs.get("log_action", args[2] if len(args) > 2 else True)
-            if log_action == "wagtail.publish.scheduled":
-                # publish_scheduled goes on with the other pages; the schedule is dropped.
-                type(revision).objects.filter(pk=revision.pk).update(approved_go_live_at=None)
-                logger.warning(
-                    "Scheduled publishing of %s (revision %s) refused: no recorded decision",
-                    self.pk,
-                    revision.pk,
-                )
-                return None
-            raise DecisionRequired(NOT_DECIDED_MESSAGE)
-        return super().publish(revision, *args, **kwargs)
+            error = DecisionRequired(NOT_DECIDED_MESSAGE)
+            return refuse_publication(self, revision, error, log_action)
+        return super().publish(
+            revision, user=user, changed=changed, log_action=log_action, **kwargs
+        )
 
     def has_adopted_versions(self):
         return self.adopted_versions.exists()
