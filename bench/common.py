@@ -539,6 +539,10 @@ def derive_saved_fields(document, title):
     if "ranking_title" in names:
         document.ranking_title = title.lower()
         document.ranking_summary = (document.summary or "").lower()
+    if "plain_text" in names:
+        from policies.text import document_plain_text
+
+        document.plain_text = document_plain_text(document.summary, document.body)
 
 
 # -- timing -----------------------------------------------------------------------------------

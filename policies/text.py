@@ -19,6 +19,7 @@ for text they do not hold.
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 from wagtail import blocks
@@ -152,6 +153,17 @@ def indexed_text(document) -> str:
             organisation.name if organisation else "",
         ]
     )
+
+
+def normalised_text(text) -> str:
+    """The text composed (NFC) with every run of white space one space: as a snippet shows it."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def document_plain_text(summary, body) -> str:
+    """`Styrdokument.plain_text`: the summary and the body's text, normalised, which a search
+    hit's snippet is taken from."""
+    return normalised_text(" ".join([summary or "", streamfield_text(body)]))
 
 
 def search_terms(document) -> str:

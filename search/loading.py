@@ -15,7 +15,7 @@ typed in their place), each checked again with document_shown_to_request.
 """
 
 from django.db import connection, router
-from django.db.models import BigIntegerField
+from django.db.models import BigIntegerField, F
 from django.db.models.functions import Cast
 from wagtail.search.backends import get_search_backend
 
@@ -35,11 +35,36 @@ ID_MARKERS = tuple(-7_402_000 - index for index in range(SLOTS))
 NO_DOCUMENT = -1
 
 
+# What a page of results shows and checks (search.views.results_html, search.snippets and
+# document_shown_to_request): the page's address and place, the document's metadata and its
+# stored plain text, but not the body, whose JSON a hit no longer reads.
+PAGE_FIELDS = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "locale",
+    "live",
+    "publicity",
+    "document_type",
+    "diarienummer",
+    "decision_date",
+    "summary",
+    "plain_text",
+    "decision_body",
+    "organisation",
+)
+
+
 def _page_query(public):
     documents = (
         Styrdokument.objects.live()
         .filter(pk__in=ID_MARKERS)
-        .select_related("decision_body", "organisation")
+        .only(*PAGE_FIELDS)
+        .annotate(
+            hit_decision_body_name=F("decision_body__name"),
+            hit_organisation_name=F("organisation__name"),
+        )
     )
     if public:
         documents = documents.filter(publicity=Publicity.PUBLIC)

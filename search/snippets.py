@@ -6,7 +6,6 @@ only matches that way is labelled, so that "sakerhet" finds "säkerhet" as a cle
 fallback.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from policies.swedish import MAX_WORD, STOPWORDS, WORD, expand, stem
 from policies.swedish import fold as fold_text
-from policies.text import indexed_text, streamfield_text
+from policies.text import document_plain_text, indexed_text, normalised_text
 
 from .parsing import QuotedPhrase
 
@@ -31,16 +30,28 @@ FOLDED = "folded"
 fold = lru_cache(maxsize=100_000)(fold_text)
 
 
-def normalised(text):
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+normalised = normalised_text
+
+
+def body_text_of(document):
+    """The summary and body's text of a hit: the document's stored `plain_text` (kept by
+    Styrdokument.save(); search.loading reads only that, not the body). A document whose copy
+    is empty but whose body is at hand (built in memory, or written without save()) is read
+    from its body; one whose body was not loaded is never fetched again, one query per hit."""
+    text = document.__dict__.get("plain_text")
+    if text:
+        return text
+    if "body" in document.__dict__:
+        return document_plain_text(document.summary, document.body)
+    return normalised(document.summary)
 
 
 def snippet_source(document, body_text=None):
-    """The text a snippet is taken from: summary, then body. `body_text` is the body's text
-    when it has been read already (reading it parses every rich text block)."""
+    """The text a snippet is taken from: summary, then body. `body_text` is that text when it
+    has been read already (body_text_of)."""
     if body_text is None:
-        body_text = streamfield_text(getattr(document, "body", None))
-    return normalised(" ".join([document.summary or "", body_text]))
+        body_text = body_text_of(document)
+    return body_text
 
 
 def full_text(document, body_text=None):
@@ -48,20 +59,30 @@ def full_text(document, body_text=None):
     tests/search/test_search_fixed_cost.py holds this to); `body_text` as for snippet_source."""
     if body_text is None:
         return normalised(indexed_text(document))
-    organisation = getattr(document, "organisation", None) if document.organisation_id else None
     return normalised(
         " ".join(
             [
                 document.title or "",
-                document.summary or "",
                 body_text,
                 document.diarienummer or "",
                 str(document.document_type_label or ""),
-                str(document.decision_body_name or ""),
-                organisation.name if organisation else "",
+                _related_name(document, "decision_body"),
+                _related_name(document, "organisation"),
             ]
         )
     )
+
+
+def _related_name(document, relation):
+    """The name of the document's deciding body or förvaltning ("" without one): read with the
+    page of hits (search.loading annotates `hit_<relation>_name`) or through the relation."""
+    if not getattr(document, f"{relation}_id"):
+        return ""
+    name = getattr(document, f"hit_{relation}_name", None)
+    if name is not None:
+        return name
+    related = getattr(document, relation, None)
+    return related.name if related else ""
 
 
 class Matcher:
@@ -81,42 +102,72 @@ class Matcher:
         self.folded_forms = {fold(form) for form in self.forms}
         self.folded_phrases = [tuple(fold(w) for w in phrase) for phrase in self.phrases]
         self._token_kinds = {}
+        # What a document must hold for each word of the query: the word (one of its forms),
+        # or each part of a compound. Keyed by the term's place in the query, so that a word
+        # of the text is compared with the query once per page of hits, not once per document.
+        self._needs = {}
+        for group in parsed.groups:
+            for term in group:
+                if isinstance(term, QuotedPhrase):
+                    continue
+                self._needs[(id(term), None)] = frozenset(term.forms)
+                for index, part in enumerate(term.parts):
+                    self._needs[(id(term), index)] = frozenset([part, stem(part)])
+        self._folded_needs = {
+            key: frozenset(fold(form) for form in forms) for key, forms in self._needs.items()
+        }
+        self._held = ({}, {})  # exact, folded: {token: the needs its forms meet}
 
     # Whole documents.
 
     def document_match(self, text):
         """EXACT if the text matches the query as typed, FOLDED if only without å/ä/ö."""
         tokens = WORD.findall(text.lower())
-        forms = set().union(
-            *(
-                expand(token)
-                for token in set(tokens)
-                if len(token) <= MAX_WORD and token not in STOPWORDS
-            )
-        )
-        if any(self._group_matches(group, forms, tokens) for group in self.parsed.groups):
+        words = set(tokens)
+        held = set().union(*(self._needs_met(word, False) for word in words))
+        if any(self._group_holds(group, held, tokens) for group in self.parsed.groups):
             return EXACT
-        folded_forms = {fold(form) for form in forms}
-        folded_tokens = [fold(token) for token in tokens]
+        held = set().union(*(self._needs_met(word, True) for word in words))
+        folded_tokens = [fold(token) for token in tokens] if self.phrases else tokens
         if any(
-            self._group_matches(group, folded_forms, folded_tokens, folded=True)
+            self._group_holds(group, held, folded_tokens, folded=True)
             for group in self.parsed.groups
         ):
             return FOLDED
         return None
 
-    def _group_matches(self, group, forms, tokens, folded=False):
-        f = fold if folded else str
-        return all(self._term_matches(term, forms, tokens, f) for term in group)
+    def _needs_met(self, word, folded):
+        """The needs (see __init__) that one word of a text meets, worked out once per query."""
+        cache = self._held[folded]
+        met = cache.get(word)
+        if met is None:
+            met = frozenset()
+            if len(word) <= MAX_WORD and word not in STOPWORDS:
+                forms = expand(word)
+                needs = self._needs
+                if folded:
+                    forms, needs = {fold(form) for form in forms}, self._folded_needs
+                met = frozenset(
+                    key for key, wanted in needs.items() if not wanted.isdisjoint(forms)
+                )
+            cache[word] = met
+        return met
 
     @staticmethod
-    def _term_matches(term, forms, tokens, f):
-        if isinstance(term, QuotedPhrase):
-            return _contains_sequence(tokens, [f(w) for w in term.words])
-        if {f(form) for form in term.forms} & forms:
-            return True
-        parts = term.parts
-        return bool(parts) and all({f(part), f(stem(part))} & forms for part in parts)
+    def _group_holds(group, held, tokens, folded=False):
+        """Whether a text holding the needs `held`, in the words `tokens`, has every term of
+        the group: a phrase as a run of words, a word in one of its forms or by all its
+        parts."""
+        for term in group:
+            if isinstance(term, QuotedPhrase):
+                words = [fold(word) for word in term.words] if folded else list(term.words)
+                if not _contains_sequence(tokens, words):
+                    return False
+            elif (id(term), None) not in held and not (
+                term.parts and all((id(term), index) in held for index in range(len(term.parts)))
+            ):
+                return False
+        return True
 
     # Words of a snippet.
 
@@ -269,8 +320,8 @@ def describe_hits(documents, parsed):
     matcher = Matcher(parsed)
     hits = []
     for document in documents:
-        # The body's text is read once for both (it is most of the work).
-        body_text = streamfield_text(getattr(document, "body", None))
+        # The summary and body's text, stored with the document, serves both.
+        body_text = body_text_of(document)
         folded_only = matcher.document_match(full_text(document, body_text)) == FOLDED
         snippet = make_snippet(snippet_source(document, body_text), matcher)
         hits.append(Hit(document, snippet, folded_only))

@@ -54,7 +54,7 @@ from ..decisions import assign_version_label, run_decision_entry
 from ..expressions import Excluding, PathUnder
 from ..repeal import execute_repeal, is_repeal_run
 from ..scheduling import refuse_publication
-from ..text import search_terms
+from ..text import document_plain_text, search_terms
 from ..visibility import (
     document_hidden_from,
     document_shown_to_request,
@@ -710,6 +710,12 @@ class Styrdokument(ServedPage, Page):
     ranking_summary = models.TextField(
         _("sammanfattning i gemener (för sökningen)"), blank=True, editable=False
     )
+    # The summary and body as plain text, kept by save(): a search hit's snippet is taken from
+    # it (search.snippets), so a page of results reads one text column instead of loading and
+    # walking twenty StreamFields, and the ranked search's narrow copy carries it.
+    plain_text = models.TextField(
+        _("sammanfattning och text utan formatering (för sökningen)"), blank=True, editable=False
+    )
 
     objects = StyrdokumentManager()
 
@@ -1077,12 +1083,14 @@ class Styrdokument(ServedPage, Page):
         self.sort_title = self.title or ""
         self.ranking_title = (self.title or "").lower()
         self.ranking_summary = (self.summary or "").lower()
+        self.plain_text = document_plain_text(self.summary, self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             copies = {
                 "document_type": ["type_rank"],
                 "title": ["sort_title", "ranking_title"],
-                "summary": ["ranking_summary"],
+                "summary": ["ranking_summary", "plain_text"],
+                "body": ["plain_text"],
             }
             kwargs["update_fields"] = list(update_fields) + [
                 copy

@@ -1,11 +1,13 @@
 """search.ranking.Boost writes the title and summary boost as one expression: the same SQL,
 operation for operation, as the tree of Django expressions it replaces (rebuilt here as the
-reference), and so the same value for every document, on the database in use."""
+reference; on PostgreSQL with double precision constants and strpos instead of LIKE), and so
+the same value for every document, on the database in use."""
 
 import operator
 from functools import reduce
 
 import pytest
+from django.db import connection
 from django.db.models import Case, FloatField, Value, When
 from django.db.models.functions import Cast, Greatest, Least, Length
 
@@ -81,6 +83,11 @@ def _sql(expression):
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_boost_writes_the_sql_of_the_expression_tree(world, text):
+    if connection.vendor == "postgresql":
+        pytest.skip(
+            "On PostgreSQL the constants are double precision and a form is found with strpos "
+            "(Boost.as_postgresql, TextContains); the next test holds the values to the tree's."
+        )
     parsed = parse_query(text)
     boost = ranking.boost(parsed)
 
