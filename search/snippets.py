@@ -6,6 +6,7 @@ only matches that way is labelled, so that "sakerhet" finds "säkerhet" as a cle
 fallback.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,12 +118,48 @@ class Matcher:
             key: frozenset(fold(form) for form in forms) for key, forms in self._needs.items()
         }
         self._held = ({}, {})  # exact, folded: {token: the needs its forms meet}
+        # Per group, a pattern per word finding one of its forms as a whole word (None for a
+        # group with a phrase): a text holding each is an exact match without expanding its
+        # every word (see document_match).
+        self._plain = [self._plain_patterns(group) for group in parsed.groups]
+
+    @staticmethod
+    def _plain_patterns(group):
+        patterns = []
+        for term in group:
+            if isinstance(term, QuotedPhrase):
+                return None
+            forms = sorted(
+                (
+                    form
+                    for form in term.forms
+                    if len(form) <= MAX_WORD and form not in STOPWORDS and WORD.fullmatch(form)
+                ),
+                key=len,
+                reverse=True,
+            )
+            if not forms:
+                return None
+            alternatives = "|".join(re.escape(form) for form in forms)
+            patterns.append(re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])"))
+        return patterns
 
     # Whole documents.
 
     def document_match(self, text):
-        """EXACT if the text matches the query as typed, FOLDED if only without å/ä/ö."""
-        tokens = WORD.findall(text.lower())
+        """EXACT if the text matches the query as typed, FOLDED if only without å/ä/ö.
+
+        Most hits hold the words as typed (or one of their forms) as whole words: each such
+        word is itself among its expanded forms, so the text is an exact match, found by one
+        search per word instead of expanding every word of the text (most of the page's
+        snippet work). Any other text is decided word by word below."""
+        text = text.lower()
+        if any(
+            patterns and all(pattern.search(text) for pattern in patterns)
+            for patterns in self._plain
+        ):
+            return EXACT
+        tokens = WORD.findall(text)
         words = set(tokens)
         held = set().union(*(self._needs_met(word, False) for word in words))
         if any(self._group_holds(group, held, tokens) for group in self.parsed.groups):

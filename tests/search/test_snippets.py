@@ -61,3 +61,46 @@ def test_the_scan_stops_after_the_window():
     spans = spans_to_window(text, matcher, 200)
     assert spans == [(0, 8, EXACT)]
     assert len(match_spans(text, matcher)) == 2
+
+
+# Queries of every shape document_match meets: a word, several, OR, a compound found by its
+# parts, forms without å/ä/ö, a phrase, a stop word, digits, hyphens, capitals.
+MATCH_QUERIES = [
+    *QUERIES,
+    "lösenorden",
+    "LÖSENORD",
+    "informationssäkerhet",
+    "säkerhetsinformation",
+    "informations säkerhet",
+    "lösenord OR arkiv",
+    "incidenter OR saknas",
+    '"obehörig åtkomst"',
+    '"obehorig atkomst" lösenord',
+    "och lösenord",
+    "it-säkerhet",
+    "dataskydd",
+    "personuppgift behandling",
+    "förvaltningschef",
+    "forvaltningschefen",
+    "2025 arkivlagen",
+]
+MATCH_TEXTS = [
+    *texts(),
+    "it-säkerhet och säkerhets-kopiering",
+    "Säkerhetsinformation, informationssäkerheten och SÄKERHET.",
+    "lösenord_och_mer lösenord2025 2025 arkivlagen",
+    "förvaltningschefens ansvar; forvaltningschef utan prickar",
+    "obehörig åtkomst",
+    "obehorig atkomst",
+]
+
+
+@pytest.mark.parametrize("query", MATCH_QUERIES)
+def test_a_plain_exact_match_is_what_the_words_decide(query):
+    """document_match finds most exact matches by searching for the query's forms as whole
+    words; whatever it decides must be what expanding every word of the text decides."""
+    parsed = parse_query(query)
+    quick, thorough = Matcher(parsed), Matcher(parsed)
+    thorough._plain = [None] * len(parsed.groups)
+    for text in MATCH_TEXTS:
+        assert quick.document_match(text) == thorough.document_match(text), text
