@@ -57,21 +57,20 @@ def snippet_source(document, body_text=None):
 
 def full_text(document, body_text=None):
     """All text the index holds for a document (policies.text.indexed_text, which
-    tests/search/test_search_fixed_cost.py holds this to); `body_text` as for snippet_source."""
+    tests/search/test_search_fixed_cost.py holds this to); `body_text` as for snippet_source.
+    That text is normalised already: only the short pieces around it are (normalising each
+    piece and joining them with a space is normalising the whole)."""
     if body_text is None:
         return normalised(indexed_text(document))
-    return normalised(
-        " ".join(
-            [
-                document.title or "",
-                body_text,
-                document.diarienummer or "",
-                str(document.document_type_label or ""),
-                _related_name(document, "decision_body"),
-                _related_name(document, "organisation"),
-            ]
-        )
-    )
+    pieces = [
+        normalised(document.title),
+        body_text,
+        normalised(document.diarienummer),
+        normalised(str(document.document_type_label or "")),
+        normalised(_related_name(document, "decision_body")),
+        normalised(_related_name(document, "organisation")),
+    ]
+    return " ".join(piece for piece in pieces if piece)
 
 
 def _related_name(document, relation):
