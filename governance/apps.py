@@ -46,6 +46,11 @@ class GovernanceConfig(AppConfig):
         from . import wagtail_labels
 
         wagtail_labels.translate_field_labels()
+        # Text with invisible control characters is refused on every route (forms, imports,
+        # the shell).
+        from . import text_input
+
+        text_input.install()
 
     @staticmethod
     def _workflow_senders():

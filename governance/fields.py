@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DocumentType
+from .text_input import no_control_characters
 
 
 class DocumentTypesField(models.JSONField):
@@ -97,7 +98,10 @@ class DiarienummerFormField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return clean_diarienummer(value) if value else value
+        value = clean_diarienummer(value) if value else value
+        # After the normalisation: a tab or line break is a separator there, not refused.
+        no_control_characters(value)
+        return value
 
 
 class DiarienummerField(models.CharField):

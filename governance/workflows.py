@@ -26,6 +26,7 @@ from wagtail.models import (
 from . import signals
 from .constants import BodyKind
 from .fields import DiarienummerFormField, clean_diarienummer
+from .text_input import no_control_characters, no_control_characters_multiline
 
 
 class DecisionOutcome(models.TextChoices):
@@ -41,6 +42,7 @@ class RequiredCommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Kommentar"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters_multiline],
         error_messages={"required": _("Skriv en kommentar som förklarar vad som behöver ändras.")},
         help_text=_("Redaktören och dokumentansvarig får kommentaren via e-post."),
     )
@@ -48,7 +50,10 @@ class RequiredCommentForm(forms.Form):
 
 class OptionalCommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_control_characters_multiline],
     )
 
 
@@ -128,7 +133,10 @@ class OfficialDecisionForm(PrefilledFromDocument, forms.Form):
         help_text=_("Förifyllt från dokumentet. Sparas i kommunens enhetliga form."),
     )
     comment = forms.CharField(
-        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Kommentar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters_multiline],
     )
     editorial_change = forms.BooleanField(
         label=_("Kräver inte ny kvittens (redaktionell ändring)"),
@@ -177,6 +185,7 @@ class RecordDecisionForm(PrefilledFromDocument, forms.Form):
         label=_("Protokollsreferens"),
         max_length=255,
         required=False,
+        validators=[no_control_characters],
         help_text=_("T.ex. 'Kommunstyrelsens protokoll 2025-03-12'."),
     )
     protocol_url = forms.URLField(
@@ -189,6 +198,7 @@ class RecordDecisionForm(PrefilledFromDocument, forms.Form):
         label=_("Kommentar eller motivering"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters_multiline],
         help_text=_("Krävs vid återremiss och avslag."),
     )
     editorial_change = forms.BooleanField(

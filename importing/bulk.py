@@ -41,7 +41,13 @@ from wagtail.models import Collection
 
 from policies.decisions import next_free_label
 from policies.models import AdoptedVersion, Publicity, Styrdokument
-from policies.personnummer import extract_text, find_identity_numbers
+from policies.personnummer import (
+    FileTooLargeToCheck,
+    extract_text,
+    find_identity_numbers,
+    too_large_message,
+)
+from policies.visibility import hidden_page_ids
 
 from .archive_zip import ZipArchiveError, ZipMemberError, open_archive
 from .csv_rows import CsvFileError, parse_csv, resolve_rows
@@ -565,7 +571,10 @@ def _parent_page(plan):
 def _create_document(run, plan):
     row = plan.source
     parent = _parent_page(plan).specific
-    if parent.get_children().filter(title__iexact=row.title).exists():
+    # Only a document the importer may see is reported: a restricted sibling with the same
+    # title does not exist for them, and the new draft takes a free slug (importing.drafts).
+    siblings = parent.get_children().exclude(pk__in=hidden_page_ids(run.user))
+    if siblings.filter(title__iexact=row.title).exists():
         raise RowError(
             _(
                 "Det finns redan ett dokument med titeln ”%(title)s” under ”%(parent)s”; raden "
@@ -758,11 +767,15 @@ def _refuse_identity_numbers(row, conversion, data):
     if row.publicity != Publicity.PUBLIC:
         return
     name = posixpath.basename(row.member)
+    try:
+        file_text = extract_text(name, data)
+    except FileTooLargeToCheck as exc:
+        raise RowError(too_large_message(exc, name)) from exc
     text = "\n".join(
         [
             row.title,
             name,
-            extract_text(name, data),
+            file_text,
             json.dumps(conversion.blocks, ensure_ascii=False),
         ]
     )

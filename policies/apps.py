@@ -11,9 +11,12 @@ class PoliciesConfig(AppConfig):
         from . import (
             audit_log,
             choosers,
+            copy_guard,
+            hidden_slugs,
             permission_policies,
             plain_language_admin,
             signal_handlers,
+            uploads,
         )
 
         signal_handlers.connect()
@@ -21,3 +24,6 @@ class PoliciesConfig(AppConfig):
         plain_language_admin.add_side_panel()
         choosers.register()
         audit_log.register()
+        hidden_slugs.register()
+        copy_guard.register()
+        uploads.register()

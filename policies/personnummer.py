@@ -26,6 +26,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from wagtail.documents import get_document_model
 
@@ -402,7 +403,8 @@ def document_findings(document):
 
 def file_text(document) -> str:
     """The text of an attached file (PDF, DOCX, XLSX, TXT/CSV), "" for other kinds or when the
-    file cannot be read. Cached by content hash when there is one: a page is saved many times."""
+    file cannot be read; FileTooLargeToCheck when an archive part is over the budgets. Cached by
+    content hash when there is one: a page is saved many times."""
     name = os.path.basename(document.file.name or "")
     file_hash = getattr(document, "file_hash", "") or ""
     if not file_hash:
@@ -411,8 +413,15 @@ def file_text(document) -> str:
     if key not in _TEXT_CACHE:
         if len(_TEXT_CACHE) >= 64:
             _TEXT_CACHE.pop(next(iter(_TEXT_CACHE)))
-        _TEXT_CACHE[key] = extract_text(name, _read(document))
-    return _TEXT_CACHE[key]
+        try:
+            _TEXT_CACHE[key] = extract_text(name, _read(document))
+        except FileTooLargeToCheck as exc:
+            # Kept too: the same file is refused again without being unpacked again.
+            _TEXT_CACHE[key] = exc
+    cached = _TEXT_CACHE[key]
+    if isinstance(cached, FileTooLargeToCheck):
+        raise cached
+    return cached
 
 
 _TEXT_CACHE: dict = {}
@@ -442,6 +451,9 @@ def extract_text(filename: str, data: bytes) -> str:
         return ""
     try:
         return reader(data)[:MAX_TEXT_CHARS]
+    except FileTooLargeToCheck:
+        # Not a broken file: one that cannot be checked whole, which the caller refuses.
+        raise
     except Exception:  # noqa: BLE001 - a broken file is not checked, never a 500
         return ""
 
@@ -491,11 +503,43 @@ def _markup_text(data: bytes) -> str:
     return "\n".join([_TAG.sub(" ", text), *(a or b for a, b in attributes)])
 
 
+class FileTooLargeToCheck(Exception):
+    """An archive part, or all of its parts together, unpack past the budgets above: the file
+    cannot be read whole, and a number in the unread part would go unchecked, so the file is
+    refused (see `too_large_message`) rather than checked in part."""
+
+    def __init__(self, part: str, limit: int, whole: bool = False):
+        super().__init__(part)
+        self.part = part
+        self.limit = limit
+        self.whole = whole
+
+
+def too_large_message(exc: FileTooLargeToCheck, filename: str = "") -> str:
+    """The Swedish message for a file that could not be checked."""
+    name = os.path.basename(filename or "")
+    what = _("filen ”%(name)s”") % {"name": name} if name else _("filen")
+    if exc.whole:
+        reason = _(
+            "innehållet i %(what)s är för stort uppackat (mer än %(limit)s MB tillsammans)"
+        ) % {"what": what, "limit": exc.limit // (1024 * 1024)}
+    else:
+        reason = _("delen ”%(part)s” i %(what)s är för stor uppackad (mer än %(limit)s MB)") % {
+            "part": exc.part,
+            "what": what,
+            "limit": exc.limit // (1024 * 1024),
+        }
+    return _(
+        "Filen kunde inte kontrolleras för personnummer eftersom %(reason)s. Spara filen utan "
+        "stora inbäddade delar (till exempel som PDF) och försök igen."
+    ) % {"reason": reason}
+
+
 class _Archive:
     """A DOCX/XLSX/PPTX/ODT archive read within the budgets above. zipfile never inflates a
     member past the size it declares, so the declared sizes are counted before reading: a
-    member over MAX_MEMBER_BYTES, or past what is left of MAX_ARCHIVE_BYTES, is not read (the
-    members read before it are still checked)."""
+    member over MAX_MEMBER_BYTES, or past what is left of MAX_ARCHIVE_BYTES, is not read and
+    the file is refused (FileTooLargeToCheck): what it holds would otherwise go unchecked."""
 
     def __init__(self, data: bytes):
         self.zip = zipfile.ZipFile(io.BytesIO(data))
@@ -511,10 +555,12 @@ class _Archive:
         return self.zip.namelist()
 
     def root(self, name: str):
-        """The parsed XML of a member, or None when it is over a budget."""
+        """The parsed XML of a member; FileTooLargeToCheck when it is over a budget."""
         info = self.zip.getinfo(name)
-        if info.file_size > min(MAX_MEMBER_BYTES, self.left):
-            return None
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise FileTooLargeToCheck(name, MAX_MEMBER_BYTES)
+        if info.file_size > self.left:
+            raise FileTooLargeToCheck(name, MAX_ARCHIVE_BYTES, whole=True)
         self.left -= info.file_size
         return _xml(self.zip.read(info))
 

@@ -24,12 +24,14 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.fields import StreamField
 
 from .personnummer import (
+    FileTooLargeToCheck,
     block_texts,
     document_findings,
     document_ids_in,
     documents_by_ids,
     find_identity_numbers,
     link_targets,
+    too_large_message,
 )
 from .scheduling import refuse_publication
 
@@ -86,10 +88,19 @@ def _file_errors(texts):
     errors = {}
     for name, found in ids.items():
         for document in (documents[pk] for pk in found if pk in documents):
-            shown, findings = document_findings(document)
-            where = _("den bifogade filen ”%(name)s”") % {"name": shown}
-            errors.setdefault(name, []).extend(_message(where, f) for f in findings)
+            errors.setdefault(name, []).extend(_document_messages(document))
     return {name: messages for name, messages in errors.items() if messages}
+
+
+def _document_messages(document):
+    """The messages for one attached file: a number it holds, or that it cannot be read whole
+    (it is refused then, not published unchecked)."""
+    try:
+        shown, findings = document_findings(document)
+    except FileTooLargeToCheck as exc:
+        return [too_large_message(exc, document.file.name)]
+    where = _("den bifogade filen ”%(name)s”") % {"name": shown}
+    return [_message(where, finding) for finding in findings]
 
 
 def identity_number_errors(page, values=None):

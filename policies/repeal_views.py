@@ -10,6 +10,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import PermissionCheckedMixin
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from governance.text_input import no_control_characters_multiline
 from governance.viewsets import governance_permissions
 
 from .admin_views import document_breadcrumbs
@@ -22,6 +23,7 @@ class RepealProposalForm(forms.Form):
         label=_lazy("Motivering"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=4000,
+        validators=[no_control_characters_multiline],
         error_messages={
             "required": _lazy("Skriv en motivering till förslaget om upphävande."),
             "max_length": _lazy("Motiveringen får vara högst %(limit_value)d tecken."),

@@ -31,11 +31,13 @@ from governance.workflows import submission_problems
 from .dates import add_months
 from .models.choices import Publicity
 from .personnummer import (
+    FileTooLargeToCheck,
     block_texts,
     document_findings,
     find_identity_numbers,
     link_targets,
     linked_documents,
+    too_large_message,
 )
 
 EDIT = "edit"
@@ -189,12 +191,20 @@ def identity_numbers_in_attached_files(publicity, body, stage=EDIT):
     names, titles and text (PDF, DOCX, XLSX, TXT) are checked like the page's own fields."""
     if not _is_public(publicity):
         return {}
-    findings = []
+    findings, unchecked = [], []
     for document in linked_documents(body):
-        shown, found = document_findings(document)
+        try:
+            shown, found = document_findings(document)
+        except FileTooLargeToCheck as exc:
+            # A file that cannot be read whole is refused, not published unchecked.
+            unchecked.append(too_large_message(exc, document.file.name))
+            continue
         where = _("den bifogade filen ”%(name)s”") % {"name": shown}
         findings.extend((where, finding) for finding in found)
-    return _identity_number_errors(findings, stage)
+    errors = _identity_number_errors(findings, stage)
+    if unchecked:
+        errors.setdefault("publicity", []).extend(unchecked)
+    return errors
 
 
 def restricted_is_not_public(publicity, restricted_to):

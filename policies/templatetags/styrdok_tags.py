@@ -6,11 +6,18 @@ from django.utils.safestring import mark_safe
 from wagtail import hooks
 
 from governance.models import StyrdokSettings
+from governance.text_input import mailto_url
 
 from ..channels import PUBLIC, get_channel
 from ..models import review_status_label
 
 register = template.Library()
+
+
+@register.filter
+def mailto(address):
+    """The href of a link to `address`, percent-encoded (governance.text_input.mailto_url)."""
+    return mailto_url(address)
 
 
 def _warning_days(context):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from governance.text_input import strip_control_characters
 from styrdok.sso import provider
 from styrdok.sso.models import SingleSignOnIdentity
 from styrdok.sso.signals import user_signed_in
@@ -45,8 +46,10 @@ def _as_list(value):
 
 
 def _truncate(value, field_name):
+    """A claim as the user field stores it: without the invisible control characters that the
+    field refuses (governance.text_input), stripped and cut to the field's length."""
     max_length = get_user_model()._meta.get_field(field_name).max_length
-    return (value or "").strip()[:max_length]
+    return strip_control_characters(value or "").strip()[:max_length]
 
 
 class StyrdokOIDCBackend(OIDCAuthenticationBackend):
@@ -190,7 +193,8 @@ class StyrdokOIDCBackend(OIDCAuthenticationBackend):
             claims.get("email"),
             claims.get("sub"),
         )
-        base = next(str(value).strip() for value in candidates if value and str(value).strip())
+        names = [strip_control_characters(value or "").strip() for value in candidates]
+        base = next(name for name in names if name)
         base = base[:max_length]
         candidate, number = base, 1
         while self.UserModel.objects.filter(**{f"{field}__iexact": candidate}).exists():

@@ -12,10 +12,11 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.utils import timezone
-from wagtail.models import PageLogEntry, Task, TaskState, Workflow, WorkflowState
+from wagtail.models import ModelLogEntry, PageLogEntry, Task, TaskState, Workflow, WorkflowState
 
 from governance.workflows import AlreadyDecided, performed_other_step, submission_problems
 from reports.panels import StalledRunsPanel, stalled_runs
@@ -552,4 +553,55 @@ def test_the_decision_history_is_neither_edited_nor_deleted(people):
         with pytest.raises(ValidationError), transaction.atomic():
             edit.save()
     assert list(entries.order_by("pk").values_list("pk", "action", "user_id", "data")) == before
+    assert reload(page).live
+
+
+def test_queryset_writes_cannot_rewrite_the_decision_history(people):
+    """update(), bulk_update() and the fast delete path are refused for governance.* rows (and
+    for turning an ordinary entry into one), for page and model log entries alike; ordinary
+    entries stay writable."""
+    page = make_draft("rutin", "stabschef")
+    run_to_step(people, page, OFFICIAL_DECISION, people.redaktor)
+    decide(people, page)
+    decided = PageLogEntry.objects.get(page_id=page.pk, action="governance.decided")
+    before = (decided.timestamp, decided.data, decided.user_id)
+    entries = PageLogEntry.objects.filter(page_id=page.pk)
+    ordinary = entries.exclude(action__startswith="governance.").first()
+    decided.data = {**decided.data, "paragraph": 999}
+    attempts = [
+        lambda: entries.update(data={"paragraph": 1}),
+        lambda: PageLogEntry.objects.filter(pk=decided.pk).update(timestamp=timezone.now()),
+        lambda: PageLogEntry.objects.bulk_update([decided], ["data"]),
+        lambda: PageLogEntry.objects.filter(pk=decided.pk)._raw_delete("default"),
+    ]
+    if ordinary is not None:
+        attempts.append(
+            lambda: PageLogEntry.objects.filter(pk=ordinary.pk).update(action="governance.decided")
+        )
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as refused, transaction.atomic():
+            attempt()
+        assert refused.value.messages == [RECORD_MESSAGE]
+    decided.refresh_from_db()
+    assert (decided.timestamp, decided.data, decided.user_id) == before
+
+    body_entry = ModelLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(PageLogEntry),
+        object_id="1",
+        label="organ",
+        action="governance.decision_makers_changed",
+        timestamp=timezone.now(),
+    )
+    model_attempts = [
+        lambda: ModelLogEntry.objects.filter(pk=body_entry.pk).update(label="ändrad"),
+        lambda: ModelLogEntry.objects.filter(pk=body_entry.pk).delete(),
+        body_entry.delete,
+    ]
+    for attempt in model_attempts:
+        with pytest.raises(ValidationError), transaction.atomic():
+            attempt()
+    assert ModelLogEntry.objects.filter(pk=body_entry.pk, label="organ").exists()
+
+    if ordinary is not None:
+        assert PageLogEntry.objects.filter(pk=ordinary.pk).update(label="x") == 1
     assert reload(page).live

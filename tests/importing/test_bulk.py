@@ -7,11 +7,12 @@ import json
 import os
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import PageLogEntry
+from wagtail.models import Page, PageLogEntry
 
 from importing.bulk import run_bulk_import
 from importing.csv_rows import parse_csv, parse_date
@@ -511,4 +512,53 @@ def test_a_csv_from_excel_for_mac_with_cr_line_endings_is_read():
     assert [(row.filename, row.title) for row in rows] == [
         ("a.docx", "Rutin A"),
         ("b.docx", "Rutin B"),
+    ]
+
+
+def test_a_hidden_document_of_the_same_title_is_not_reported(w):
+    """A restricted sibling with the row's title and slug does not exist for the importer: the
+    row is imported, its draft takes a free slug, and no message mentions the hidden one."""
+    group = Group.objects.create(name="Säkerhetsskydd")
+    policy = Page.objects.get(pk=w["policy"].pk)
+    hidden = make_document(
+        RiktlinjePage,
+        parent=policy,
+        title=RIKTLINJE,
+        slug="riktlinje-for-informationssakerhet",
+        publicity="internal",
+        restricted_to=[group],
+    )
+    result = run(w, files={"riktlinje.docx": sample_docx(RIKTLINJE)}, rows=demo_rows()[:1])
+
+    assert result.ok, result.rows[0].messages
+    assert not any("redan" in message for message in result.rows[0].messages)
+    created = RiktlinjePage.objects.filter(title=RIKTLINJE).exclude(pk=hidden.pk).get()
+    assert created.slug == "riktlinje-for-informationssakerhet-2"
+    assert created.get_parent().pk == policy.pk
+
+
+def test_a_public_earlier_decision_too_large_to_check_is_refused(w, monkeypatch):
+    # The personnummer guard refuses a file it cannot read whole (an archive part over its
+    # budget) instead of importing it with that part unchecked.
+    from importing import bulk
+    from policies.personnummer import FileTooLargeToCheck
+
+    def too_large(name, data):
+        raise FileTooLargeToCheck("word/document.xml", 20 * 1024 * 1024)
+
+    monkeypatch.setattr(bulk, "extract_text", too_large)
+    files = {"ny.docx": simple_docx("Ny", "Ren text."), "a.docx": simple_docx("A", "Ren text.")}
+    rows = [
+        row("ny.docx", "Riktlinje", publicity="Offentlig"),
+        row("a.docx", "Riktlinje", body="KS", date="2020-01-01", publicity="Offentlig"),
+    ]
+
+    report = run(w, files, rows)
+
+    draft, public = report.rows
+    assert draft.imported and not public.imported
+    assert public.messages == [
+        "Rad 3 (”a.docx”): Filen kunde inte kontrolleras för personnummer eftersom delen "
+        "”word/document.xml” i filen ”a.docx” är för stor uppackad (mer än 20 MB). Spara filen "
+        "utan stora inbäddade delar (till exempel som PDF) och försök igen."
     ]

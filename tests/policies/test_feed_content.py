@@ -61,6 +61,7 @@ def test_markup_in_a_summary_reaches_feed_readers_as_text(reader, request):
     assert shown.get_text().startswith(f"Loggar sparas. {MARKUP} Beslutad av <b>Kommunstyrelsen")
 
 
+@pytest.mark.usefixtures("text_stored_before_the_input_guard")
 def test_a_control_character_in_a_version_does_not_take_the_feed_down(public_client):
     """A vertical tab (Word's manual line break) in a title, a summary or an organ's name."""
     adopted(

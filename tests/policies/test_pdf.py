@@ -240,6 +240,7 @@ def test_metadata_language_and_pdf_a_identification(django_capture_on_commit_cal
     assert "Åsele kommun" in page_texts(reader)[1]
 
 
+@pytest.mark.usefixtures("text_stored_before_the_input_guard")
 def test_a_control_character_in_the_title_still_gives_the_pdf(
     django_capture_on_commit_callbacks, policy
 ):

@@ -242,9 +242,13 @@ def bomb_part(megabytes):
     return "<r>" + "a" * (megabytes * 1024 * 1024) + "</r>"
 
 
-def test_a_zip_bomb_docx_is_read_within_the_budget(monkeypatch):
+TOO_LARGE = "Filen kunde inte kontrolleras för personnummer eftersom"
+
+
+def test_a_zip_bomb_docx_is_refused_not_read_in_part(monkeypatch):
     # Four parts of 19 MB each, a few kilobytes packed: none over the limit for one part, but
-    # together more than one request may unpack; the body, read first, is still checked.
+    # together more than one request may unpack. The parts past the budget would go unchecked
+    # (a number could hide there), so the file is refused; no more than the budget is unpacked.
     parsed = []
     parse = personnummer._xml
     monkeypatch.setattr(personnummer, "_xml", lambda data: parsed.append(len(data)) or parse(data))
@@ -256,13 +260,30 @@ def test_a_zip_bomb_docx_is_read_within_the_budget(monkeypatch):
     data = packed({"word/document.xml": document, **parts})
     assert len(data) < 1024 * 1024
 
-    assert NUMBER in extract_text("bomb.docx", data)
+    with pytest.raises(personnummer.FileTooLargeToCheck) as raised:
+        extract_text("bomb.docx", data)
     assert sum(parsed) <= 40 * 1024 * 1024
+    message = personnummer.too_large_message(raised.value, "bomb.docx")
+    assert message.startswith(f"{TOO_LARGE} innehållet i filen ”bomb.docx” är för stort")
 
 
-def test_a_zip_bomb_xlsx_is_not_unpacked_whole(monkeypatch):
-    # openpyxl reads a part whole: a shared strings part that unpacks past the budget is left
-    # unread, and the sheet's own values are still checked.
+@pytest.mark.parametrize("extension", ["docx", "odt", "pptx"])
+def test_one_part_over_the_budget_refuses_the_file(extension):
+    # Before, the part was skipped and the file passed with whatever the part held unchecked.
+    data = packed({"word/document.xml": "<r/>", "content.xml": bomb_part(21)})
+
+    with pytest.raises(personnummer.FileTooLargeToCheck) as raised:
+        extract_text(f"stor.{extension}", data)
+    assert raised.value.part == "content.xml"
+    assert personnummer.too_large_message(raised.value, f"stor.{extension}") == (
+        f"{TOO_LARGE} delen ”content.xml” i filen ”stor.{extension}” är för stor uppackad (mer "
+        "än 20 MB). Spara filen utan stora inbäddade delar (till exempel som PDF) och försök igen."
+    )
+
+
+def test_a_zip_bomb_xlsx_is_not_unpacked_whole_and_refused(monkeypatch):
+    # openpyxl reads a part whole: a shared strings part that unpacks past the budget is not
+    # given to it, and the file is refused rather than checked without its strings.
     loaded = []
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: loaded.append(args))
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -277,8 +298,21 @@ def test_a_zip_bomb_xlsx_is_not_unpacked_whole(monkeypatch):
         }
     )
 
-    assert NUMBER in extract_text("bomb.xlsx", data)
+    with pytest.raises(personnummer.FileTooLargeToCheck):
+        extract_text("bomb.xlsx", data)
     assert loaded == []
+
+
+def test_a_public_page_linking_an_oversized_file_is_refused():
+    oversized = make_file("stor.docx", packed({"word/document.xml": bomb_part(21)}))
+    page = make_document(RiktlinjePage, publish=False, publicity="internal")
+    page.publicity = "public"
+    page.body = [paragraph(f"<p>Se {link(oversized)}.</p>")]
+
+    errors = rules.identity_numbers_in_attached_files("public", page.body)
+
+    assert len(errors["publicity"]) == 1
+    assert errors["publicity"][0].startswith(f"{TOO_LARGE} delen ”word/document.xml” i filen ”stor")
 
 
 def make_file(filename, data, title="Bilaga"):

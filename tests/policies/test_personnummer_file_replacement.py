@@ -155,3 +155,136 @@ def test_a_title_changed_in_the_multiple_upload_is_checked(admin_client_intranet
     assert response.status_code == 200
     assert response.json()["success"] is False
     assert get_document_model().objects.get(pk=adopted_file.pk).title == "Rutin"
+
+
+def _stored_upload(user, content, name):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import UploadedFile
+
+    return UploadedFile.objects.create(
+        for_content_type=ContentType.objects.get_for_model(get_document_model()),
+        file=ContentFile(content, name=name),
+        uploaded_by_user=user,
+    )
+
+
+def _create_from_upload(client, upload, title="Bilaga"):
+    from wagtail.models import Collection
+
+    prefix = f"uploaded-document-{upload.pk}"
+    return client.post(
+        f"/admin/documents/multiple/create_from_uploaded_document/{upload.pk}/",
+        {
+            f"{prefix}-title": title,
+            f"{prefix}-collection": str(Collection.get_first_root_node().pk),
+            f"{prefix}-tags": "",
+        },
+    )
+
+
+def test_a_file_kept_by_the_multiple_upload_gets_the_content_check(
+    admin_client_intranet, superuser
+):
+    """The multiple upload makes a document from a stored upload outside the form: the stored
+    file is checked as the single upload checks it, and a refused one leaves no document."""
+    documents = get_document_model().objects.count()
+    upload = _stored_upload(superuser, b"<html><script>alert(1)</script></html>", "bilaga.pdf")
+
+    response = _create_from_upload(admin_client_intranet, upload)
+
+    assert response.status_code == 200
+    assert response.json()["success"] is False
+    assert "inte en PDF-fil" in response.json()["form"]
+    assert get_document_model().objects.count() == documents
+
+    good = _stored_upload(superuser, b"%PDF-1.4\n%%EOF\n", "bilaga.pdf")
+    response = _create_from_upload(admin_client_intranet, good)
+    assert response.json()["success"] is True, response.json()
+    assert get_document_model().objects.count() == documents + 1
+
+
+def test_the_multiple_upload_edit_form_does_not_take_a_file(admin_client_intranet, adopted_file):
+    """Editing an uploaded document in the multiple upload changes its fields, never its file."""
+    before = stored(adopted_file)
+    response = admin_client_intranet.post(
+        f"/admin/documents/multiple/{adopted_file.pk}/",
+        {
+            f"doc-{adopted_file.pk}-title": "Rutin",
+            f"doc-{adopted_file.pk}-collection": str(adopted_file.collection_id),
+            f"doc-{adopted_file.pk}-tags": "",
+            f"doc-{adopted_file.pk}-file": SimpleUploadedFile(
+                "rutin.txt", f"Anna {NUMBER}\n".encode()
+            ),
+        },
+    )
+    assert response.status_code == 200
+    assert stored(get_document_model().objects.get(pk=adopted_file.pk)) == before
+
+
+def packed_docx(megabytes):
+    """A DOCX whose body unpacks to `megabytes` MB (a few kilobytes packed)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<r>" + "a" * (megabytes * 1024 * 1024) + "</r>")
+    return out.getvalue()
+
+
+def test_a_replacement_too_large_to_check_is_refused(admin_client_intranet, adopted_file):
+    # Before, the oversized part was skipped and the file saved unchecked.
+    before = stored(adopted_file)
+
+    response = admin_client_intranet.post(
+        f"/admin/documents/edit/{adopted_file.pk}/",
+        {
+            "title": adopted_file.title,
+            "collection": str(adopted_file.collection_id),
+            "tags": "",
+            "file": SimpleUploadedFile("stor.docx", packed_docx(21)),
+        },
+    )
+
+    assert response.status_code == 200
+    assert error_texts(response) == [
+        "Filen kunde inte kontrolleras för personnummer eftersom delen ”word/document.xml” i "
+        "filen är för stor uppackad (mer än 20 MB). Spara filen utan stora inbäddade delar "
+        "(till exempel som PDF) och försök igen."
+    ]
+    assert stored(adopted_file) == before
+
+
+def test_an_uploaded_file_name_loses_its_bidi_override(admin_client_intranet):
+    response = admin_client_intranet.post(
+        "/admin/documents/add/",
+        {
+            "title": "Rutin",
+            "collection": "1",
+            "tags": "",
+            "file": SimpleUploadedFile("rutin\u202etxt.exe.txt", b"Ren text.\n"),
+        },
+    )
+
+    assert response.status_code == 302
+    document = get_document_model().objects.get(title="Rutin")
+    assert "\u202e" not in document.file.name
+    assert document.filename.startswith("rutintxt.exe")
+
+
+def test_an_upload_title_with_a_bidi_override_is_refused(admin_client_intranet):
+    response = admin_client_intranet.post(
+        "/admin/documents/add/",
+        {
+            "title": "Rutin\u202etxt.exe",
+            "collection": "1",
+            "tags": "",
+            "file": SimpleUploadedFile("rutin.txt", b"Ren text.\n"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert error_texts(response) == [
+        "Texten innehåller osynliga styrtecken (till exempel U+202E). Ta bort dem och försök igen."
+    ]
+    assert not get_document_model().objects.filter(title__startswith="Rutin").exists()

@@ -206,6 +206,7 @@ def test_the_header_row_is_bold_and_frozen_and_columns_have_widths(register_once
     assert decisions["A2"].number_format == "yyyy-mm-dd"
 
 
+@pytest.mark.usefixtures("text_stored_before_the_input_guard")
 def test_a_title_that_looks_like_a_formula_stays_text(register_once):
     make_live_document(RiktlinjePage, title=FORMULA, next_review=datetime.date(2025, 1, 10))
     make_live_document(RiktlinjePage, title="Riktlinje\x07 med styrtecken")

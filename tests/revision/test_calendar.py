@@ -146,6 +146,7 @@ def test_feed_is_folded_with_crlf_and_escaped(owner, feed, anonymous_intranet_cl
 
 
 @pytest.mark.parametrize("line_break", ["\r", "\n", "\r\n"])
+@pytest.mark.usefixtures("text_stored_before_the_input_guard")
 def test_a_line_break_in_the_owners_name_stays_in_the_calendars_name(
     line_break, owner, feed, anonymous_intranet_client
 ):

@@ -1,7 +1,8 @@
 """What /sok/ does per request apart from the database (issue 17: a fixed 60-100 ms even at a
 few hundred documents) stays cheap without changing what a reader sees: a hit's text is the
-document's stored plain text (no body is read), the filter options are made without Django's widget templates, and the "Menade du …"
-vocabulary is keyed by a digest of the visible documents the database makes."""
+document's stored plain text (no body is read), the filter options are made without Django's
+widget templates, and the "Menade du …" vocabulary is keyed by a digest of the visible documents
+the database makes."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,9 +10,9 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from policies import text as policies_text
 from policies.models import Publicity, RiktlinjePage, RutinPage, Styrdokument
 from policies.register import RegisterFilterForm
-from policies import text as policies_text
 from policies.text import document_plain_text, indexed_text, streamfield_text
 from search import snippets, suggest
 from search.parsing import parse_query
