@@ -14,7 +14,7 @@ from django.db.models import Sum
 
 from policies.models import Styrdokument
 from policies.swedish import words
-from policies.text import streamfield_text
+from policies.text import document_plain_text, streamfield_text
 
 from .models import DocumentWord
 
@@ -50,12 +50,17 @@ def store_words(document):
 
 
 def rebuild(documents=None):
-    """Store the words of every document (or of `documents`); for a bulk load that bypassed
-    save(), and for the migration that introduced the table. Returns the documents read."""
+    """Store the words of every document (or of `documents`), and the plain text its search
+    hits are shown from (Styrdokument.plain_text); for a bulk load that bypassed save(), and
+    for the migration that introduced the table. Returns the documents read."""
     documents = Styrdokument.objects.all() if documents is None else documents
     done = 0
-    for document in documents.only("title", "summary", "body").order_by("pk").iterator(BATCH):
+    fields = ("title", "summary", "body", "plain_text")
+    for document in documents.only(*fields).order_by("pk").iterator(BATCH):
         store_words(document)
+        text = document_plain_text(document.summary, document.body)
+        if text != document.plain_text:
+            Styrdokument.objects.filter(pk=document.pk).update(plain_text=text)
         done += 1
     return done
 

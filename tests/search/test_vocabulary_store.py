@@ -99,11 +99,13 @@ def test_the_most_frequent_words_are_kept_first():
 def test_the_command_rebuilds_words_of_documents_loaded_without_save():
     document = live("Rutin för snöröjning", "Snöröjningen börjar klockan fem.")
     DocumentWord.objects.filter(document_id=document.pk).delete()
+    Styrdokument.objects.filter(pk=document.pk).update(plain_text="")
 
     out = StringIO()
     call_command("update_search_vocabulary", stdout=out)
 
     assert stored(document)["snöröjningen"] == 1
+    assert "Snöröjningen börjar klockan fem." in Styrdokument.objects.get(pk=document.pk).plain_text
     assert "dokument är lästa" in out.getvalue()
 
 

@@ -1,6 +1,7 @@
-"""Store every document's words again for "Menade du …" (search.vocabulary).
+"""Store every document's words again for "Menade du …" (search.vocabulary), and the plain text
+its search hits are shown from (Styrdokument.plain_text).
 
-Saving a document keeps its words up to date; this is for documents written without save() (a
+Saving a document keeps both up to date; this is for documents written without save() (a
 bulk load straight into the tables, a restore from an older version) and is safe to run at any
 time: each document's words are replaced in one transaction.
 """
@@ -12,7 +13,10 @@ from search.vocabulary import rebuild
 
 
 class Command(BaseCommand):
-    help = "Läs om alla dokuments ord för sökningens stavningsförslag (”Menade du …”)."
+    help = (
+        "Läs om alla dokuments ord för sökningens stavningsförslag (”Menade du …”) och texten "
+        "som träffarnas utdrag visas ur."
+    )
 
     def handle(self, *args, **options):
         count = rebuild()
