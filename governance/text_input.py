@@ -42,6 +42,7 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import StreamField
 
 MULTILINE_WHITESPACE = frozenset("\t\n\r")
 ALLOWED_FORMAT = frozenset("\u00ad")
@@ -168,7 +169,8 @@ def mailto_url(address):
 # -- the models ------------------------------------------------------------------------------
 
 # The models whose text people type, by label; a model listed here guards every editable text
-# field it has (CharField, TextField, EmailField, RichTextField …, the inherited ones too),
+# field it has (CharField, TextField, EmailField, RichTextField …, the inherited ones too, and
+# the text in the blocks of a StreamField: governance.text_blocks),
 # except the fields named in EXCEPT. Subclasses are included (every page type is a Page).
 GUARDED_MODELS = (
     "wagtailcore.Page",
@@ -239,6 +241,9 @@ def _guarded_fields(model):
     check_email = not labels & {"auth.User"}
     fields = []
     for field in model._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            fields.append((field, stream_validator(field)))
+            continue
         if not isinstance(field, (models.CharField, models.TextField)):
             continue
         if not field.editable or field.choices or field.name in skip:
@@ -249,6 +254,18 @@ def _guarded_fields(model):
         if check_email and isinstance(field, models.EmailField):
             fields.append((field, safe_email_address))
     return fields
+
+
+def stream_validator(field):
+    """The one StreamTextValidator of a StreamField (a page type's subclasses share the field)."""
+    from .text_blocks import StreamTextValidator
+
+    if field not in _STREAM_VALIDATORS:
+        _STREAM_VALIDATORS[field] = StreamTextValidator(field)
+    return _STREAM_VALIDATORS[field]
+
+
+_STREAM_VALIDATORS: dict = {}
 
 
 def _guarded_bases(model):

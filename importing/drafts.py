@@ -22,6 +22,7 @@ from wagtail.models import Collection, Page
 
 from governance.constants import DocumentType
 from governance.models import DecisionBody
+from governance.text_blocks import strip_stream_text
 from policies import rules
 from policies.models import PolicyPage, RiktlinjePage, RutinPage, StodanvisningPage
 from policies.personnummer import find_identity_numbers
@@ -208,7 +209,11 @@ def _build_page(parent, conversion, plan, accepted):
     page = plan.page_class(
         title=title,
         slug=fields.pop("slug", None) or _free_slug(parent, title),
-        body=conversion.blocks_with(accepted),
+        # Word text may hold invisible characters (a bidi mark, a zero-width space) that the
+        # body's blocks refuse; nobody typed them, so they are removed.
+        body=strip_stream_text(
+            plan.page_class._meta.get_field("body"), conversion.blocks_with(accepted)
+        ),
         live=False,
         has_unpublished_changes=True,
         **fields,

@@ -9,6 +9,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from governance.constants import DocumentType
 from governance.models import Role, StyrdokSettings
+from governance.text_blocks import CharBlock, RichTextBlock, TextBlock
 
 from .text import block_texts, stored_value
 
@@ -23,7 +24,7 @@ class ReaderText:
 
 
 class HeadingBlock(ReaderText, blocks.StructBlock):
-    text = blocks.CharBlock(label=_("Rubrik"), max_length=200)
+    text = CharBlock(label=_("Rubrik"), max_length=200)
     level = blocks.ChoiceBlock(
         label=_("Nivå"),
         choices=[("h2", _("Rubrik 2")), ("h3", _("Rubrik 3")), ("h4", _("Rubrik 4"))],
@@ -39,13 +40,13 @@ class HeadingBlock(ReaderText, blocks.StructBlock):
 class RequirementBlock(ReaderText, blocks.StructBlock):
     """A numbered "ska"-krav. Its anchor comes from the block's own id, so links survive edits."""
 
-    reference = blocks.CharBlock(
+    reference = CharBlock(
         label=_("Egen kravbeteckning"),
         required=False,
         max_length=20,
         help_text=_("Valfritt, t.ex. K4. Lämnas tomt numreras kravet automatiskt."),
     )
-    text = blocks.RichTextBlock(
+    text = RichTextBlock(
         label=_("Krav"),
         features=["bold", "italic", "link", "document-link", "ol", "ul"],
         help_text=_(
@@ -61,11 +62,11 @@ class RequirementBlock(ReaderText, blocks.StructBlock):
 
 class ResponsibilityRowBlock(ReaderText, blocks.StructBlock):
     role = SnippetChooserBlock("governance.Role", label=_("Roll"))
-    responsibility = blocks.TextBlock(label=_("Ansvar"))
+    responsibility = TextBlock(label=_("Ansvar"))
 
 
 class ResponsibilityTableBlock(ReaderText, blocks.StructBlock):
-    caption = blocks.CharBlock(label=_("Tabellrubrik"), required=False, max_length=200)
+    caption = CharBlock(label=_("Tabellrubrik"), required=False, max_length=200)
     rows = blocks.ListBlock(ResponsibilityRowBlock(), label=_("Roller och ansvar"), min_num=1)
 
     class Meta:
@@ -75,8 +76,8 @@ class ResponsibilityTableBlock(ReaderText, blocks.StructBlock):
 
 
 class DefinitionBlock(ReaderText, blocks.StructBlock):
-    term = blocks.CharBlock(label=_("Begrepp"), max_length=120)
-    definition = blocks.TextBlock(label=_("Förklaring"))
+    term = CharBlock(label=_("Begrepp"), max_length=120)
+    definition = TextBlock(label=_("Förklaring"))
 
 
 class DefinitionListBlock(ReaderText, blocks.StructBlock):
@@ -107,7 +108,7 @@ class DocumentReferenceBlock(ReaderText, blocks.StructBlock):
     """A link to another styrdokument; a page link keeps working when the page moves."""
 
     page = VisiblePageChooserBlock(label=_("Styrdokument"), page_type=["policies.Styrdokument"])
-    note = blocks.CharBlock(label=_("Kommentar"), required=False, max_length=255)
+    note = CharBlock(label=_("Kommentar"), required=False, max_length=255)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -139,10 +140,10 @@ class DocumentReferenceBlock(ReaderText, blocks.StructBlock):
 
 
 class LegalReferenceBlock(ReaderText, blocks.StructBlock):
-    title = blocks.CharBlock(
+    title = CharBlock(
         label=_("Titel"), max_length=255, help_text=_("T.ex. Offentlighets- och sekretesslagen")
     )
-    designation = blocks.CharBlock(
+    designation = CharBlock(
         label=_("Beteckning"), required=False, max_length=60, help_text=_("T.ex. SFS 2009:400")
     )
     url = blocks.URLBlock(label=_("Länk"), required=False)
@@ -155,7 +156,7 @@ class LegalReferenceBlock(ReaderText, blocks.StructBlock):
 
 class DocumentBodyBlock(ReaderText, blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
+    paragraph = RichTextBlock(
         label=_("Text"),
         features=["bold", "italic", "link", "document-link", "ol", "ul"],
         template="blocks/paragraph_block.html",
@@ -187,8 +188,8 @@ def document_type_choices():
 class LivePartBlock(ReaderText, blocks.StructBlock):
     """A part of a page filled from the register or the governance model, never typed by hand."""
 
-    heading = blocks.CharBlock(label=_("Rubrik"), max_length=200)
-    intro = blocks.TextBlock(label=_("Inledande text"), required=False)
+    heading = CharBlock(label=_("Rubrik"), max_length=200)
+    intro = TextBlock(label=_("Inledande text"), required=False)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -263,7 +264,7 @@ class LastUpdatedBlock(LivePartBlock):
 
 class InformationBodyBlock(ReaderText, blocks.StreamBlock):
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
+    paragraph = RichTextBlock(
         label=_("Text"),
         features=["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul"],
         template="blocks/paragraph_block.html",

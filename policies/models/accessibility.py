@@ -22,6 +22,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from governance.text_blocks import CharBlock, TextBlock
+
 from ..public_pages import PublicPageForm, PublicTextGuard
 from .routing import ServedPage
 
@@ -92,11 +94,11 @@ class DeficiencyBlock(blocks.StructBlock):
     """One known deficiency: what does not work, which success criterion it fails, and when it
     is to be fixed, as DIGG asks for a detailed list rather than a general caveat."""
 
-    problem = blocks.TextBlock(
+    problem = TextBlock(
         label=_("Brist"),
         help_text=_("Beskriv vad som inte fungerar och för vem, med vanliga ord."),
     )
-    wcag_criterion = blocks.CharBlock(
+    wcag_criterion = CharBlock(
         label=_("WCAG-kriterium"),
         required=False,
         max_length=120,

@@ -2,11 +2,12 @@
 
 from django.db import router
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
+
+from governance.text_blocks import RichTextBlock
 
 from ..blocks import HeadingBlock, InformationBodyBlock
 from ..channels import PUBLIC, get_channel
@@ -168,7 +169,7 @@ class ContentPage(PublicTextGuard, ServedPage, Page):
             ("heading", HeadingBlock()),
             (
                 "paragraph",
-                blocks.RichTextBlock(
+                RichTextBlock(
                     label=_("Text"),
                     features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
                     template="blocks/paragraph_block.html",

@@ -359,3 +359,17 @@ def test_an_upload_left_for_more_than_a_day_is_removed(redaktor, redaktor_client
     upload(redaktor_client, register)
     assert not PendingImport.objects.filter(pk=old.pk).exists()
     assert PendingImport.objects.count() == 1
+
+
+def test_invisible_characters_in_the_word_text_are_removed_from_the_body(register, redaktor):
+    document = new_document("Riktlinje för lösenord")
+    add_front_table(document, [("Dokumenttyp", "Riktlinje")])
+    add_heading(document, "Syfte\u200b", 1)
+    document.add_paragraph("Riktlinjen\u200b beskriver hur\u200e lösenord väljs.")
+    page = create_draft(register, convert_docx(to_bytes(document), "riktlinje.docx"), redaktor)
+
+    page = RiktlinjePage.objects.get(pk=page.pk)
+    texts = [block.value.source for block in page.body if block.block_type == "paragraph"]
+    assert any("Riktlinjen beskriver hur lösenord väljs." in text for text in texts), texts
+    headings = [block.value["text"] for block in page.body if block.block_type == "heading"]
+    assert headings == ["Syfte"]

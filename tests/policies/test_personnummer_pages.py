@@ -134,7 +134,7 @@ WRITINGS = [
     "85\u00a003\u00a012\u20131231",
     "85O3l2-l23l",
     "８５０３１２－１２３１",
-    "8503\u200b12\u00ad-1231",
+    "8503\u00ad12\u00ad-1231",
 ]
 
 
@@ -154,6 +154,23 @@ def test_a_superuser_cannot_publish_a_number_on_an_information_page(
     assert error.count("*") == 8  # the number and the passage, each masked
     assert error.endswith(RULE)
     assert "1231" not in error.replace("-", "")
+    assert information.revisions.count() == revisions
+    assert live_text(information) == "Frågor besvaras av växeln."
+
+
+def test_a_number_split_by_a_zero_width_space_is_refused_on_the_block(
+    admin_client_intranet, information
+):
+    """The invisible character is refused first (governance.text_blocks), on the block."""
+    revisions = information.revisions.count()
+    data = page_data(information, text="Ring handläggaren, 8503\u200b12-1231, eller växeln.")
+    data.update(PUBLISH)
+
+    response = admin_client_intranet.post(edit_url(information), data)
+
+    assert response.status_code == 200
+    assert "osynliga styrtecken (till exempel U+200B)" in response.content.decode()
+    assert "1231" not in " ".join(error_texts(response)).replace("-", "")
     assert information.revisions.count() == revisions
     assert live_text(information) == "Frågor besvaras av växeln."
 
