@@ -35,10 +35,9 @@ ID_MARKERS = tuple(-7_402_000 - index for index in range(SLOTS))
 NO_DOCUMENT = -1
 
 
-# What a page of results shows and checks (search.views.results_html, search.snippets and
-# document_shown_to_request): the page's address and place, the document's metadata and its
-# stored plain text, but not the body, whose JSON a hit no longer reads.
-PAGE_FIELDS = (
+# What a suggestion shows (search.views.autocomplete), its address and document_shown() read:
+# not the body, whose JSON would be parsed for nothing.
+SUGGESTION_FIELDS = (
     "title",
     "url_path",
     "path",
@@ -48,6 +47,11 @@ PAGE_FIELDS = (
     "publicity",
     "document_type",
     "diarienummer",
+)
+# What a page of results shows and checks besides (search.views.results_html, search.snippets):
+# the document's metadata and its stored plain text, but not the body either.
+PAGE_FIELDS = (
+    *SUGGESTION_FIELDS,
     "decision_date",
     "summary",
     "plain_text",
@@ -111,19 +115,6 @@ def load_shown(items, request, fallback):
 
 # Where the words typed go in the compiled suggestion statement (a tsquery).
 TSQUERY_MARKER = "styrdoktsquerymarker"
-# What a suggestion shows (search.views.autocomplete), its address and document_shown() read:
-# not the body, whose JSON would be parsed for nothing.
-SUGGESTION_FIELDS = (
-    "title",
-    "url_path",
-    "path",
-    "depth",
-    "locale",
-    "live",
-    "publicity",
-    "document_type",
-    "diarienummer",
-)
 # The statement reads this many times the suggestions asked for, so that the reader still gets
 # them all when some of the first by title lie in subtrees hidden from them.
 OVERFETCH = 2
