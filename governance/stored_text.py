@@ -117,8 +117,11 @@ def _row_changes(model, row, texts, streams):
     changes = {}
     for name, multiline in texts.items():
         value = row[name]
-        if isinstance(value, str) and strip_control_characters(value, multiline) != value:
-            changes[name] = strip_control_characters(value, multiline)
+        if not isinstance(value, str):
+            continue
+        cleaned = strip_control_characters(value, multiline)
+        if cleaned != value:
+            changes[name] = cleaned
     for name, field in streams.items():
         if row[name] is None:
             continue

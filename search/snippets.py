@@ -48,11 +48,9 @@ def body_text_of(document):
 
 
 def snippet_source(document, body_text=None):
-    """The text a snippet is taken from: summary, then body. `body_text` is that text when it
-    has been read already (body_text_of)."""
-    if body_text is None:
-        body_text = body_text_of(document)
-    return body_text
+    """The text a snippet is taken from: summary, then body (body_text_of); `body_text` when
+    it has been read already."""
+    return body_text if body_text is not None else body_text_of(document)
 
 
 def full_text(document, body_text=None):
@@ -359,6 +357,6 @@ def describe_hits(documents, parsed):
         # The summary and body's text, stored with the document, serves both.
         body_text = body_text_of(document)
         folded_only = matcher.document_match(full_text(document, body_text)) == FOLDED
-        snippet = make_snippet(snippet_source(document, body_text), matcher)
+        snippet = make_snippet(body_text, matcher)
         hits.append(Hit(document, snippet, folded_only))
     return hits
