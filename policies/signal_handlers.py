@@ -2,6 +2,7 @@ import logging
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.db.backends.signals import connection_created
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from wagtail.models import Page
@@ -11,6 +12,7 @@ from .channels import remember_admin_access
 from .decisions import decided_as_editorial, next_free_label, used_labels
 from .models import AdoptedVersion, Styrdokument
 from .models.documents import check_publication_change
+from .models.routing import plan_prepared_statements_once
 from .signals import version_adopted
 from .tasks import enqueue_version_pdf
 
@@ -105,6 +107,8 @@ def connect():
 
     from . import frontend_cache
 
+    # Prepared statements are planned once per connection (policies.models.routing).
+    connection_created.connect(plan_prepared_statements_once, dispatch_uid="styrdok-plans")
     pre_save.connect(check_base_page_save, sender=Page, dispatch_uid="styrdok-base-page-save")
     # Whether the intranet's header links to the admin, read once per login (channels).
     user_logged_in.connect(remember_admin_access, dispatch_uid="styrdok-admin-access")

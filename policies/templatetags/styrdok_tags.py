@@ -9,6 +9,7 @@ from governance.models import StyrdokSettings
 from governance.text_input import mailto_url
 
 from ..channels import PUBLIC, get_channel
+from ..metadata_html import document_list_html, metadata_html
 from ..models import review_status_label
 
 register = template.Library()
@@ -41,6 +42,18 @@ def review_status(context, document):
     return format_html_join(
         " ", '<span class="status status--{}">{}</span>', ((v, label) for v, label in badges)
     )
+
+
+@register.simple_tag(takes_context=True)
+def document_metadata(context):
+    """The document's metadata block (policies.metadata_html), with review_status's badge."""
+    return metadata_html(context, lambda document: review_status(context, document))
+
+
+@register.simple_tag(takes_context=True)
+def document_list(context, documents):
+    """A list of documents with their metadata (policies.metadata_html)."""
+    return document_list_html(documents, context.get("request"))
 
 
 # Hooks through which the apps above policies (kvittens) add to the intranet's pages: each

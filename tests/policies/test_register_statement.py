@@ -238,3 +238,19 @@ def test_only_a_page_path_is_written_into_the_statement(path):
 
     with pytest.raises(ValueError):
         _register_literals(path, 1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_a_new_connection_plans_prepared_statements_once(db):
+    """policies.models.routing.plan_prepared_statements_once: a new connection runs every
+    prepared statement on one plan for any values (Django's own statements are not prepared,
+    so they are planned for their values as before)."""
+    from django.db import connections
+
+    fresh = connections.create_connection("default")
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "force_generic_plan"
+    finally:
+        fresh.close()
