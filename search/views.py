@@ -118,7 +118,7 @@ def search(request):
     exact = request.GET.get(EXACT) == "1"
     outcome = service.search(
         request.GET.get("q", ""),
-        Styrdokument.objects.for_request(request),
+        partial(Styrdokument.objects.for_request, request),
         filters=values,
         page=request.GET.get("sida", "1"),
         public=public,

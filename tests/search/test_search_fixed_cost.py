@@ -147,3 +147,35 @@ def test_readers_who_see_different_documents_get_different_vocabularies(
     assert public.status_code == 200
     suggestion = BeautifulSoup(public.content, "html.parser").select_one(".did-you-mean a")
     assert suggestion is None or "lösenordsbyte" not in suggestion.get_text()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the narrow copy is PostgreSQL's")
+def test_a_search_that_finds_builds_neither_the_documents_nor_the_orm_order(
+    public_client, intranet_client, w, monkeypatch
+):
+    """With the narrow copy, a query that finds what it looks for reads its page through
+    NarrowPage and load_shown: the reader's Styrdokument queryset (for_request) and the ORM's
+    ordered ids (ranking._ordered) are never built (search.service, search.ranking.RankedIds)."""
+    from policies.models import StyrdokumentQuerySet
+    from search import ranking, service
+
+    monkeypatch.setattr(service, "FEW_HITS", 0)  # this world is small: no "Menade du …"
+
+    built = []
+    for_request = StyrdokumentQuerySet.for_request
+    monkeypatch.setattr(
+        StyrdokumentQuerySet,
+        "for_request",
+        lambda self, request: built.append("for_request") or for_request(self, request),
+    )
+    ordered = ranking._ordered
+    monkeypatch.setattr(
+        ranking,
+        "_ordered",
+        lambda *args, **kwargs: built.append("_ordered") or ordered(*args, **kwargs),
+    )
+    for client, expected in ((public_client, 1), (intranet_client, 2)):
+        response = client.get("/sok/", {"q": "lösenord"})
+        page = BeautifulSoup(response.content, "html.parser")
+        assert len(page.select(".search-result")) == expected
+    assert built == []
