@@ -1,6 +1,7 @@
 """The indexes the routing statement and the public register need exist on every database:
 without the first (policies migration 0017) the start page's menu condition read every page of
-the site on each request; the second (0018) is what the public register counts."""
+the site on each request; the second (0018) is what the public register counts; the third
+(0021) gives the register's LIS-area filter an area's documents from the index alone."""
 
 import pytest
 from django.db import connection
@@ -25,6 +26,15 @@ def test_the_public_documents_have_an_index_of_their_own():
     index = constraints["register_count_public"]
     # PostgreSQL lists the included columns after the key; SQLite has no INCLUDE.
     assert index["index"] and index["columns"][0] == "page_ptr_id"
+
+
+def test_the_lis_areas_are_indexed_by_area_then_document():
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, "policies_styrdokument_lis_areas"
+        )
+    index = constraints["styrdok_lis_area_documents"]
+    assert index["index"] and index["columns"] == ["lisarea_id", "styrdokument_id"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
