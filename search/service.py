@@ -150,7 +150,7 @@ def search(
     )
     rows = None
     if ranked is not None:
-        rows = apply_filters(ranked, filters or {}, public, settings.review_warning_days)
+        rows = apply_filters(ranked, filters or {}, public, warning_days)
     searched_in = TextSource(documents, rows)
     loader = partial(load_documents, queryset=readers)
     if load is not None:
