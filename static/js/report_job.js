@@ -2,7 +2,7 @@
 // every few seconds and updates the status sentence and the steps in place, so the page does not
 // jump and a screen reader hears each new step from the live region. When the job ends (done,
 // failed or stopped) the page is loaded again, to offer the file or the retry button.
-// Without JavaScript the page's <noscript> meta refresh reloads it instead.
+// Without JavaScript the reader reloads the page with its "Uppdatera" link (no meta refresh: WCAG 2.2.1).
 (function () {
   "use strict";
 

@@ -1,7 +1,7 @@
 """The bulk import's job page in Chromium: with JavaScript it follows the import in place, row
 count by row count, without reloading; when the import is done it loads the page again, which
-shows the report of every row. (Without JavaScript a <noscript> meta refresh reloads it
-instead: tests/importing/test_bulk_views.py.)"""
+shows the report of every row. (Without JavaScript the reader reloads it with a link, never
+on a timer: tests/importing/test_bulk_views.py.)"""
 
 import pytest
 from django.db import transaction

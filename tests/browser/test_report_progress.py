@@ -1,7 +1,7 @@
 """The yearly report's PDF job page in Chromium (issue 22, item 3): with JavaScript it follows the
 job in place, step by step, without reloading; when the job is done it loads the page again,
-which offers the file. (Without JavaScript a <noscript> meta refresh reloads it instead:
-tests/reports/test_background_jobs.py.)"""
+which offers the file. (Without JavaScript the reader reloads it with a link, never on a
+timer: tests/reports/test_background_jobs.py.)"""
 
 import pytest
 from playwright.sync_api import expect
