@@ -15,9 +15,11 @@ at that point. Rows are read in chunks by primary key, written one by one with a
 (no signal, no validation): running it again changes nothing.
 """
 
+import json
 from collections import Counter
 
 from django.apps import apps as global_apps
+from django.core.exceptions import FieldDoesNotExist
 from wagtail.fields import StreamField
 
 from .text_blocks import stream_data, strip_stream_text
@@ -27,24 +29,31 @@ CHUNK = 500
 REVISION = "wagtailcore.Revision"
 
 
-def text_columns(model):
-    """{field name: multiline} for the guarded text columns of `model`'s own table."""
-    local = set(model._meta.local_concrete_fields)
+def text_columns(model, own_table=True):
+    """{field name: multiline} for the guarded text fields of `model` (of its own table only,
+    unless `own_table` is False: a revision's content holds the inherited fields too)."""
     return {
         field.name: validator.multiline
-        for field, validator in guarded_fields(model)
-        if field in local and isinstance(validator, ControlCharacterValidator)
+        for field, validator in _guarded(model, own_table)
+        if isinstance(validator, ControlCharacterValidator)
     }
 
 
-def stream_columns(model):
-    """{field name: the field} for the guarded StreamFields of `model`'s own table."""
-    local = set(model._meta.local_concrete_fields)
+def stream_columns(model, own_table=True):
+    """{field name: the field} for the guarded StreamFields of `model` (see text_columns)."""
     return {
         field.name: field
-        for field, validator in guarded_fields(model)
-        if field in local and isinstance(field, StreamField)
+        for field, _validator in _guarded(model, own_table)
+        if isinstance(field, StreamField)
     }
+
+
+def _guarded(model, own_table):
+    fields = guarded_fields(model)
+    if not own_table:
+        return fields
+    local = set(model._meta.local_concrete_fields)
+    return [(field, validator) for field, validator in fields if field in local]
 
 
 def clean_stored_text(app_labels=None, apps=None, dry_run=False, revisions=False):
@@ -81,7 +90,7 @@ def _stored_model(apps, model):
 def _has_field(model, name):
     try:
         model._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist: added by a later migration
+    except FieldDoesNotExist:  # added by a later migration
         return False
     return True
 
@@ -113,15 +122,20 @@ def _clean_table(model, label, texts, streams, counts, dry_run):
                 manager.filter(pk=pk).update(**changes)
 
 
-def _row_changes(model, row, texts, streams):
+def _text_changes(values, texts):
+    """{name: cleaned text} for the text `values` (a row, a revision's content) that change."""
     changes = {}
     for name, multiline in texts.items():
-        value = row[name]
-        if not isinstance(value, str):
-            continue
-        cleaned = strip_control_characters(value, multiline)
-        if cleaned != value:
-            changes[name] = cleaned
+        value = values.get(name)
+        if isinstance(value, str):
+            cleaned = strip_control_characters(value, multiline)
+            if cleaned != value:
+                changes[name] = cleaned
+    return changes
+
+
+def _row_changes(model, row, texts, streams):
+    changes = _text_changes(row, texts)
     for name, field in streams.items():
         if row[name] is None:
             continue
@@ -167,24 +181,14 @@ def _revision_fields(apps, revision):
         model = global_apps.get_model(content_type.app_label, content_type.model)
     except (AttributeError, LookupError):
         return {}, {}
-    texts, streams = {}, {}
-    for field, validator in guarded_fields(model):
-        if isinstance(validator, ControlCharacterValidator):
-            texts[field.name] = validator.multiline
-        elif isinstance(field, StreamField):
-            streams[field.name] = field
-    return texts, streams
+    return text_columns(model, own_table=False), stream_columns(model, own_table=False)
 
 
 def _content_changes(content, fields):
     if not isinstance(content, dict):
         return {}
     texts, streams = fields
-    changes = {}
-    for name, multiline in texts.items():
-        value = content.get(name)
-        if isinstance(value, str) and strip_control_characters(value, multiline) != value:
-            changes[name] = strip_control_characters(value, multiline)
+    changes = _text_changes(content, texts)
     for name, field in streams.items():
         value = content.get(name)
         if value:
@@ -194,8 +198,6 @@ def _content_changes(content, fields):
 
 def _stream_content_change(name, field, value):
     """A revision holds a StreamField's value as a JSON string (or, from older code, a list)."""
-    import json
-
     data = json.loads(value) if isinstance(value, str) else value
     cleaned = strip_stream_text(field, data)
     if cleaned == data:

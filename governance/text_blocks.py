@@ -37,8 +37,7 @@ class ControlCharacterBlockMixin:
 
     def clean(self, value):
         value = super().clean(value)
-        multiline = isinstance(self, MULTILINE_BLOCKS)
-        validator = no_control_characters_multiline if multiline else no_control_characters
+        validator = no_control_characters_multiline if multiline(self) else no_control_characters
         validator(value)
         return value
 
@@ -59,9 +58,16 @@ class RichTextBlock(ControlCharacterBlockMixin, blocks.RichTextBlock):
     wagtail_path = "wagtail.blocks.RichTextBlock"
 
 
+def multiline(block):
+    """Whether `block` holds text of several lines (tab and line breaks accepted)."""
+    return isinstance(block, MULTILINE_BLOCKS)
+
+
 def walk_block_data(block, data, text):
-    """`data`, a block's stored value, with `text(value, multiline)` applied to each piece of
-    text in it (the value of a char, text or rich text block, a choice, a link address)."""
+    """`data`, a block's stored value, with `text(leaf, value)` applied to each piece of text in
+    it (the value of a char, text or rich text block, a choice, a link address), `leaf` being
+    the block that holds it. A struct's values are visited in the order of its blocks.
+    policies.text reads a body's text through this walk too."""
     if data is None:
         return data
     if isinstance(block, blocks.StreamBlock):
@@ -71,7 +77,7 @@ def walk_block_data(block, data, text):
     if isinstance(block, blocks.StructBlock):
         return _walk_struct(block, data, text)
     if isinstance(data, str):
-        return text(data, isinstance(block, MULTILINE_BLOCKS))
+        return text(block, data)
     return data
 
 
@@ -103,18 +109,22 @@ def _walk_list(block, data, text):
 def _walk_struct(block, data, text):
     if not isinstance(data, dict):
         return data
-    return {
-        name: walk_block_data(block.child_blocks[name], value, text)
-        if name in block.child_blocks
-        else value
-        for name, value in data.items()
+    walked = {
+        name: walk_block_data(child, data[name], text)
+        for name, child in block.child_blocks.items()
+        if name in data
     }
+    return {**walked, **{name: value for name, value in data.items() if name not in walked}}
 
 
 def strip_stream_text(field, data):
     """A StreamField's stored value (JSON) without the characters: for text nobody typed, such
     as the body converted from an imported Word file."""
-    return walk_block_data(field.stream_block, data, strip_control_characters)
+    return walk_block_data(
+        field.stream_block,
+        data,
+        lambda leaf, value: strip_control_characters(value, multiline(leaf)),
+    )
 
 
 def stream_data(field, value):
@@ -126,8 +136,8 @@ def stream_data(field, value):
     return value
 
 
-def _refuse(text, multiline):
-    char = first_control_character(text, multiline)
+def _refuse(leaf, text):
+    char = first_control_character(text, multiline(leaf))
     if char is not None:
         raise ValidationError(MESSAGE, code="control_characters", params={"code": code_point(char)})
     return text

@@ -33,6 +33,7 @@ Where it is enforced (`install()`, from governance's ready()):
 - the file names Styrdok keeps as they came (FILE_NAME_FIELDS) lose the characters silently.
 """
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -256,16 +257,12 @@ def _guarded_fields(model):
     return fields
 
 
+@functools.cache
 def stream_validator(field):
     """The one StreamTextValidator of a StreamField (a page type's subclasses share the field)."""
     from .text_blocks import StreamTextValidator
 
-    if field not in _STREAM_VALIDATORS:
-        _STREAM_VALIDATORS[field] = StreamTextValidator(field)
-    return _STREAM_VALIDATORS[field]
-
-
-_STREAM_VALIDATORS: dict = {}
+    return StreamTextValidator(field)
 
 
 def _guarded_bases(model):

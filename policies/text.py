@@ -25,6 +25,8 @@ from functools import lru_cache
 from wagtail import blocks
 from wagtail.rich_text import get_text_for_indexing
 
+from governance.text_blocks import walk_block_data
+
 from .swedish import index_text
 
 TEXT_BLOCKS = (blocks.CharBlock, blocks.TextBlock)
@@ -70,7 +72,7 @@ def streamfield_texts(value, markup=False) -> list[str]:
         return []
     stream_block = getattr(value, "stream_block", None)
     if stream_block is not None:
-        return block_texts(stream_block, value.raw_data, markup)
+        return block_texts(stream_block, stored_value(stream_block, value), markup)
     # A list of bound blocks (a stream being built): each block reads its own value.
     texts = []
     for child in value:
@@ -79,16 +81,16 @@ def streamfield_texts(value, markup=False) -> list[str]:
 
 
 def block_texts(block, raw, markup=False) -> list[str]:
-    """The pieces of text of one block's stored (JSON) value."""
-    if raw is None:
-        return []
-    if isinstance(block, blocks.StreamBlock):
-        return _stream_texts(block, raw, markup)
-    if isinstance(block, blocks.StructBlock):
-        return _struct_texts(block, raw, markup)
-    if isinstance(block, blocks.ListBlock):
-        return _list_texts(block, raw, markup)
-    return _field_texts(block, raw, markup)
+    """The pieces of text of one block's stored (JSON) value, in order
+    (governance.text_blocks.walk_block_data visits them)."""
+    texts = []
+
+    def read(leaf, value):
+        texts.extend(_field_texts(leaf, value, markup))
+        return value
+
+    walk_block_data(block, raw, read)
+    return texts
 
 
 def stored_value(block, value):
@@ -97,40 +99,13 @@ def stored_value(block, value):
     return list(raw_data) if raw_data is not None else block.get_prep_value(value)
 
 
-def _stream_texts(block, raw, markup):
-    texts = []
-    for item in raw:
-        child = block.child_blocks.get(item.get("type")) if isinstance(item, dict) else None
-        if child is not None:
-            texts += block_texts(child, item.get("value"), markup)
-    return texts
-
-
-def _struct_texts(block, raw, markup):
-    if not isinstance(raw, dict):
-        return []
-    texts = []
-    for name, child in block.child_blocks.items():
-        texts += block_texts(child, raw.get(name), markup)
-    return texts
-
-
-def _list_texts(block, raw, markup):
-    texts = []
-    for item in raw:
-        # Stored as {"type": "item", "value": …, "id": …}, or the bare value in older data.
-        value = item["value"] if block._item_is_in_block_format(item) else item
-        texts += block_texts(block.child_block, value, markup)
-    return texts
-
-
 def _field_texts(block, raw, markup):
+    """The text of one stored value (a string) of `block`, as the reading asks."""
     if isinstance(block, blocks.RichTextBlock):
-        source = raw if isinstance(raw, str) else getattr(raw, "source", "")
         if markup:
-            return [source]
-        return [html_to_text(source)] if block.search_index else []
-    if not isinstance(raw, str) or isinstance(block, blocks.ChooserBlock):
+            return [raw]
+        return [html_to_text(raw)] if block.search_index else []
+    if isinstance(block, blocks.ChooserBlock):
         return []
     if markup:
         return [raw]

@@ -365,12 +365,6 @@ class RankedIds:
     def __iter__(self):
         return iter(self.ids)
 
-    def __len__(self):
-        return len(self.ids)
-
-    def __getitem__(self, key):
-        return self.ids[key]
-
 
 # The column of a page of ranked ids that holds the number of matches (search.paging).
 TOTAL = "_search_total"

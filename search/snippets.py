@@ -47,15 +47,10 @@ def body_text_of(document):
     return normalised(document.summary)
 
 
-def snippet_source(document, body_text=None):
-    """The text a snippet is taken from: summary, then body (body_text_of); `body_text` when
-    it has been read already."""
-    return body_text if body_text is not None else body_text_of(document)
-
-
 def full_text(document, body_text=None):
     """All text the index holds for a document (policies.text.indexed_text, which
-    tests/search/test_search_fixed_cost.py holds this to); `body_text` as for snippet_source.
+    tests/search/test_search_fixed_cost.py holds this to); `body_text` is body_text_of(document)
+    when it has been read already.
     That text is normalised already: only the short pieces around it are (normalising each
     piece and joining them with a space is normalising the whole)."""
     if body_text is None:

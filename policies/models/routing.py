@@ -212,10 +212,7 @@ def preparing_cursor(alias):
     no more than the rest. Elsewhere (SQLite, psycopg 2) this is the ordinary cursor."""
     connection_ = connections[alias]
     cursor_class = _cursor_class_for(connection_.vendor)
-    options = connection_.settings_dict.get("OPTIONS") or {}
-    if cursor_class is None or (
-        "prepare_threshold" in options and options["prepare_threshold"] is None
-    ):
+    if not _prepares(connection_):
         with connection_.cursor() as cursor:
             yield cursor
         return
@@ -246,12 +243,17 @@ def plan_prepared_statements_once(sender, connection, **kwargs):
     prepared, Django's own, are planned for their values as before: the setting applies to
     prepared statements only. Run on the driver's connection, so outside Django's query log;
     a new connection is in autocommit, so the setting lasts for the connection's lifetime."""
-    if _cursor_class_for(connection.vendor) is None:
-        return
-    options = connection.settings_dict.get("OPTIONS") or {}
-    if "prepare_threshold" in options and options["prepare_threshold"] is None:
-        return
-    connection.connection.execute("SET plan_cache_mode = force_generic_plan")
+    if _prepares(connection):
+        connection.connection.execute("SET plan_cache_mode = force_generic_plan")
+
+
+def _prepares(connection_):
+    """Whether preparing_cursor prepares on this connection: PostgreSQL with psycopg 3, unless
+    the deployment turned prepared statements off (OPTIONS["prepare_threshold"] = None)."""
+    if _cursor_class_for(connection_.vendor) is None:
+        return False
+    options = connection_.settings_dict.get("OPTIONS") or {}
+    return not ("prepare_threshold" in options and options["prepare_threshold"] is None)
 
 
 def compiled_query(key, build):

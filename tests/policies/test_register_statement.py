@@ -240,17 +240,32 @@ def test_only_a_page_path_is_written_into_the_statement(path):
         _register_literals(path, 1)
 
 
+def plan_mode_of_a_new_connection(**options):
+    """plan_cache_mode on a new connection of the default database, with `options` added to its
+    OPTIONS."""
+    from django.db import connections
+
+    fresh = connections.create_connection("default")
+    options = {**(fresh.settings_dict.get("OPTIONS") or {}), **options}
+    fresh.settings_dict = {**fresh.settings_dict, "OPTIONS": options}
+    try:
+        with fresh.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+    finally:
+        fresh.close()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
 def test_a_new_connection_plans_prepared_statements_once(db):
     """policies.models.routing.plan_prepared_statements_once: a new connection runs every
     prepared statement on one plan for any values (Django's own statements are not prepared,
     so they are planned for their values as before)."""
-    from django.db import connections
+    assert plan_mode_of_a_new_connection() == "force_generic_plan"
 
-    fresh = connections.create_connection("default")
-    try:
-        with fresh.cursor() as cursor:
-            cursor.execute("SHOW plan_cache_mode")
-            assert cursor.fetchone()[0] == "force_generic_plan"
-    finally:
-        fresh.close()
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_without_prepared_statements_the_plan_mode_is_left_alone(db):
+    """A deployment behind a transaction-mode pooler turns prepared statements off
+    (OPTIONS["prepare_threshold"] = None): nothing is prepared, so nothing is set either."""
+    assert plan_mode_of_a_new_connection(prepare_threshold=None) == "auto"

@@ -72,7 +72,6 @@ def test_the_stored_plain_text_is_the_indexed_text(w):
         assert text == document_plain_text(document.summary, document.body)
         assert snippets.full_text(document, text) == snippets.normalised(indexed_text(document))
         assert snippets.full_text(document, text) == snippets.full_text(document)
-        assert snippets.snippet_source(document, text) == snippets.snippet_source(document)
 
 
 def test_a_hit_reads_no_body(w, monkeypatch):
