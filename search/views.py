@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from governance.models import StyrdokSettings
 from policies.channels import PUBLIC, get_channel
 from policies.models import Publicity, Styrdokument
+from policies.models.routing import read_frame
 from policies.register import FILTER_LABELS, RegisterFilterForm, filter_choices, filter_fields
 from search import service
 from search.loading import load_shown, ranked_for_request, suggest_shown
@@ -112,6 +113,8 @@ def results_html(hits, request, intranet):
 
 
 def search(request):
+    # The reader's hidden subtrees and the menus in one statement, before anything asks.
+    read_frame(request)
     public = get_channel(request) == PUBLIC
     site_settings = StyrdokSettings.load(request_or_site=request)
     form, values, filter_notices = read_filters(request, public, site_settings.review_warning_days)

@@ -409,6 +409,22 @@ def _read_along(root, request, path_components):
     return rows
 
 
+def read_frame(request):
+    """For a view that serves no page (the search): the reader's hidden roots and the site's
+    menu pages read as page routing reads them, in one statement with the start page's own line,
+    instead of a query for each when they are first asked for. Nothing when the site's root is
+    not the start page (policies.channels then finds the start page itself)."""
+    from wagtail.models import Site
+
+    from .site import HomePage
+
+    site = Site.find_for_request(request)
+    root = site.root_page if site is not None else None
+    if root is None or root.specific_class is not HomePage:
+        return
+    _read_along(root, request, [])
+
+
 def _menu_candidates(rows, root):
     """Live pages directly under `root` marked "show in menus", unless a view restriction sits on
     them, on `root` or above it (Wagtail's public())."""
