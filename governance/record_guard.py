@@ -12,11 +12,16 @@ admin, an import or the shell alike:
 - a queryset's update() or bulk_update() that touches a governance.* row or turns an ordinary
   entry into one: Wagtail's log entry querysets (LogEntryQuerySet) are wrapped at register().
 
-Only code that deliberately builds a plain `QuerySet(PageLogEntry)` (a data migration, a test
-back-dating its scene) writes past this guard.
+On PostgreSQL, triggers refuse the same writes to every writer, hand-written SQL included
+(migration governance/0012). A deliberate correction (a data migration, a test back-dating its
+scene) builds a plain `QuerySet(PageLogEntry)` inside maintenance(), which the triggers let
+through for that transaction only.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
+from django.db import connections, transaction
 from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import ModelLogEntry, PageLogEntry
@@ -29,6 +34,26 @@ RECORD_MESSAGE = _(
     "Beslutshistoriken är en allmän handling och kan inte ändras eller raderas. Ett beslut "
     "ändras bara genom ett nytt beslut."
 )
+
+
+@contextmanager
+def maintenance(using="default"):
+    """A transaction in which the database's triggers let the decision history be corrected
+    (PostgreSQL's transaction-local `styrdok.record_maintenance`). The Django guard still
+    applies: the correction is written through a plain QuerySet, deliberately."""
+    with transaction.atomic(using=using):
+        _record_maintenance(using, "on")
+        yield
+        # Inside an outer transaction the setting would outlive this block; an error instead
+        # rolls the block back, the setting with it.
+        _record_maintenance(using, "off")
+
+
+def _record_maintenance(using, value):
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('styrdok.record_maintenance', %s, true)", [value])
 
 
 def is_governance_entry(action):

@@ -605,3 +605,75 @@ def test_queryset_writes_cannot_rewrite_the_decision_history(people):
     if ordinary is not None:
         assert PageLogEntry.objects.filter(pk=ordinary.pk).update(label="x") == 1
     assert reload(page).live
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL's")
+def test_hand_written_sql_cannot_rewrite_the_decision_history(people):
+    """`manage.py dbshell`, a cursor in the shell or another program on the database: an UPDATE
+    or DELETE of a governance.* entry, or an UPDATE making an entry one, is refused by the
+    database with the same Swedish message, for page and model log entries alike. Ordinary
+    entries stay writable, and record_guard.maintenance() lets a deliberate correction through
+    for its own transaction only."""
+    from django.db import DatabaseError
+
+    from governance.record_guard import maintenance
+
+    page = make_draft("rutin", "stabschef")
+    run_to_step(people, page, OFFICIAL_DECISION, people.redaktor)
+    decide(people, page)
+    decided = PageLogEntry.objects.get(page_id=page.pk, action="governance.decided")
+    ordinary = PageLogEntry.objects.filter(page_id=page.pk).exclude(
+        action__startswith="governance."
+    )[0]
+    body_entry = ModelLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(PageLogEntry),
+        object_id="1",
+        label="organ",
+        action="governance.decision_makers_changed",
+        timestamp=timezone.now(),
+    )
+    before = (decided.timestamp, decided.data, decided.user_id)
+    statements = [
+        ("UPDATE wagtailcore_pagelogentry SET data = '{}' WHERE id = %s", decided.pk),
+        ("UPDATE wagtailcore_pagelogentry SET action = 'wagtail.edit' WHERE id = %s", decided.pk),
+        ("UPDATE wagtailcore_pagelogentry SET timestamp = now() WHERE page_id = %s", page.pk),
+        ("DELETE FROM wagtailcore_pagelogentry WHERE id = %s", decided.pk),
+        (
+            "UPDATE wagtailcore_pagelogentry SET action = 'governance.decided' WHERE id = %s",
+            ordinary.pk,
+        ),
+        ("UPDATE wagtailcore_modellogentry SET label = 'ändrad' WHERE id = %s", body_entry.pk),
+        ("DELETE FROM wagtailcore_modellogentry WHERE id = %s", body_entry.pk),
+    ]
+    for sql, pk in statements:
+        with (
+            pytest.raises(DatabaseError) as refused,
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [pk])
+        assert RECORD_MESSAGE in str(refused.value), sql
+
+    decided.refresh_from_db()
+    assert (decided.timestamp, decided.data, decided.user_id) == before
+    assert ModelLogEntry.objects.filter(pk=body_entry.pk, label="organ").exists()
+    assert reload(page).live
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE wagtailcore_pagelogentry SET label = 'ordinarie' WHERE id = %s", [ordinary.pk]
+        )
+        assert cursor.rowcount == 1
+
+    # A deliberate correction, in its own transaction; the next one is refused again.
+    corrected = timezone.now() - datetime.timedelta(days=3)
+    with maintenance(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE wagtailcore_pagelogentry SET timestamp = %s WHERE id = %s",
+            [corrected, decided.pk],
+        )
+    decided.refresh_from_db()
+    assert decided.timestamp == corrected
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM wagtailcore_pagelogentry WHERE id = %s", [decided.pk])
+    assert PageLogEntry.objects.filter(pk=decided.pk).exists()
