@@ -12,6 +12,7 @@ class PoliciesConfig(AppConfig):
             audit_log,
             choosers,
             copy_guard,
+            hidden_copies,
             hidden_slugs,
             permission_policies,
             plain_language_admin,
@@ -26,4 +27,5 @@ class PoliciesConfig(AppConfig):
         audit_log.register()
         hidden_slugs.register()
         copy_guard.register()
+        hidden_copies.register()
         uploads.register()

@@ -24,6 +24,7 @@ from wagtail.admin.forms.pages import CopyForm
 from wagtail.models import Page
 
 from .decisions import DecisionRequired
+from .hidden_copies import hidden_below
 from .public_pages import IdentityNumberRefused, PublicTextGuard, identity_number_errors
 
 
@@ -44,20 +45,22 @@ def _decided_only():
     )
 
 
-def _going_live(page, recursive):
+def _going_live(page, recursive, user=None):
     """The pages whose copy or alias would be live: `page` (and with `recursive` every page below
-    it) that is live now."""
+    it that `user` may see: policies.hidden_copies leaves the others out) that is live now."""
     pages = page.get_descendants(inclusive=True) if recursive else Page.objects.filter(pk=page.pk)
+    for root in hidden_below(page, user) if recursive else ():
+        pages = pages.exclude(path__startswith=root)
     return pages.live().specific()
 
 
-def refusals(page, recursive):
-    """Swedish messages for everything that may not go live in a live copy or alias of `page`;
-    empty when nothing is refused."""
+def refusals(page, recursive, user=None):
+    """Swedish messages for everything that may not go live in a live copy or alias of `page`
+    made by `user` (None: the shell); empty when nothing is refused."""
     from .models import Styrdokument
 
     messages = []
-    for live in _going_live(page, recursive):
+    for live in _going_live(page, recursive, user):
         if isinstance(live, Styrdokument):
             messages.append(_decided_only())
         elif isinstance(live, PublicTextGuard):
@@ -66,8 +69,8 @@ def refusals(page, recursive):
     return list(dict.fromkeys(messages))
 
 
-def refuse_live_copy(page, recursive):
-    messages = refusals(page, recursive)
+def refuse_live_copy(page, recursive, user=None):
+    messages = refusals(page, recursive, user)
     if messages:
         raise CopyRefused(messages)
 
@@ -89,13 +92,13 @@ _previous_copy_form_clean = {}
 
 def copy_execute(self, skip_permission_checks=False):
     if self.keep_live:
-        refuse_live_copy(self.page, self.recursive)
+        refuse_live_copy(self.page, self.recursive, self.user)
     with transaction.atomic():
         return _wagtail_copy_execute(self, skip_permission_checks=skip_permission_checks)
 
 
 def alias_execute(self, skip_permission_checks=False):
-    refuse_live_copy(self.page, self.recursive)
+    refuse_live_copy(self.page, self.recursive, self.user)
     with transaction.atomic():
         return _wagtail_alias_execute(self, skip_permission_checks=skip_permission_checks)
 
@@ -121,7 +124,8 @@ def copy_form_clean(self):
     # Shown on the field that asked for a live copy: Wagtail's copy page shows field errors only.
     field = next((name for name in ("alias", "publish_copies") if cleaned_data.get(name)), None)
     if field is not None:
-        for message in refusals(self.page, bool(cleaned_data.get("copy_subpages"))):
+        recursive = bool(cleaned_data.get("copy_subpages"))
+        for message in refusals(self.page, recursive, self.user):
             self.add_error(field, message)
     return cleaned_data
 
