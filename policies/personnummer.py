@@ -14,6 +14,7 @@ The date and the check digit keep false alarms low: a diarienummer, a phone numb
 amount very rarely forms a valid date followed by a matching check digit.
 """
 
+import bisect
 import calendar
 import html
 import io
@@ -137,11 +138,12 @@ def _plain_char(match):
     return char
 
 
+# A digit doubled, with the digits of the product summed (Luhn): 7 -> 14 -> 5.
+_DOUBLED = {str(digit): (2 * digit) % 9 if digit != 9 else 9 for digit in range(10)}
+
+
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
+    total = sum(_DOUBLED[char] for char in digits[0::2]) + sum(map(int, digits[1::2]))
     return total % 10 == 0
 
 
@@ -194,7 +196,7 @@ def _dated_form_reads_as_a_number(match, plain):
         return False
     if _CONTINUES.match(plain, match.end()):
         return False
-    if date_sep == "." and _DOTTED_BEFORE.search(plain, 0, match.start()):
+    if date_sep == "." and _DOTTED_BEFORE.search(plain, max(0, match.start() - 2), match.start()):
         return False
     return not (date_sep == "-" and match.group("century") == "20")
 
@@ -211,7 +213,7 @@ def _grouping_reads_as_a_number(match, plain):
         return False
     if not (split or date_sep == " "):
         return True
-    before = _GROUP_BEFORE.search(plain, 0, match.start())
+    before = _GROUP_BEFORE.search(plain, max(0, match.start() - 2), match.start())
     return not (before or _GROUP_AFTER.match(plain, match.end()))
 
 
@@ -225,11 +227,13 @@ def _looks_like_a_phone_number(match):
 
 def _is_valid(match, plain):
     """The kind of number a match is, or None when it is not one."""
+    # The grouping first: in a long run of digit groups (a table of figures) it turns down
+    # every candidate, before the date and the check digit are worked out.
+    if not _grouping_reads_as_a_number(match, plain):
+        return None
     year, yy, mm, dd, nnnn, dated = _parts(match)
     kind = _date_kind(year, int(mm), int(dd))
     if kind is None or not luhn_valid(f"{yy}{mm}{dd}{nnnn}"):
-        return None
-    if not _grouping_reads_as_a_number(match, plain):
         return None
     if dated and not _dated_form_reads_as_a_number(match, plain):
         return None
@@ -262,19 +266,33 @@ def _letters_as_digits(plain):
     return _LETTER_DIGIT.sub(lambda letter: LETTER_DIGITS[letter.group(0)], plain)
 
 
-def _all_candidates(plain):
+def _all_candidates(plain, limit=None):
     """(start, end, kind) of every number in the normalised text, in order: those written in
     digits, then those that need letters read as digits (85O3l2-1231) where they do not overlap
-    one already found."""
-    found = [(match.start(), match.end(), kind) for match, kind in _candidates(plain)]
+    one already found. With `limit`, the first `limit` of those (the reading stops there)."""
+    found = []
+    for match, kind in _candidates(plain):
+        found.append((match.start(), match.end(), kind))
+        if limit is not None and len(found) >= limit:
+            return found
     digits = _letters_as_digits(plain)
     if digits is None:
         return found
+    # The numbers in digits do not overlap one another and are in order, so their ends are in
+    # order too: a number read with letters overlaps one of them only if it overlaps the last
+    # one that starts before it ends.
+    starts = [start for start, _end, _kind in found]
+    ends = [end for _start, end, _kind in found]
+    added = []
     for match, kind in _candidates(digits):
         start, end = match.span()
-        if not any(start < other_end and other_start < end for other_start, other_end, _k in found):
-            found.append((start, end, kind))
-    return sorted(found)
+        before = bisect.bisect_left(starts, end)
+        if before and ends[before - 1] > start:
+            continue
+        added.append((start, end, kind))
+        if limit is not None and len(found) + len(added) >= limit:
+            break
+    return sorted(found + added)
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -293,19 +311,41 @@ def find_identity_numbers(text: str, context: int = 40) -> list[Finding]:
     # Rich text keeps entities (&nbsp;, &#8209;): a reader sees the characters.
     plain = normalise(html.unescape(_strip_tags(text or "")))
     found = _all_candidates(plain)
-    masked_text = _masked(plain, found)
-    findings = []
-    for start, end, kind in found:
-        # Masking keeps lengths, so spans hold in the masked text too.
-        passage = masked_text[max(0, start - context) : min(len(plain), end + context)]
+    starts = [start for start, _end, _kind in found]
+    findings = Findings(total=len(found))
+    for index, (start, end, kind) in enumerate(found[:MAX_FINDINGS]):
+        low, high = max(0, start - context), min(len(plain), end + context)
+        # The numbers near it are masked in the passage too: those overlapping it, whole.
+        first = index
+        while first and found[first - 1][1] > low:
+            first -= 1
+        last = bisect.bisect_left(starts, high)
+        nearby = found[first:last]
+        region_start, region_end = min(low, nearby[0][0]), max(high, nearby[-1][1])
+        shifted = [(a - region_start, b - region_start, k) for a, b, k in nearby]
+        masked = _masked(plain[region_start:region_end], shifted)
+        passage = masked[low - region_start : high - region_start]
         findings.append(Finding(number=plain[start:end], kind=kind, passage=passage))
     return findings
 
 
+class Findings(list):
+    """The first MAX_FINDINGS numbers found, in order; `total` is how many the text holds."""
+
+    def __init__(self, items=(), total=0):
+        super().__init__(items)
+        self.total = total
+
+
 def _masked(plain, found):
-    for start, end, _kind in reversed(found):
-        plain = plain[:start] + mask(plain[start:end]) + plain[end:]
-    return plain
+    """The text with each found number masked: built in one pass (masking each number in a
+    copy of the whole text was quadratic, minutes for a file of many numbers)."""
+    pieces, position = [], 0
+    for start, end, _kind in found:
+        pieces += [plain[position:start], mask(plain[start:end])]
+        position = end
+    pieces.append(plain[position:])
+    return "".join(pieces)
 
 
 def mask_identity_numbers(text: str) -> str:
@@ -357,6 +397,9 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 40 * 1024 * 1024
 MAX_TEXT_CHARS = 5_000_000
+# The most numbers a text's findings list (a message per number would otherwise flood the
+# editor); Findings.total still counts them all.
+MAX_FINDINGS = 100
 MAX_PDF_PAGES = 1000
 
 
@@ -392,7 +435,12 @@ def attached_file_findings(title: str, filename: str, text: str):
     when it holds a number itself."""
     name_findings = find_identity_numbers(f"{title}\n{filename}")
     shown = mask_identity_numbers(filename) if name_findings else filename
-    return shown, name_findings + find_identity_numbers(text)
+    text_findings = find_identity_numbers(text)
+    both = Findings(
+        (name_findings + text_findings)[:MAX_FINDINGS],
+        total=name_findings.total + text_findings.total,
+    )
+    return shown, both
 
 
 def document_findings(document):

@@ -246,7 +246,8 @@ class DocumentForm(BaseDocumentForm):
         if not findings:
             return
         where = _("filen ”%(name)s”") % {"name": shown} if replaced else _("titeln")
-        message = identity_number_message(titles, where, findings[0], len(findings) - 1)
+        more = getattr(findings, "total", len(findings)) - 1
+        message = identity_number_message(titles, where, findings[0], more)
         field = "file" if replaced and "file" in self.fields else "title"
         self.add_error(field if field in self.fields else None, message)
 
