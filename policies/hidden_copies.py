@@ -73,14 +73,14 @@ def recount_children(root):
     rows = list(
         Page.objects.filter(path__startswith=root.path)
         .order_by("path")
-        .values_list("pk", "path", "depth", "numchild")
+        .values_list("pk", "path", "numchild")
     )
-    counts = {path: 0 for _pk, path, _depth, _numchild in rows}
-    for _pk, path, _depth, _numchild in rows:
+    counts = {path: 0 for _pk, path, _numchild in rows}
+    for _pk, path, _numchild in rows:
         parent = path[: -Page.steplen]
         if parent in counts:
             counts[parent] += 1
-    for pk, path, _depth, numchild in rows:
+    for pk, path, numchild in rows:
         if counts[path] != numchild:
             Page.objects.filter(pk=pk).update(numchild=counts[path])
             if pk == root.pk:

@@ -266,15 +266,11 @@ def _letters_as_digits(plain):
     return _LETTER_DIGIT.sub(lambda letter: LETTER_DIGITS[letter.group(0)], plain)
 
 
-def _all_candidates(plain, limit=None):
+def _all_candidates(plain):
     """(start, end, kind) of every number in the normalised text, in order: those written in
     digits, then those that need letters read as digits (85O3l2-1231) where they do not overlap
-    one already found. With `limit`, the first `limit` of those (the reading stops there)."""
-    found = []
-    for match, kind in _candidates(plain):
-        found.append((match.start(), match.end(), kind))
-        if limit is not None and len(found) >= limit:
-            return found
+    one already found."""
+    found = [(match.start(), match.end(), kind) for match, kind in _candidates(plain)]
     digits = _letters_as_digits(plain)
     if digits is None:
         return found
@@ -290,8 +286,6 @@ def _all_candidates(plain, limit=None):
         if before and ends[before - 1] > start:
             continue
         added.append((start, end, kind))
-        if limit is not None and len(found) + len(added) >= limit:
-            break
     return sorted(found + added)
 
 

@@ -523,6 +523,17 @@ RECORD_MESSAGE = (
 )
 
 
+def decision_makers_entry():
+    """A beslutande organ's governance.* entry in the model log (its decision makers changed)."""
+    return ModelLogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(PageLogEntry),
+        object_id="1",
+        label="organ",
+        action="governance.decision_makers_changed",
+        timestamp=timezone.now(),
+    )
+
+
 def test_the_decision_history_is_neither_edited_nor_deleted(people):
     """The shell or an import cannot rewrite who decided what, nor remove the decision that
     is the proof a revision may be live; the admin has no route for it at all."""
@@ -585,13 +596,7 @@ def test_queryset_writes_cannot_rewrite_the_decision_history(people):
     decided.refresh_from_db()
     assert (decided.timestamp, decided.data, decided.user_id) == before
 
-    body_entry = ModelLogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(PageLogEntry),
-        object_id="1",
-        label="organ",
-        action="governance.decision_makers_changed",
-        timestamp=timezone.now(),
-    )
+    body_entry = decision_makers_entry()
     model_attempts = [
         lambda: ModelLogEntry.objects.filter(pk=body_entry.pk).update(label="ändrad"),
         lambda: ModelLogEntry.objects.filter(pk=body_entry.pk).delete(),
@@ -625,13 +630,7 @@ def test_hand_written_sql_cannot_rewrite_the_decision_history(people):
     ordinary = PageLogEntry.objects.filter(page_id=page.pk).exclude(
         action__startswith="governance."
     )[0]
-    body_entry = ModelLogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(PageLogEntry),
-        object_id="1",
-        label="organ",
-        action="governance.decision_makers_changed",
-        timestamp=timezone.now(),
-    )
+    body_entry = decision_makers_entry()
     before = (decided.timestamp, decided.data, decided.user_id)
     statements = [
         ("UPDATE wagtailcore_pagelogentry SET data = '{}' WHERE id = %s", decided.pk),
