@@ -391,8 +391,8 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 40 * 1024 * 1024
 MAX_TEXT_CHARS = 5_000_000
-# The most numbers a text's findings list (a message per number would otherwise flood the
-# editor); Findings.total still counts them all.
+# The most findings one text gives (the editor gets a message per finding, and a list of
+# thousands of numbers would flood the form); Findings.total still counts them all.
 MAX_FINDINGS = 100
 MAX_PDF_PAGES = 1000
 

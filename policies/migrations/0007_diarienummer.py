@@ -8,7 +8,8 @@ model and its manager refuse to change a recorded version.
 import re
 
 import governance.fields
-from django.db import connections, migrations
+from governance.record_guard import maintenance
+from django.db import migrations
 from django.db.models import QuerySet
 
 DEFAULT_PATTERN = r"^[A-ZÅÄÖ]{1,10}[ -]\d{4}[-/]\d{1,6}(-\d{1,4})?$"
@@ -51,20 +52,19 @@ def normalise_stored(apps, schema_editor):
     # The decision history reads the dnr from the governance.* log entries' data.
     PageLogEntry = apps.get_model("wagtailcore", "PageLogEntry")
     entries = PageLogEntry.objects.filter(action__startswith="governance.")
-    # A deliberate correction of the record: the database's triggers (governance/0012, when
-    # they exist) let this transaction through, as governance.record_guard.maintenance() does.
-    connection = connections[entries.db]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('styrdok.record_maintenance', 'on', true)")
-    for pk, data in entries.values_list("pk", "data").iterator():
-        if not isinstance(data, dict) or not data.get("diarienummer"):
-            continue
-        normalised = normalise(data["diarienummer"], pattern)
-        if normalised != data["diarienummer"]:
-            # A plain QuerySet: the log entries' own refuses to rewrite the decision history
-            # (governance.record_guard); this only normalises how the dnr is spelled.
-            QuerySet(PageLogEntry).filter(pk=pk).update(data={**data, "diarienummer": normalised})
+    # A deliberate correction of the record: the database's triggers (governance/0012, where
+    # they exist) let it through inside record_guard.maintenance().
+    with maintenance(entries.db):
+        for pk, data in entries.values_list("pk", "data").iterator():
+            if not isinstance(data, dict) or not data.get("diarienummer"):
+                continue
+            normalised = normalise(data["diarienummer"], pattern)
+            if normalised != data["diarienummer"]:
+                # A plain QuerySet: the log entries' own refuses to rewrite the decision history
+                # (governance.record_guard); this only normalises how the dnr is spelled.
+                QuerySet(PageLogEntry).filter(pk=pk).update(
+                    data={**data, "diarienummer": normalised}
+                )
 
 
 class Migration(migrations.Migration):
